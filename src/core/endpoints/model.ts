@@ -1,0 +1,65 @@
+// The endpoint model shared by every surface. Endpoint definitions live in settings and hold IDs only;
+// credentials never appear in these types.
+
+/** One endpoint as stored in the `fabricMl.endpoints` setting. */
+export interface EndpointDefinition {
+  id: string;
+  name: string;
+  /** The score URL the user copied from Fabric (version or default-version form). */
+  scoreUrl: string;
+  /** Which service-principal profile calls this endpoint (defaults to "default"). */
+  profileId: string;
+  /** Rows per score request for this endpoint; falls back to `fabricMl.scoring.batchSize`. */
+  batchSize?: number;
+}
+
+/** A service-principal profile: only a label is stored in settings, the rest is in SecretStorage. */
+export interface ServicePrincipalProfile {
+  id: string;
+  label: string;
+}
+
+/** Credentials of one profile, as kept in SecretStorage. Never logged, never shown. */
+export interface ServicePrincipalCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** One column of a version's input or output signature. `type` is Fabric's text (double, long, string, …). */
+export interface SignatureField {
+  name: string;
+  type: string;
+  required: boolean;
+}
+
+/** Fabric documents Deactivated | Activating | Deactivating | Active | Failed; examples also show others. */
+export type VersionStatus = 'Active' | 'Deactivated' | 'Activating' | 'Deactivating' | 'Failed' | (string & {});
+export type ScaleRule = 'AlwaysOn' | 'AllowScaleToZero' | (string & {});
+
+/** `MLModelEndpointVersionInfo` from the Fabric API. */
+export interface EndpointVersionInfo {
+  versionName: string;
+  status: VersionStatus;
+  scaleRule?: ScaleRule;
+  inputSignature?: SignatureField[];
+  outputSignature?: SignatureField[];
+  failureDetails?: { errorCode?: string; message?: string };
+}
+
+/** `MLModelEndpoint` from the Fabric API (the model's endpoint with its default version). */
+export interface ModelEndpointInfo {
+  defaultVersionName?: string;
+  defaultVersionAssignmentBehavior?: string;
+  defaultVersionInfo?: EndpointVersionInfo;
+}
+
+/** What a score URL says: where the API is, which workspace, model and (optionally) version. */
+export interface EndpointRef {
+  /** Scheme + host (+ port) + `/v1`, e.g. `https://api.fabric.microsoft.com/v1`. */
+  apiBase: string;
+  workspaceId: string;
+  modelId: string;
+  /** Absent for the default-version URL (`…/mlModels/{model}/endpoint/score`). */
+  version?: string;
+}

@@ -1,0 +1,85 @@
+// Contracts of the Fabric HTTP side and of a scoring run. Implemented in fabricClient.ts and
+// scoringEngine.ts; consumed by the Explorer, the Score commands and (through src/protocol) the webview.
+import type { EndpointRef, EndpointVersionInfo, ModelEndpointInfo, ScaleRule } from '../endpoints/model';
+
+export type Orientation = 'values' | 'record';
+
+/** Why a Fabric call failed, in terms a user can act on. */
+export type FabricErrorKind = 'http' | 'timeout' | 'network' | 'aborted' | 'badResponse' | 'lroFailed' | 'hostNotAllowed' | 'auth';
+
+export interface FabricErrorInfo {
+  kind: FabricErrorKind;
+  /** HTTP status when there was a response. */
+  status?: number;
+  /** Fabric ErrorResponse.errorCode (stable), or the AADSTS code text for auth failures. */
+  errorCode?: string;
+  /** Message safe to show (redacted). */
+  message: string;
+  requestId?: string;
+}
+
+export interface LroProgress {
+  status: string;
+  percentComplete?: number;
+}
+
+export interface FabricCallOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: LroProgress) => void;
+}
+
+/** One raw HTTP exchange, for the results "raw" view. Authorization is already redacted. */
+export interface HttpExchange {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
+  status?: number;
+  responseHeaders?: Record<string, string>;
+  responseBody?: string;
+  durationMs: number;
+}
+
+export interface FabricApi {
+  getEndpoint(ref: EndpointRef, options?: FabricCallOptions): Promise<ModelEndpointInfo>;
+  listVersions(ref: EndpointRef, options?: FabricCallOptions): Promise<EndpointVersionInfo[]>;
+  getVersion(ref: EndpointRef, version: string, options?: FabricCallOptions): Promise<EndpointVersionInfo>;
+  activateVersion(ref: EndpointRef, version: string, options?: FabricCallOptions): Promise<void>;
+  deactivateVersion(ref: EndpointRef, version: string, options?: FabricCallOptions): Promise<void>;
+  updateVersionScaleRule(ref: EndpointRef, version: string, scaleRule: ScaleRule, options?: FabricCallOptions): Promise<EndpointVersionInfo>;
+}
+
+/** Input to one scoring run. `rows` are already mapped and ordered as `columns`. */
+export interface ScoreRunRequest {
+  ref: EndpointRef;
+  columns: string[];
+  rows: unknown[][];
+  batchSize: number;
+  concurrency: number;
+  orientation: Orientation;
+  signal?: AbortSignal;
+  onProgress?: (rowsDone: number, rowsTotal: number) => void;
+}
+
+export interface BatchOutcome {
+  index: number;
+  /** Zero-based, inclusive first row and exclusive end row within the run's rows. */
+  startRow: number;
+  endRow: number;
+  ok: boolean;
+  durationMs: number;
+  attempts: number;
+  error?: FabricErrorInfo;
+  /** The last exchange of this batch (request body may be truncated for display). */
+  exchange?: HttpExchange;
+}
+
+export interface ScoreRunResult {
+  /** One entry per input row: the prediction row (array of output values), or undefined if its batch failed. */
+  predictions: Array<unknown[] | undefined>;
+  batches: BatchOutcome[];
+  /** Token requests that went to the wire during this run. */
+  tokenRequests: number;
+  durationMs: number;
+  cancelled: boolean;
+}

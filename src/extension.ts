@@ -1,0 +1,32 @@
+// Composition root: builds the shared services and lets each surface register itself. No logic here.
+import * as vscode from 'vscode';
+import { createServices } from './features/shared/createServices';
+import * as explorer from './features/explorer';
+import * as credentials from './features/credentials';
+import * as connection from './features/connection';
+import * as scoring from './features/scoring';
+import * as results from './features/results';
+import * as mcode from './features/mcode';
+import * as output from './features/output';
+import * as demo from './features/demo';
+import { createExtensionApi, type FabricMlExtensionApi } from './features/api';
+
+export function activate(context: vscode.ExtensionContext): FabricMlExtensionApi {
+  const { services, disposables } = createServices(context);
+  context.subscriptions.push(
+    ...disposables,
+    ...output.register(services),
+    ...credentials.register(services),
+    ...explorer.register(services),
+    ...connection.register(services),
+    ...results.register(services),
+    ...scoring.register(services),
+    ...mcode.register(services),
+    ...demo.register(services),
+  );
+  return createExtensionApi(services);
+}
+
+export function deactivate(): void {
+  // Every Disposable is owned by context.subscriptions; nothing else to release.
+}

@@ -1,0 +1,42 @@
+// The extension activates in a real VS Code, registers exactly the commands its manifest contributes, and
+// the Endpoint Explorer greets a new user with its welcome content.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, activateExtension, controlUrl, screenshot, waitFor, workbenchTexts } from './support';
+
+describe('Activation and manifest', () => {
+  it('activates in the Node extension host', async () => {
+    await activateExtension();
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    assert.strictEqual(ext.isActive, true);
+    assert.strictEqual(ext.packageJSON.displayName, 'Fabric ML Endpoints');
+  });
+
+  it('registers exactly the commands contributed in package.json (both directions)', async () => {
+    await activateExtension();
+    const manifest = JSON.parse(fs.readFileSync(path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8'));
+    const contributed = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
+    const registered = new Set((await vscode.commands.getCommands(true)).filter(c => c.startsWith('fabricMl.')));
+    const notRegistered = [...contributed].filter(c => !registered.has(c)).sort();
+    const notContributed = [...registered].filter(c => !contributed.has(c)).sort();
+    assert.deepStrictEqual({ notRegistered, notContributed }, { notRegistered: [], notContributed: [] });
+    for (const c of manifest.contributes.commands) assert.strictEqual(c.category, 'Fabric ML', `${c.command} has category Fabric ML`);
+  });
+
+  it('shows the Endpoint Explorer welcome content when no endpoint is configured', async function () {
+    if (!controlUrl) this.skip();
+    await activateExtension();
+    await vscode.commands.executeCommand('workbench.view.extension.fabricMl');
+    const texts = await waitFor(async () => {
+      const t = await workbenchTexts('.welcome-view-content');
+      return t.some(x => x.includes('No Fabric ML endpoints yet')) ? t : undefined;
+    }, 'the welcome content');
+    const welcome = texts.join('\n');
+    assert.match(welcome, /Add endpoint/);
+    assert.match(welcome, /Set credentials/);
+    const file = await screenshot('endpoint-explorer-welcome', 300);
+    assert.ok(fs.statSync(file).size > 10_000, 'screenshot written');
+  });
+});

@@ -1,0 +1,53 @@
+// Helpers shared by the integration tests: the extension handle, the harness control endpoints
+// (screenshots, workbench text, webview text) and polling. UI checks need the offline harness
+// (HARNESS_CONTROL_URL); under desktop VS Code they are skipped by the caller.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'fabric-ml-endpoints.fabric-ml-endpoints';
+
+export async function activateExtension<T = unknown>(): Promise<T> {
+  const ext = vscode.extensions.getExtension<T>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} not found`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+export const controlUrl = process.env.HARNESS_CONTROL_URL;
+
+async function control<T>(pathAndQuery: string): Promise<T> {
+  if (!controlUrl) throw new Error('HARNESS_CONTROL_URL is not set (not running under the offline harness)');
+  const res = await fetch(controlUrl + pathAndQuery);
+  const body = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(`harness ${pathAndQuery}: ${body.error ?? res.status}`);
+  return body;
+}
+
+export async function screenshot(name: string, delayMs = 0): Promise<string> {
+  const { file } = await control<{ file: string }>(`/screenshot?name=${encodeURIComponent(name)}&delayMs=${delayMs}`);
+  return file;
+}
+
+export async function workbenchTexts(selector: string): Promise<string[]> {
+  return (await control<{ texts: string[] }>(`/text?selector=${encodeURIComponent(selector)}`)).texts;
+}
+
+export async function frameTexts(contains: string): Promise<string[]> {
+  return (await control<{ texts: string[] }>(`/frameText?contains=${encodeURIComponent(contains)}`)).texts;
+}
+
+/** Polls `probe` until it returns a truthy value or the time runs out; returns the last value. */
+export async function waitFor<T>(probe: () => Promise<T> | T, what: string, timeoutMs = 20_000, intervalMs = 200): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await probe();
+      if (last) return last as NonNullable<T>;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise(r => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`);
+}
