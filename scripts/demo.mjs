@@ -3,7 +3,9 @@
 // builds, starts the local fake Fabric + Entra server, and opens the extension in a real VS Code
 // (code-server on 127.0.0.1) with a demo workspace: sample CSV/JSON files whose columns match the fake
 // model's input signature, an empty .pq file and an endpoint preconfigured to the fake server.
-// Prints the URL to open and runs until Ctrl-C.   Options: --port N (fixed code-server port), --latency MS
+// Prints the URL to open and runs until Ctrl-C.
+// Options: --port N (fixed code-server port), --latency MS, --fake-port N (fixed fake-server port),
+//          --server-only (fake server + demo workspace only, for the desktop "Run Extension (demo)" launch).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,12 +25,13 @@ const step = (what, cmd, args) => {
 };
 
 if (!fs.existsSync(path.join(root, 'node_modules/.package-lock.json'))) step('installing npm packages', 'npm', ['ci', '--no-audit', '--no-fund']);
-step('installing the VS Code host (first time only, ~3 min)', 'bash', [path.join(root, 'scripts/setup-vscode-harness.sh')]);
+if (!argv.includes('--server-only')) step('installing the VS Code host (first time only, ~3 min)', 'bash', [path.join(root, 'scripts/setup-vscode-harness.sh')]);
 step('building', 'npm', ['run', '--silent', 'compile']);
 
 const require = createRequire(import.meta.url);
 const { FakeFabricServer, DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } = require(path.join(root, 'out/test/support/fakeFabric/index.js'));
-const fake = await FakeFabricServer.start({ latencyMs: Number(opt('latency', 40)), lroRetryAfterSeconds: 1, lroPolls: 2 });
+const serverOnly = argv.includes('--server-only');
+const fake = await FakeFabricServer.start({ port: Number(opt('fake-port', 0)), latencyMs: Number(opt('latency', 40)), lroRetryAfterSeconds: 1, lroPolls: 2 });
 console.log(`[demo] fake Fabric + Entra server on ${fake.url}`);
 
 // A fresh demo folder each run, so the demo always starts from the same state.
@@ -43,6 +46,17 @@ fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({
     { id: 'churn-demo-v2', name: 'Churn model v2 (demo, inactive)', scoreUrl: fake.scoreUrl('2'), profileId: 'default' },
   ],
 }, null, 2));
+
+if (serverOnly) {
+  console.log(`[demo] demo workspace: ${workspace}`);
+  console.log('[demo] desktop VS Code: add these user settings so the extension may call the local server:');
+  console.log(`[demo]   "fabricMl.allowLoopbackEndpoints": true, "fabricMl.cloud": "custom", "fabricMl.customAuthorityHost": "${fake.url}"`);
+  console.log('[demo] ready (Ctrl-C stops the fake server)');
+  const stopServer = async () => { await fake.close(); process.exit(0); };
+  process.on('SIGINT', stopServer);
+  process.on('SIGTERM', stopServer);
+  await new Promise(() => {});
+}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fabric-ml-demo-'));
 const userData = path.join(tmp, 'user-data');

@@ -51,3 +51,36 @@ export async function waitFor<T>(probe: () => Promise<T> | T, what: string, time
   }
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The fake Fabric + Entra server inside the extension host, and the user settings that let the
+// extension reach it (loopback is a user-level opt-in; the custom authority points msal at it).
+import { FakeFabricServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID } from '../support/fakeFabric';
+
+export interface FakeFabricSetup {
+  server: FakeFabricServer;
+  endpointId: string;
+  dispose(): Promise<void>;
+}
+
+/** Starts a fake server, points the user settings at it, stores the demo credentials and adds an endpoint. */
+export async function setUpFakeFabric(options: { endpointId?: string; version?: string; profileId?: string; latencyMs?: number } = {}): Promise<FakeFabricSetup> {
+  await activateExtension();
+  const server = await FakeFabricServer.start({ latencyMs: options.latencyMs ?? 0 });
+  const config = vscode.workspace.getConfiguration('fabricMl');
+  await config.update('allowLoopbackEndpoints', true, vscode.ConfigurationTarget.Global);
+  await config.update('cloud', 'custom', vscode.ConfigurationTarget.Global);
+  await config.update('customAuthorityHost', server.url, vscode.ConfigurationTarget.Global);
+  const profileId = options.profileId ?? 'default';
+  await vscode.commands.executeCommand('fabricMl.setCredentials', { profileId, tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET });
+  const endpointId = options.endpointId ?? `fake-${server.port}`;
+  await vscode.commands.executeCommand('fabricMl.addEndpoint', { id: endpointId, name: `Fake churn ${server.port}`, scoreUrl: server.scoreUrl(options.version ?? '1'), profileId, target: 'user' });
+  return {
+    server,
+    endpointId,
+    async dispose() {
+      await vscode.commands.executeCommand('fabricMl.removeEndpoint', { endpointId, confirm: true });
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+// The token side: Entra client credentials for the Fabric API over msal-node.
+export type { AuthSettings, CloudName, TokenSource } from './types';
+export { AUTHORITY_HOSTS, FABRIC_SCOPE, resolveAuthority, type ResolvedAuthority } from './clouds';
+export { AuthError, explainAuthError, isValidClientId, isValidTenant, type AuthErrorKind } from './authErrors';
+export { MsalTokenSource, type MsalTokenSourceOptions } from './tokenProvider';
