@@ -1,0 +1,13 @@
+// Public API of the rows pipeline: editor text or files → rows → values for an input signature.
+export {
+  formatFromFileName,
+  type LineRange,
+  type ParsedTable,
+  type ParseRowsOptions,
+  RowsParseError,
+  type SourceFormat,
+} from './formats';
+export { parseRows } from './parseRows';
+export { countDataRows, type FileRowsOptions, parseRowsFromFile } from './streamFile';
+export { coerceValue, CoercionError } from './coerce';
+export { MappingError, type MappedRows, mapToSignature, MAX_REPORTED_PROBLEMS } from './signatureMapping';

@@ -1,0 +1,159 @@
+// Maps parsed rows onto an endpoint's input signature: columns matched by name (case and surrounding
+// whitespace ignored), put in signature order, values converted per type. Every problem is reported at
+// once, so the user fixes the file in one pass.
+import type { SignatureField } from '../endpoints/model';
+import { type Coercer, CoercionError, coercerFor, quoteValue } from './coerce';
+import type { ParsedTable } from './formats';
+
+export interface MappedRows {
+  /** Signature names in signature order (or the table's columns when there is no signature). */
+  columns: string[];
+  /** One array per row, parallel to `columns` and to the table's `rowLines`. */
+  rows: unknown[][];
+  /** Columns of the file that the signature does not use. */
+  ignoredColumns: string[];
+  /** The table's own warnings followed by the mapping's. */
+  warnings: string[];
+}
+
+/** The rows cannot be sent: required columns are missing or values do not fit their types. */
+export class MappingError extends Error {
+  /** Required signature columns the file does not have. */
+  missingColumns: string[];
+  /** One line per problem ("Line 12, column income: "abc" is not a double"), at most MAX_REPORTED_PROBLEMS. */
+  problems: string[];
+  /** All problems found, including those not listed in `problems`. */
+  problemCount: number;
+
+  constructor(message: string, missingColumns: string[], problems: string[], problemCount = problems.length) {
+    super(message);
+    this.name = 'MappingError';
+    this.missingColumns = missingColumns;
+    this.problems = problems;
+    this.problemCount = problemCount;
+  }
+}
+
+export const MAX_REPORTED_PROBLEMS = 20;
+const MAX_LINES_IN_WARNING = 5;
+
+function normalizeName(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/**
+ * Maps a table onto a signature. Without a signature (undefined or empty) the columns stay as they
+ * are and values are unchanged (a key missing from a JSON row becomes null).
+ * Throws MappingError listing every missing required column, or up to 20 values that do not convert.
+ */
+export function mapToSignature(table: ParsedTable, signature: SignatureField[] | undefined): MappedRows {
+  const warnings = [...table.warnings];
+  if (!signature || signature.length === 0) {
+    return { columns: [...table.columns], rows: rowsAsArrays(table), ignoredColumns: [], warnings };
+  }
+
+  const sourceByField = matchColumns(table.columns, signature, warnings);
+  const missingRequired = signature.filter((field, i) => field.required && sourceByField[i] === undefined).map((f) => f.name);
+  if (missingRequired.length > 0) {
+    const has = table.columns.length > 0 ? table.columns.join(', ') : 'no columns';
+    throw new MappingError(
+      `Missing required ${missingRequired.length === 1 ? 'column' : 'columns'}: ${missingRequired.join(', ')}. The file has: ${has}.`,
+      missingRequired,
+      [],
+    );
+  }
+  signature.forEach((field, i) => {
+    if (sourceByField[i] === undefined) warnings.push(`Optional column ${field.name} is not in the file; it is sent as null.`);
+  });
+  const used = new Set(sourceByField.filter((c): c is string => c !== undefined));
+  const ignoredColumns = table.columns.filter((c) => !used.has(c));
+
+  const coercers: Array<Coercer | undefined> = signature.map((field) => coercerFor(field.type));
+  const warnedTypes = new Set<string>();
+  signature.forEach((field, i) => {
+    const typeName = field.type.trim().toLowerCase();
+    if (coercers[i] === undefined && !warnedTypes.has(typeName)) {
+      warnedTypes.add(typeName);
+      const columns = signature.filter((f) => f.type.trim().toLowerCase() === typeName).map((f) => f.name);
+      warnings.push(`Type "${field.type}" (${columns.join(', ')}) is not converted; its values are sent as they are.`);
+    }
+  });
+
+  const problems: string[] = [];
+  let problemCount = 0;
+  const nullLinesByField: number[][] = signature.map(() => []);
+  const fieldCount = signature.length;
+  const rows: unknown[][] = new Array<unknown[]>(table.rows.length);
+  for (let r = 0; r < table.rows.length; r++) {
+    const source = table.rows[r];
+    const out = new Array<unknown>(fieldCount);
+    for (let f = 0; f < fieldCount; f++) {
+      const key = sourceByField[f];
+      const raw = key === undefined ? undefined : source[key];
+      const coercer = coercers[f];
+      let value: unknown;
+      if (coercer === undefined) {
+        value = raw === undefined || raw === '' ? null : raw;
+      } else {
+        try {
+          value = coercer(raw);
+        } catch (error) {
+          if (!(error instanceof CoercionError)) throw error;
+          problemCount++;
+          if (problems.length < MAX_REPORTED_PROBLEMS) {
+            problems.push(`Line ${table.rowLines[r]}, column ${signature[f].name}: ${error.message}`);
+          }
+          value = null;
+        }
+      }
+      if (value === null && key !== undefined && signature[f].required) nullLinesByField[f].push(table.rowLines[r]);
+      out[f] = value;
+    }
+    rows[r] = out;
+  }
+
+  if (problemCount > 0) {
+    const more = problemCount > problems.length ? `\n… and ${problemCount - problems.length} more.` : '';
+    const head = `${problemCount} ${problemCount === 1 ? 'value does' : 'values do'} not match the input signature:`;
+    throw new MappingError(`${head}\n${problems.join('\n')}${more}`, [], problems, problemCount);
+  }
+
+  signature.forEach((field, f) => {
+    const lines = nullLinesByField[f];
+    if (lines.length === 0) return;
+    const shown = lines.slice(0, MAX_LINES_IN_WARNING).join(', ');
+    const suffix = lines.length > MAX_LINES_IN_WARNING ? ', …' : '';
+    warnings.push(
+      `Required column ${field.name} is empty in ${lines.length} ${lines.length === 1 ? 'row' : 'rows'} (${lines.length === 1 ? 'line' : 'lines'} ${shown}${suffix}).`,
+    );
+  });
+
+  return { columns: signature.map((f) => f.name), rows, ignoredColumns, warnings };
+}
+
+/**
+ * For each signature field, the table column that feeds it. An exact-case match wins over another
+ * column that differs only in case or surrounding spaces.
+ */
+function matchColumns(columns: string[], signature: SignatureField[], warnings: string[]): Array<string | undefined> {
+  const byNormalized = new Map<string, string[]>();
+  for (const column of columns) {
+    const key = normalizeName(column);
+    const list = byNormalized.get(key);
+    if (list) list.push(column);
+    else byNormalized.set(key, [column]);
+  }
+  return signature.map((field) => {
+    const candidates = byNormalized.get(normalizeName(field.name));
+    if (!candidates) return undefined;
+    if (candidates.length === 1) return candidates[0];
+    const chosen = candidates.find((c) => c === field.name) ?? candidates.find((c) => c.trim() === field.name) ?? candidates[0];
+    warnings.push(`Columns ${candidates.map((c) => quoteValue(c)).join(' and ')} ${candidates.length === 2 ? 'both' : 'all'} match ${field.name}; using ${quoteValue(chosen)}.`);
+    return chosen;
+  });
+}
+
+function rowsAsArrays(table: ParsedTable): unknown[][] {
+  const columns = table.columns;
+  return table.rows.map((row) => columns.map((c) => (row[c] === undefined ? null : row[c])));
+}
