@@ -14,6 +14,8 @@ const extension = {
   entryPoints: [path.join(root, 'src/extension.ts')],
   outfile: path.join(root, 'dist/extension.js'),
   bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+  // Prefer ESM entry points: some packages (jsonc-parser) ship a UMD `main` whose dynamic requires esbuild cannot follow.
+  mainFields: ['module', 'main'],
   external: ['vscode'], minify: production, sourcemap: !production, legalComments: 'none', logLevel: 'warning',
 };
 const webview = {

@@ -1,0 +1,298 @@
+// "Fabric ML: Insert CallMLEndpoint M Function": picks a variant and an endpoint (or takes them from the
+// arguments), finds the columns (the endpoint's signature, given names, or the header of an open CSV), generates
+// the M and puts it at the cursor of a .pq editor, into a chosen .pq file or into a new untitled document.
+import * as vscode from 'vscode';
+import { resolveAuthority } from '../../core/auth/clouds';
+import type { EndpointDefinition, EndpointRef, EndpointVersionInfo } from '../../core/endpoints/model';
+import {
+  DEFAULT_AUTHORITY_HOST, generateM, type GenerateMInput, isSectionDocument, type MColumn, M_VARIANTS, type MVariant,
+} from '../../core/mcode';
+import { redact } from '../../core/redact';
+import { formatFromFileName, parseRows } from '../../core/rows';
+import { isPlainArgs } from '../explorer/commandSupport';
+import type { Services } from '../services';
+import { authSettings, scoringSettings } from '../shared/settings';
+
+export const INSERT_M_COMMAND = 'fabricMl.insertMFunction';
+
+/** Arguments accepted by the command when it is run from code (no prompts). */
+export interface InsertMArgs {
+  variant?: MVariant;
+  endpointId?: string;
+  /** 'active' (the active .pq editor), 'untitled' (a new document), or the URI of a .pq file. */
+  target?: 'active' | 'untitled' | string;
+  /** Input column names, in the model's order; overrides the signature's names. */
+  columns?: string[];
+  /** The step or query whose rows are scored (invocation snippet and example apply query). */
+  sourceStep?: string;
+  secretSource?: 'parameter' | 'variableLibrary';
+}
+
+export interface InsertMResult {
+  uri: string;
+  variant: MVariant;
+  endpointId?: string;
+  /** Where the input columns came from. */
+  columnsFrom: 'arguments' | 'signature' | 'csv' | 'none';
+  inputColumns: string[];
+}
+
+/** An expected failure with a message written for the user. */
+class InsertError extends Error {}
+
+const VARIANT_ITEMS: Array<vscode.QuickPickItem & { variant: MVariant }> = [
+  {
+    variant: 'recommended', label: 'Recommended',
+    description: 'batches, one token per refresh, retries, parameters',
+    detail: 'A section with parameters, GetFabricToken, FabricScoreBatch and a scoring function that adds typed prediction columns.',
+  },
+  {
+    variant: 'compatible', label: 'How-to compatible CallMLEndpoint',
+    description: 'same signature as Microsoft\'s how-to',
+    detail: 'CallMLEndpoint(endpointUrl, tenantId, clientId, clientSecret, inputData) with the encoding, URL and body fixed.',
+  },
+  {
+    variant: 'invocation', label: 'Invocation steps',
+    description: 'apply step and custom column for your columns',
+    detail: 'Steps for the query that reads the rows, built from the actual column names.',
+  },
+];
+
+const METADATA_WAIT_MS = 15_000;
+
+export class InsertMFunction {
+  constructor(private readonly services: Services) {}
+
+  async run(arg: unknown): Promise<InsertMResult | undefined> {
+    const interactive = !isPlainArgs(arg);
+    try {
+      return await this.insert(this.readArgs(arg), interactive);
+    } catch (error) {
+      const message = redact(error instanceof Error ? error.message : String(error));
+      this.services.log.warn(`${INSERT_M_COMMAND}: ${message}`);
+      if (!interactive) throw error instanceof Error ? error : new Error(message);
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+  }
+
+  private readArgs(arg: unknown): InsertMArgs {
+    if (arg instanceof vscode.Uri) return { target: arg.toString() };
+    if (!arg || typeof arg !== 'object') return {};
+    const a = arg as Record<string, unknown>;
+    if (!isPlainArgs(arg)) return typeof a.endpointId === 'string' ? { endpointId: a.endpointId } : {}; // a tree item
+    const out: InsertMArgs = {};
+    if (a.variant !== undefined) {
+      if (!M_VARIANTS.includes(a.variant as MVariant)) throw new InsertError(`The argument "variant" must be one of ${M_VARIANTS.join(', ')}.`);
+      out.variant = a.variant as MVariant;
+    }
+    for (const key of ['endpointId', 'target', 'sourceStep'] as const) {
+      if (a[key] !== undefined) {
+        if (typeof a[key] !== 'string') throw new InsertError(`The argument "${key}" must be a string.`);
+        out[key] = a[key] as string;
+      }
+    }
+    if (a.columns !== undefined) {
+      if (!Array.isArray(a.columns) || a.columns.some(c => typeof c !== 'string')) throw new InsertError('The argument "columns" must be a list of column names.');
+      out.columns = a.columns as string[];
+    }
+    if (a.secretSource !== undefined) {
+      if (a.secretSource !== 'parameter' && a.secretSource !== 'variableLibrary') throw new InsertError('The argument "secretSource" must be "parameter" or "variableLibrary".');
+      out.secretSource = a.secretSource;
+    }
+    return out;
+  }
+
+  private async insert(args: InsertMArgs, interactive: boolean): Promise<InsertMResult | undefined> {
+    const variant = args.variant ?? (interactive ? await this.pickVariant() : 'recommended');
+    if (!variant) return undefined;
+
+    const endpoint = await this.resolveEndpoint(args.endpointId, interactive);
+    if (endpoint === null) return undefined; // the pick was cancelled
+    const ref = endpoint ? this.refFor(endpoint) : undefined;
+    const signature = endpoint ? await this.signature(endpoint, interactive) : undefined;
+
+    const { columns, from } = this.inputColumns(args.columns, signature);
+    const outputColumns = signature?.outputSignature?.map(f => ({ name: f.name, type: f.type }));
+
+    const target = await this.resolveTarget(args.target, interactive);
+    if (!target) return undefined;
+
+    const input: GenerateMInput = {
+      endpointName: endpoint?.name ?? 'Fabric ML endpoint',
+      ref,
+      authorityHost: this.authorityHost(),
+      inputColumns: columns,
+      outputColumns,
+      batchSize: endpoint?.batchSize ?? scoringSettings().batchSize,
+      sourceStep: args.sourceStep,
+      secretSource: args.secretSource,
+      intoSectionDocument: target.kind !== 'untitled' && isSectionDocument(target.document.getText()),
+    };
+    const text = generateM(variant, input);
+    const uri = await this.write(target, text);
+
+    if (interactive && from === 'none') {
+      void vscode.window.showInformationMessage('The endpoint\'s input signature is not known, so the M sends every column in table order. Check the columns against the model, or open a CSV with the right header and insert again.');
+    }
+    this.services.log.info(`Inserted the ${variant} M for ${endpoint ? `"${endpoint.name}"` : 'no endpoint'} into ${uri.scheme === 'untitled' ? 'a new document' : uri.fsPath} (${columns.length} input columns from ${from}).`);
+    return { uri: uri.toString(), variant, endpointId: endpoint?.id, columnsFrom: from, inputColumns: columns.map(c => c.name) };
+  }
+
+  private async pickVariant(): Promise<MVariant | undefined> {
+    const pick = await vscode.window.showQuickPick(VARIANT_ITEMS, { title: 'Insert CallMLEndpoint M function', placeHolder: 'Which M code?' });
+    return pick?.variant;
+  }
+
+  /** The endpoint definition; undefined = none (placeholders); null = the user cancelled. */
+  private async resolveEndpoint(endpointId: string | undefined, interactive: boolean): Promise<EndpointDefinition | undefined | null> {
+    if (endpointId !== undefined) {
+      const def = this.services.endpoints.get(endpointId);
+      if (!def) throw new InsertError(`There is no endpoint with the id "${endpointId}". Add it in the Endpoint Explorer first.`);
+      return def;
+    }
+    if (!interactive) return undefined;
+    const endpoints = this.services.endpoints.list();
+    type Item = vscode.QuickPickItem & { def?: EndpointDefinition };
+    const items: Item[] = endpoints.map(def => ({ label: def.name, description: def.scoreUrl.replace(/^https?:\/\//, ''), def }));
+    items.push({ label: 'No endpoint', description: 'placeholders for the workspace and model IDs' });
+    const pick = await vscode.window.showQuickPick(items, { title: 'Insert CallMLEndpoint M function', placeHolder: 'For which endpoint?' });
+    if (!pick) return null;
+    return pick.def;
+  }
+
+  private refFor(def: EndpointDefinition): EndpointRef | undefined {
+    try {
+      return this.services.endpoints.refFor(def);
+    } catch (error) {
+      this.services.log.warn(`The score URL of "${def.name}" could not be read (${redact(String(error instanceof Error ? error.message : error))}); the M uses placeholders for its IDs.`);
+      return undefined;
+    }
+  }
+
+  /** The version's signature from the cache or Fabric; undefined (and a log line) when it cannot be had. */
+  private async signature(def: EndpointDefinition, interactive: boolean): Promise<EndpointVersionInfo | undefined> {
+    const cached = this.services.metadata.cached(def.id);
+    if (cached) return cached;
+    const fetch = async (): Promise<EndpointVersionInfo | undefined> => {
+      try {
+        return await this.services.metadata.version(def.id, { signal: AbortSignal.timeout(METADATA_WAIT_MS) });
+      } catch (error) {
+        this.services.log.info(`No signature for "${def.name}" (${redact(error instanceof Error ? error.message : String(error))}); generating M without it.`);
+        return undefined;
+      }
+    };
+    if (!interactive) return fetch();
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the signature of ${def.name}` }, fetch);
+  }
+
+  private inputColumns(given: string[] | undefined, signature: EndpointVersionInfo | undefined): { columns: MColumn[]; from: InsertMResult['columnsFrom'] } {
+    const typeByName = new Map((signature?.inputSignature ?? []).map(f => [f.name, f.type] as const));
+    if (given?.length) return { columns: given.map(name => ({ name, type: typeByName.get(name) })), from: 'arguments' };
+    if (signature?.inputSignature?.length) return { columns: signature.inputSignature.map(f => ({ name: f.name, type: f.type })), from: 'signature' };
+    const header = this.openCsvHeader();
+    if (header?.length) return { columns: header.map(name => ({ name })), from: 'csv' };
+    return { columns: [], from: 'none' };
+  }
+
+  /** The header of a CSV/TSV document: the visible one first, then any open one. */
+  private openCsvHeader(): string[] | undefined {
+    const docs = [...vscode.window.visibleTextEditors.map(e => e.document), ...vscode.workspace.textDocuments];
+    for (const doc of docs) {
+      const format = formatFromFileName(doc.fileName) ?? (doc.languageId === 'csv' ? 'csv' : undefined);
+      if (format !== 'csv' && format !== 'tsv') continue;
+      try {
+        const columns = parseRows(doc.getText(), format, { maxRows: 1 }).columns;
+        if (columns.length) return columns;
+      } catch (error) {
+        this.services.log.info(`The header of ${doc.fileName} could not be read: ${redact(error instanceof Error ? error.message : String(error))}`);
+      }
+    }
+    return undefined;
+  }
+
+  private authorityHost(): string {
+    try {
+      return resolveAuthority(authSettings()).origin;
+    } catch {
+      return DEFAULT_AUTHORITY_HOST;
+    }
+  }
+
+  private async resolveTarget(target: string | undefined, interactive: boolean): Promise<Target | undefined> {
+    const active = vscode.window.activeTextEditor;
+    if (target === 'untitled') return { kind: 'untitled' };
+    if (target === 'active') {
+      if (!active || !isMDocument(active.document)) throw new InsertError('The active editor is not a .pq file. Open a .pq file, or choose a new untitled document.');
+      return { kind: 'editor', editor: active, document: active.document };
+    }
+    if (target !== undefined) return this.fileTarget(parseUri(target));
+    if (active && isMDocument(active.document)) return { kind: 'editor', editor: active, document: active.document };
+    if (!interactive) return { kind: 'untitled' };
+
+    type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
+    const files = await vscode.workspace.findFiles('**/*.{pq,pqm}', '**/node_modules/**', 200);
+    const items: Item[] = [
+      { label: '$(new-file) New untitled .pq document' },
+      ...files.map(uri => ({ label: vscode.workspace.asRelativePath(uri), description: 'append to this file', uri })),
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: 'Insert CallMLEndpoint M function', placeHolder: 'The active editor is not a .pq file. Where should the M go?' });
+    if (!pick) return undefined;
+    return pick.uri ? this.fileTarget(pick.uri) : { kind: 'untitled' };
+  }
+
+  private async fileTarget(uri: vscode.Uri): Promise<Target> {
+    const visible = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === uri.toString());
+    if (visible) return { kind: 'editor', editor: visible, document: visible.document };
+    let document: vscode.TextDocument;
+    try {
+      document = await vscode.workspace.openTextDocument(uri);
+    } catch (error) {
+      throw new InsertError(`${uri.fsPath || uri.toString()} could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!isMDocument(document)) throw new InsertError(`${vscode.workspace.asRelativePath(uri)} is not a .pq file.`);
+    return { kind: 'file', document };
+  }
+
+  private async write(target: Target, text: string): Promise<vscode.Uri> {
+    if (target.kind === 'untitled') {
+      const document = await vscode.workspace.openTextDocument({ language: 'powerquery', content: text });
+      await vscode.window.showTextDocument(document);
+      return document.uri;
+    }
+    if (target.kind === 'editor') {
+      const { editor } = target;
+      const ok = await editor.edit(edit => edit.replace(editor.selection, text));
+      if (!ok) throw new InsertError('The editor did not accept the edit (is it read-only?).');
+      return editor.document.uri;
+    }
+    // A file that is not shown: append at the end, after a blank line.
+    const doc = target.document;
+    const end = doc.lineAt(doc.lineCount - 1).range.end;
+    const separator = doc.getText().trim() ? (doc.lineAt(doc.lineCount - 1).isEmptyOrWhitespace ? '\n' : '\n\n') : '';
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, end, separator + text);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new InsertError(`${vscode.workspace.asRelativePath(doc.uri)} did not accept the edit.`);
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.revealRange(new vscode.Range(end, end), vscode.TextEditorRevealType.AtTop);
+    return doc.uri;
+  }
+}
+
+type Target =
+  | { kind: 'untitled' }
+  | { kind: 'editor'; editor: vscode.TextEditor; document: vscode.TextDocument }
+  | { kind: 'file'; document: vscode.TextDocument };
+
+/** A Power Query M document: language `powerquery` or a .pq/.pqm file. */
+export function isMDocument(document: vscode.TextDocument): boolean {
+  return document.languageId === 'powerquery' || /\.(pq|pqm)$/i.test(document.fileName);
+}
+
+function parseUri(text: string): vscode.Uri {
+  try {
+    return /^[a-z][a-z0-9+.-]+:/i.test(text) ? vscode.Uri.parse(text, true) : vscode.Uri.file(text);
+  } catch {
+    throw new InsertError(`"${text}" is not a file URI.`);
+  }
+}
