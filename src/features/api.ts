@@ -1,0 +1,20 @@
+// What activate() returns: a small, stable surface for integration tests and other extensions. It exposes
+// results that are already shown to the user (redacted, no secrets), never credentials.
+import { lastResultsPanelForTests, type ResultsPanelTestView } from './results';
+import type { Services } from './services';
+
+export interface FabricMlExtensionApi {
+  readonly apiVersion: 1;
+  /** The results panel most recently shown: its HTML, the model it displays and its render state. */
+  lastResults(): ResultsPanelTestView | undefined;
+  /** IDs of the configured endpoints (definitions hold no secrets). */
+  endpointIds(): string[];
+}
+
+export function createExtensionApi(services: Services): FabricMlExtensionApi {
+  return {
+    apiVersion: 1,
+    lastResults: () => lastResultsPanelForTests(),
+    endpointIds: () => services.endpoints.list().map(e => e.id),
+  };
+}

@@ -1,0 +1,72 @@
+// Resolves what a Score command works on from its arguments (commands accept arguments so tests, scripts
+// and other extensions can run them without prompts) or from the active editor.
+import * as vscode from 'vscode';
+import { formatFromFileName, type LineRange, type SourceFormat } from '../../core/rows';
+
+/** Arguments of fabricMl.scoreSelection / fabricMl.scoreFile (all optional). */
+export interface ScoreCommandArgs {
+  endpointId?: string;
+  /** Document to score (a file URI as string or vscode.Uri); default: the active editor's document. */
+  uri?: string | vscode.Uri;
+  /** 0-based inclusive editor lines; default: the editor selection, or the first N rows when empty. */
+  range?: LineRange;
+  /** Score File: skip the "many rows" confirmation. */
+  confirm?: boolean;
+}
+
+export interface ScoreTarget {
+  document: vscode.TextDocument;
+  format: SourceFormat;
+  selection?: LineRange;
+}
+
+const LANGUAGE_FORMATS: Record<string, SourceFormat> = { csv: 'csv', tsv: 'tsv', json: 'json', jsonl: 'jsonl', jsonc: 'json' };
+
+export class UserFacingError extends Error {
+  constructor(message: string, readonly actions: Array<{ title: string; command: string }> = []) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}
+
+/** Normalises the first argument: a plain args object, a tree item with endpointId, or an explorer Uri. */
+export function normalizeArgs(arg: unknown): ScoreCommandArgs {
+  if (arg instanceof vscode.Uri) return { uri: arg };
+  if (arg && typeof arg === 'object') {
+    const a = arg as Record<string, unknown>;
+    const out: ScoreCommandArgs = {};
+    if (typeof a.endpointId === 'string') out.endpointId = a.endpointId;
+    if (typeof a.uri === 'string' || a.uri instanceof vscode.Uri) out.uri = a.uri;
+    const range = a.range as Partial<LineRange> | undefined;
+    if (range && typeof range.startLine === 'number' && typeof range.endLine === 'number') out.range = { startLine: range.startLine, endLine: range.endLine };
+    if (a.confirm === true) out.confirm = true;
+    return out;
+  }
+  return {};
+}
+
+export async function resolveTarget(args: ScoreCommandArgs, useSelection: boolean): Promise<ScoreTarget> {
+  const editor = vscode.window.activeTextEditor;
+  let document: vscode.TextDocument | undefined;
+  if (args.uri) {
+    const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
+    document = await vscode.workspace.openTextDocument(uri);
+  } else {
+    document = editor?.document;
+  }
+  if (!document) {
+    throw new UserFacingError('Open a CSV, TSV, JSON or JSON Lines file, select the rows to score, then run Score Selection.');
+  }
+  const format = formatFromFileName(document.fileName) ?? LANGUAGE_FORMATS[document.languageId];
+  if (!format) {
+    throw new UserFacingError(`${vscode.workspace.asRelativePath(document.uri)} is not a CSV, TSV, JSON or JSON Lines file. Scoring reads .csv, .tsv, .json and .jsonl files.`);
+  }
+  let selection: LineRange | undefined = args.range;
+  if (!selection && useSelection && editor && editor.document === document && !editor.selection.isEmpty) {
+    const { start, end } = editor.selection;
+    // A selection that ends at column 0 of the next line does not include that line.
+    const endLine = end.character === 0 && end.line > start.line ? end.line - 1 : end.line;
+    selection = { startLine: start.line, endLine };
+  }
+  return { document, format, selection };
+}

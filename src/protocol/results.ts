@@ -1,0 +1,210 @@
+// The results panel's contract, shared by the extension (src/features/results) and the browser bundle
+// (webview/). Message names are `domain/verb` and are declared here once; both sides validate what they
+// receive with the parsers below, because a message is only JSON and may come from an older build.
+// Nothing here may hold a secret: the model is posted to the webview and persisted in its state.
+import type { BatchOutcome } from '../core/fabric/types';
+
+// Re-exported so that the webview reaches these shapes through the protocol only.
+export type { BatchOutcome, FabricErrorInfo, HttpExchange } from '../core/fabric/types';
+
+/** One scoring run as the results panel shows it. Serialisable; never holds a secret. */
+export interface ResultsModel {
+  runId: string;
+  endpoint: { id: string; name: string; version?: string; scoreUrl: string };
+  /** `rowLines[i]` is the 1-based line in the source file where row i starts. */
+  source: { fileName: string; rowLines?: number[] };
+  inputColumns: string[];
+  /** From the version's output signature, else `prediction_1..n`. */
+  outputColumns: string[];
+  /** Row i's values, ordered as `inputColumns`. */
+  inputs: unknown[][];
+  /** Row i's prediction values ordered as `outputColumns`, or null when its batch failed or never ran. */
+  predictions: (unknown[] | null)[];
+  /** startRow/endRow are zero-based, end exclusive. `exchange` has Authorization redacted. */
+  batches: BatchOutcome[];
+  /** ISO 8601. */
+  startedAt: string;
+  durationMs: number;
+  tokenRequests: number;
+  cancelled: boolean;
+  warnings: string[];
+}
+
+export interface HistogramBin {
+  /** Inclusive lower bound. */
+  from: number;
+  /** Upper bound: exclusive, except for the last bin; equal to `from` for a one-value bin. */
+  to: number;
+  count: number;
+}
+
+interface ColumnSummaryBase {
+  column: string;
+  /** Rows with a non-null value in this column. */
+  count: number;
+  /** Scored rows whose value is null or missing. */
+  nulls: number;
+  /** Rows without a prediction (their batch failed or never ran). */
+  unscored: number;
+}
+
+export interface NumberColumnSummary extends ColumnSummaryBase {
+  kind: 'number';
+  min: number;
+  max: number;
+  mean: number;
+  histogram: HistogramBin[];
+}
+
+export interface LabelColumnSummary extends ColumnSummaryBase {
+  kind: 'label';
+  distinct: number;
+  /** Most frequent first, at most MAX_SUMMARY_CLASSES; ties keep first-seen order. */
+  classes: Array<{ label: string; count: number }>;
+  /** Values that fall in the classes not listed. */
+  otherCount: number;
+}
+
+export interface EmptyColumnSummary extends ColumnSummaryBase {
+  kind: 'empty';
+}
+
+export type ColumnSummary = NumberColumnSummary | LabelColumnSummary | EmptyColumnSummary;
+
+export const MAX_SUMMARY_CLASSES = 12;
+
+/** What the webview keeps with `setState`, so that the panel comes back after a reload. */
+export interface ResultsWebviewState {
+  model: ResultsModel;
+  summaries: ColumnSummary[];
+}
+
+/** Every message name, declared once. */
+export const ResultsMessage = {
+  /** webview → extension: the script runs and listens; carries the run it restored from state, if any. */
+  ready: 'results/ready',
+  /** extension → webview: a model to show. */
+  show: 'results/show',
+  /** webview → extension: first paint of a model is done. */
+  rendered: 'results/rendered',
+  /** extension → webview: a short status line (after an export, a copy, …). */
+  notice: 'results/notice',
+  exportCsv: 'results/exportCsv',
+  exportJson: 'results/exportJson',
+  copyMTable: 'results/copyMTable',
+  rerun: 'results/rerun',
+} as const;
+
+export type ResultsAction = typeof ResultsMessage.exportCsv | typeof ResultsMessage.exportJson
+  | typeof ResultsMessage.copyMTable | typeof ResultsMessage.rerun;
+
+export interface ResultsReadyMessage {
+  type: typeof ResultsMessage.ready;
+  restoredRunId?: string;
+}
+
+export interface ResultsRenderedMessage {
+  type: typeof ResultsMessage.rendered;
+  runId: string;
+  rows: number;
+  /** From receiving the model (or reading it from state) to the first painted frame. */
+  firstPaintMs: number;
+  /** Grid row elements in the DOM after first paint (the virtualizer keeps this small). */
+  domRows: number;
+  restored: boolean;
+  /** CSP violations seen by the page so far ("directive blockedURI"). Expected empty. */
+  cspViolations: string[];
+}
+
+export interface ResultsActionMessage {
+  type: ResultsAction;
+  runId: string;
+}
+
+export type ResultsWebviewMessage = ResultsReadyMessage | ResultsRenderedMessage | ResultsActionMessage;
+
+export interface ResultsShowMessage {
+  type: typeof ResultsMessage.show;
+  model: ResultsModel;
+  summaries: ColumnSummary[];
+}
+
+export interface ResultsNoticeMessage {
+  type: typeof ResultsMessage.notice;
+  level: 'info' | 'error';
+  text: string;
+}
+
+export type ResultsHostMessage = ResultsShowMessage | ResultsNoticeMessage;
+
+const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([
+  ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable, ResultsMessage.rerun,
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+
+/** Validates a message from the webview; undefined for anything that is not one of ours. */
+export function parseResultsWebviewMessage(value: unknown): ResultsWebviewMessage | undefined {
+  if (!isRecord(value) || !isString(value.type)) return undefined;
+  if (value.type === ResultsMessage.ready) {
+    if (value.restoredRunId !== undefined && !isString(value.restoredRunId)) return undefined;
+    return { type: ResultsMessage.ready, restoredRunId: value.restoredRunId };
+  }
+  if (value.type === ResultsMessage.rendered) {
+    const { runId, rows, firstPaintMs, domRows, restored, cspViolations } = value;
+    if (!isString(runId) || !isNumber(rows) || !isNumber(firstPaintMs) || !isNumber(domRows)) return undefined;
+    return {
+      type: ResultsMessage.rendered, runId, rows, firstPaintMs, domRows,
+      restored: restored === true, cspViolations: isStringArray(cspViolations) ? cspViolations : [],
+    };
+  }
+  if (ACTIONS.has(value.type) && isString(value.runId)) return { type: value.type as ResultsAction, runId: value.runId };
+  return undefined;
+}
+
+/** Structural check of a model (from persisted webview state or a message); deep enough to render safely. */
+export function isResultsModel(value: unknown): value is ResultsModel {
+  if (!isRecord(value)) return false;
+  const { endpoint, source, inputs, predictions, batches } = value;
+  return isString(value.runId)
+    && isRecord(endpoint) && isString(endpoint.id) && isString(endpoint.name) && isString(endpoint.scoreUrl)
+    && (endpoint.version === undefined || isString(endpoint.version))
+    && isRecord(source) && isString(source.fileName)
+    && (source.rowLines === undefined || (Array.isArray(source.rowLines) && source.rowLines.every(isNumber)))
+    && isStringArray(value.inputColumns) && isStringArray(value.outputColumns)
+    && Array.isArray(inputs) && inputs.every(Array.isArray)
+    && Array.isArray(predictions) && predictions.length === inputs.length
+    && predictions.every(p => p === null || Array.isArray(p))
+    && Array.isArray(batches) && batches.every(b => isRecord(b) && isNumber(b.index) && isNumber(b.startRow)
+      && isNumber(b.endRow) && typeof b.ok === 'boolean' && isNumber(b.durationMs) && isNumber(b.attempts))
+    && isString(value.startedAt) && isNumber(value.durationMs) && isNumber(value.tokenRequests)
+    && typeof value.cancelled === 'boolean' && isStringArray(value.warnings);
+}
+
+function isColumnSummary(value: unknown): value is ColumnSummary {
+  return isRecord(value) && isString(value.column) && (value.kind === 'number' || value.kind === 'label' || value.kind === 'empty')
+    && isNumber(value.count) && isNumber(value.nulls) && isNumber(value.unscored);
+}
+
+export function isResultsWebviewState(value: unknown): value is ResultsWebviewState {
+  return isRecord(value) && isResultsModel(value.model) && Array.isArray(value.summaries) && value.summaries.every(isColumnSummary);
+}
+
+/** Validates a message from the extension; undefined for anything else that reaches the window. */
+export function parseResultsHostMessage(value: unknown): ResultsHostMessage | undefined {
+  if (!isRecord(value)) return undefined;
+  if (value.type === ResultsMessage.show) {
+    const state = { model: value.model, summaries: value.summaries };
+    return isResultsWebviewState(state) ? { type: ResultsMessage.show, ...state } : undefined;
+  }
+  if (value.type === ResultsMessage.notice && isString(value.text) && (value.level === 'info' || value.level === 'error')) {
+    return { type: ResultsMessage.notice, level: value.level, text: value.text };
+  }
+  return undefined;
+}

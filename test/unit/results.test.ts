@@ -1,0 +1,294 @@
+// The results panel's pure parts: the per-column summaries the webview draws, the CSV / JSON / M #table
+// exports (read back with csv-parse, JSON.parse and powerquery-parser), the redaction gate before a model
+// leaves the extension host, the message parsers, and the HTML shell's CSP.
+import * as assert from 'assert';
+import * as PQP from '@microsoft/powerquery-parser';
+import { parse as parseCsv } from 'csv-parse/sync';
+import {
+  mColumnType, mText, redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, rowErrors, summarizeColumn, summarizePredictions,
+} from '../../src/core/results';
+import { registerSecret } from '../../src/core/redact';
+import type { BatchOutcome } from '../../src/core/fabric/types';
+import {
+  isResultsModel, MAX_SUMMARY_CLASSES, parseResultsHostMessage, parseResultsWebviewMessage, type ResultsModel,
+} from '../../src/protocol/results';
+import { resultsHtml } from '../../src/features/results/resultsHtml';
+
+const SCORE_URL = 'https://api.fabric.microsoft.com/v1/workspaces/cf5fef71-f7f3-43f3-ae7f-3c427922bef1/mlmodels/7e92a6fc-3ef5-40bf-96df-ddae3fcde313/endpoint/versions/1/score';
+
+/** Four rows in two batches of two; the second batch failed with a Fabric ErrorResponse. */
+function sampleModel(overrides: Partial<ResultsModel> = {}): ResultsModel {
+  const failed: BatchOutcome = {
+    index: 1, startRow: 2, endRow: 4, ok: false, durationMs: 950, attempts: 4,
+    error: { kind: 'http', status: 503, errorCode: 'ServiceUnavailable', message: 'The endpoint is waking up.', requestId: 'req-42' },
+    exchange: {
+      method: 'POST', url: SCORE_URL, durationMs: 120,
+      requestHeaders: { Authorization: 'Bearer abc.def.ghi', 'content-type': 'application/json' },
+      requestBody: '{"inputs":[[3,"c"],[4,"d"]]}',
+      status: 503, responseHeaders: { 'x-ms-request-id': 'req-42' }, responseBody: '{"errorCode":"ServiceUnavailable"}',
+    },
+  };
+  return {
+    runId: 'run-1',
+    endpoint: { id: 'diabetes', name: 'Diabetes', version: '1', scoreUrl: SCORE_URL },
+    source: { fileName: 'data/rows.csv', rowLines: [2, 3, 5, 6] },
+    inputColumns: ['age', 'note'],
+    outputColumns: ['prediction', 'label'],
+    inputs: [[0.5, 'plain'], [1, 'has, comma'], [-2, 'say "hi"'], [3, 'line\nbreak']],
+    predictions: [[72.5, 'low'], [248, 'high'], null, null],
+    batches: [{ index: 0, startRow: 0, endRow: 2, ok: true, durationMs: 80, attempts: 1 }, failed],
+    startedAt: '2026-01-15T10:30:00.000Z',
+    durationMs: 1030,
+    tokenRequests: 1,
+    cancelled: false,
+    warnings: [],
+    ...overrides,
+  };
+}
+
+describe('Results', () => {
+  describe('summaries', () => {
+    it('gives count, nulls, min, max, mean and a histogram whose bins hold every number', () => {
+      const values = [1.5, 2.5, null, 10, 4, undefined, 7.25];
+      const summary = summarizeColumn('score', values, 3);
+      assert.strictEqual(summary.kind, 'number');
+      if (summary.kind !== 'number') return;
+      assert.deepStrictEqual([summary.count, summary.nulls, summary.unscored], [5, 2, 3]);
+      assert.deepStrictEqual([summary.min, summary.max], [1.5, 10]);
+      assert.strictEqual(summary.mean, (1.5 + 2.5 + 10 + 4 + 7.25) / 5);
+      assert.strictEqual(summary.histogram.reduce((n, b) => n + b.count, 0), 5);
+      assert.strictEqual(summary.histogram[0].from, 1.5);
+      assert.strictEqual(summary.histogram.at(-1)?.to, 10);
+      assert.strictEqual(summary.histogram.at(-1)?.count, 1, 'the maximum falls in the last bin');
+    });
+
+    it('gives one bar per value to a small integer range (a 0/1 classifier)', () => {
+      const summary = summarizeColumn('churn', [0, 1, 1, 0, 1, 1]);
+      assert.ok(summary.kind === 'number');
+      assert.deepStrictEqual(summary.histogram, [{ from: 0, to: 0, count: 2 }, { from: 1, to: 1, count: 4 }]);
+    });
+
+    it('counts labels per class, most frequent first, and folds the tail into otherCount', () => {
+      const summary = summarizeColumn('species', ['setosa', 'virginica', 'setosa', null, 'versicolor', 'setosa', 'virginica']);
+      assert.ok(summary.kind === 'label');
+      assert.deepStrictEqual(summary.classes, [{ label: 'setosa', count: 3 }, { label: 'virginica', count: 2 }, { label: 'versicolor', count: 1 }]);
+      assert.deepStrictEqual([summary.count, summary.nulls, summary.distinct, summary.otherCount], [6, 1, 3, 0]);
+
+      const many = Array.from({ length: MAX_SUMMARY_CLASSES + 3 }, (_, i) => `class-${i}`);
+      const tail = summarizeColumn('id', [...many, 'class-0']);
+      assert.ok(tail.kind === 'label');
+      assert.strictEqual(tail.classes.length, MAX_SUMMARY_CLASSES);
+      assert.deepStrictEqual(tail.classes[0], { label: 'class-0', count: 2 });
+      assert.strictEqual(tail.otherCount, 3);
+      assert.strictEqual(tail.distinct, MAX_SUMMARY_CLASSES + 3);
+    });
+
+    it('treats numbers mixed with text as labels, and an all-null column as empty', () => {
+      const mixed = summarizeColumn('mixed', [1, 'one', 1]);
+      assert.ok(mixed.kind === 'label');
+      assert.deepStrictEqual(mixed.classes, [{ label: '1', count: 2 }, { label: 'one', count: 1 }]);
+      assert.deepStrictEqual(summarizeColumn('nothing', [null, null], 1), { kind: 'empty', column: 'nothing', count: 0, nulls: 2, unscored: 1 });
+    });
+
+    it('summarises each prediction column of a run and counts unscored rows', () => {
+      const [prediction, label] = summarizePredictions(sampleModel());
+      assert.ok(prediction.kind === 'number' && label.kind === 'label');
+      assert.deepStrictEqual([prediction.count, prediction.unscored, prediction.min, prediction.max, prediction.mean], [2, 2, 72.5, 248, 160.25]);
+      assert.deepStrictEqual(label.classes.map(c => c.label), ['low', 'high']);
+    });
+  });
+
+  describe('row errors', () => {
+    it('explain a failed row with its batch, 1-based rows, source lines, status, errorCode, request id and attempts', () => {
+      const errors = rowErrors(sampleModel());
+      assert.deepStrictEqual(errors.slice(0, 2), [undefined, undefined]);
+      assert.strictEqual(errors[2], 'Batch 2 (rows 3–4, lines 5–6) failed after 4 attempts: HTTP 503 ServiceUnavailable: The endpoint is waking up. (request id req-42)');
+      assert.strictEqual(errors[3], errors[2]);
+    });
+
+    it('say when a batch was never sent because the run was cancelled', () => {
+      const model = sampleModel({ cancelled: true });
+      model.batches[1] = { index: 1, startRow: 2, endRow: 4, ok: false, durationMs: 0, attempts: 0, error: { kind: 'aborted', message: 'Not sent: the run was cancelled.' } };
+      assert.strictEqual(rowErrors(model)[2], 'Batch 2 (rows 3–4, lines 5–6): Not sent: the run was cancelled.');
+    });
+  });
+
+  describe('CSV export', () => {
+    it('writes inputs, predictions and an error column that csv-parse reads back value for value', () => {
+      const csv = resultsToCsv(sampleModel());
+      const rows = parseCsv(csv, { relax_column_count: false }) as string[][];
+      assert.deepStrictEqual(rows[0], ['age', 'note', 'prediction', 'label', 'error']);
+      assert.deepStrictEqual(rows[1], ['0.5', 'plain', '72.5', 'low', '']);
+      assert.deepStrictEqual(rows[2], ['1', 'has, comma', '248', 'high', '']);
+      assert.deepStrictEqual(rows[3].slice(0, 4), ['-2', 'say "hi"', '', '']);
+      assert.match(rows[3][4], /^Batch 2 \(rows 3–4, lines 5–6\) failed after 4 attempts: HTTP 503 ServiceUnavailable: .*request id req-42/);
+      assert.deepStrictEqual(rows[4].slice(0, 2), ['3', 'line\nbreak']);
+      assert.strictEqual(rows.length, 5);
+    });
+
+    it('quotes exactly the fields that need it, doubles embedded quotes and ends lines with CRLF', () => {
+      const csv = resultsToCsv(sampleModel());
+      const lines = csv.split('\r\n');
+      assert.strictEqual(lines[2], '1,"has, comma",248,high,');
+      assert.ok(lines[3].startsWith('-2,"say ""hi""",,,"Batch 2 (rows 3–4, lines 5–6) failed'), lines[3]);
+      assert.ok(csv.includes('3,"line\nbreak",,,'), 'an embedded newline stays inside a quoted field');
+      assert.ok(csv.endsWith('\r\n'));
+    });
+
+    it('renames a prediction column that repeats an input column, so headers stay unique', () => {
+      const csv = resultsToCsv(sampleModel({ outputColumns: ['age', 'error'] }));
+      assert.strictEqual(csv.split('\r\n')[0], 'age,note,age (prediction),error,error (scoring)');
+    });
+  });
+
+  describe('JSON export', () => {
+    it('has the run facts and one object per row keyed by column, with null predictions and the error for failed rows', () => {
+      const doc = JSON.parse(resultsToJson(sampleModel()));
+      assert.strictEqual(doc.runId, 'run-1');
+      assert.deepStrictEqual(doc.endpoint, { name: 'Diabetes', version: '1', scoreUrl: SCORE_URL });
+      assert.deepStrictEqual(doc.columns, { inputs: ['age', 'note'], predictions: ['prediction', 'label'] });
+      assert.strictEqual(doc.rows.length, 4);
+      assert.deepStrictEqual(doc.rows[0], { row: 1, sourceLine: 2, inputs: { age: 0.5, note: 'plain' }, predictions: { prediction: 72.5, label: 'low' } });
+      assert.deepStrictEqual(doc.rows[3].inputs, { age: 3, note: 'line\nbreak' });
+      assert.strictEqual(doc.rows[3].predictions, null);
+      assert.match(doc.rows[3].error, /HTTP 503 ServiceUnavailable/);
+      assert.deepStrictEqual(doc.batches[1], {
+        batch: 2, rows: 'rows 3–4, lines 5–6', ok: false, durationMs: 950, attempts: 4,
+        error: { status: 503, errorCode: 'ServiceUnavailable', message: 'The endpoint is waking up.', requestId: 'req-42' },
+      });
+    });
+
+    it('leaves the raw exchanges (and so any header) out of the file', () => {
+      const text = resultsToJson(sampleModel());
+      assert.ok(!/authorization|bearer/i.test(text), text);
+    });
+  });
+
+  describe('M #table', () => {
+    async function lexParse(text: string): Promise<{ ok: boolean; message?: string }> {
+      const task = await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, text);
+      if (PQP.TaskUtils.isOk(task)) return { ok: true };
+      const inner = (task.error as { innerError?: { message?: string } }).innerError ?? task.error;
+      return { ok: false, message: `${task.stage}: ${inner.message}` };
+    }
+
+    it('parses with powerquery-parser and has typed columns', async () => {
+      const text = resultsToMTable(sampleModel());
+      assert.deepStrictEqual(await lexParse(text), { ok: true }, text);
+      assert.ok(text.startsWith('#table(\n    type table [age = number, note = text, prediction = nullable number, label = nullable text, #"error" = nullable text],'), text);
+      assert.ok(text.includes('{-2, "say ""hi""", null, null, "Batch 2'), text);
+      assert.ok(text.includes('{3, "line#(lf)break", null, null,'), text);
+    });
+
+    it('keeps hostile text and column names literal: quotes, #(, control characters, keywords', async () => {
+      const hostile = '"), Web.Contents("https://evil.example"), #("';
+      const model = sampleModel({
+        inputColumns: ['let', 'a "quoted" name'],
+        outputColumns: ['#(tab)', 'in'],
+        inputs: [[hostile, 'tab\there\u0001\r\nend'], [null, 'ok']],
+        predictions: [[1, true], [2, false]],
+        batches: [{ index: 0, startRow: 0, endRow: 2, ok: true, durationMs: 1, attempts: 1 }],
+        source: { fileName: 'x.csv' },
+      });
+      const text = resultsToMTable(model);
+      assert.deepStrictEqual(await lexParse(text), { ok: true }, text);
+      const tokens = PQP.TaskUtils.tryLex(PQP.DefaultSettings, text);
+      assert.ok(PQP.TaskUtils.isOk(tokens));
+      const identifiers = tokens.lexerSnapshot.tokens.filter(t => t.kind === PQP.Language.Token.TokenKind.Identifier).map(t => t.data);
+      const bare = new Set(identifiers.filter(id => !id.startsWith('#"')));
+      assert.deepStrictEqual([...bare].sort(), ['Int64.Type', 'logical', 'nullable', 'table', 'text'], 'only type names are bare identifiers: no Web.Contents call');
+      assert.deepStrictEqual(identifiers.filter(id => id.startsWith('#"')), ['#"let"', '#"a ""quoted"" name"', '#"#(#)(tab)"', '#"in"', '#"error"']);
+      const texts = tokens.lexerSnapshot.tokens.filter(t => t.kind === PQP.Language.Token.TokenKind.TextLiteral).map(t => t.data);
+      assert.strictEqual(texts[0], '"""), Web.Contents(""https://evil.example""), #(#)("""', 'the hostile value is one text literal');
+      assert.ok(text.includes(`type table [#"let" = nullable text, #"a ""quoted"" name" = text, #"#(#)(tab)" = Int64.Type, #"in" = logical, #"error" = nullable text]`), text);
+      assert.ok(text.includes('"tab#(tab)here#(0001)#(cr,lf)end"'), text);
+    });
+
+    it('escapes text so that the M unescaping gives the original back', () => {
+      const original = 'a "b" #(lf) c\r\nd\te\rf\ng';
+      const literal = mText(original);
+      assert.strictEqual(PQP.Language.TextUtils.unescape(literal.slice(1, -1)), original);
+    });
+
+    it('picks column types from the values', () => {
+      assert.strictEqual(mColumnType([1, 2, 3]), 'Int64.Type');
+      assert.strictEqual(mColumnType([1, 2.5]), 'number');
+      assert.strictEqual(mColumnType([true, null]), 'nullable logical');
+      assert.strictEqual(mColumnType(['a', 1]), 'any');
+      assert.strictEqual(mColumnType([null]), 'any');
+    });
+  });
+
+  describe('redaction gate', () => {
+    it('masks Authorization and any registered secret in exchanges, errors and warnings', () => {
+      registerSecret('s3cr3t-token-value');
+      const model = sampleModel({ warnings: ['token s3cr3t-token-value leaked'] });
+      model.batches[1].error!.message = 'denied for s3cr3t-token-value';
+      model.batches[1].exchange!.responseBody = '{"echo":"s3cr3t-token-value"}';
+      const safe = redactResultsModel(model);
+      const text = JSON.stringify(safe);
+      assert.ok(!text.includes('s3cr3t-token-value'), text);
+      assert.ok(!text.includes('abc.def.ghi'), text);
+      assert.strictEqual(safe.batches[1].exchange?.requestHeaders.Authorization, 'Bearer [REDACTED]');
+      assert.strictEqual(safe.warnings[0], 'token [REDACTED] leaked');
+      assert.strictEqual(safe.inputs, model.inputs, 'row data is shared, not copied');
+    });
+  });
+
+  describe('protocol', () => {
+    it('accepts the webview messages it declares and rejects anything else', () => {
+      assert.deepStrictEqual(parseResultsWebviewMessage({ type: 'results/exportCsv', runId: 'r' }), { type: 'results/exportCsv', runId: 'r' });
+      assert.deepStrictEqual(parseResultsWebviewMessage({ type: 'results/ready' }), { type: 'results/ready', restoredRunId: undefined });
+      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/exportCsv' }), undefined);
+      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/deleteEverything', runId: 'r' }), undefined);
+      assert.strictEqual(parseResultsWebviewMessage('results/rerun'), undefined);
+      const rendered = parseResultsWebviewMessage({ type: 'results/rendered', runId: 'r', rows: 5, firstPaintMs: 12.5, domRows: 5, restored: false, cspViolations: ['x'] });
+      assert.deepStrictEqual(rendered, { type: 'results/rendered', runId: 'r', rows: 5, firstPaintMs: 12.5, domRows: 5, restored: false, cspViolations: ['x'] });
+    });
+
+    it('checks a model before the webview renders or the extension restores it', () => {
+      assert.ok(isResultsModel(sampleModel()));
+      assert.ok(!isResultsModel({ ...sampleModel(), predictions: [null] }), 'one prediction per input row');
+      assert.ok(!isResultsModel({ ...sampleModel(), runId: 7 }));
+      const show = parseResultsHostMessage({ type: 'results/show', model: sampleModel(), summaries: summarizePredictions(sampleModel()) });
+      assert.strictEqual(show?.type, 'results/show');
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/show', model: {}, summaries: [] }), undefined);
+    });
+  });
+
+  describe('HTML shell', () => {
+    const resources = {
+      cspSource: 'https://*.vscode-cdn.net',
+      scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/webview.js',
+      styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/webview.css',
+      codiconUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/codicon.css?a="b"',
+    };
+
+    function cspOf(html: string): string {
+      const match = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html);
+      assert.ok(match, 'the page has a CSP meta tag');
+      return match[1];
+    }
+
+    it('has a strict CSP whose nonce is on every script and changes on every render', () => {
+      const first = resultsHtml(resources);
+      const second = resultsHtml(resources);
+      const csp = cspOf(first);
+      const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+      assert.ok(nonce && nonce.length >= 22, csp);
+      assert.strictEqual(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src https://*.vscode-cdn.net; font-src https://*.vscode-cdn.net; img-src https://*.vscode-cdn.net data:`);
+      assert.ok(!first.includes('unsafe-inline') && !first.includes('unsafe-eval'));
+      const scripts = first.match(/<script[^>]*>/g) ?? [];
+      assert.strictEqual(scripts.length, 2);
+      for (const tag of scripts) assert.ok(tag.includes(`nonce="${nonce}"`), tag);
+      assert.notStrictEqual(/'nonce-([^']+)'/.exec(cspOf(second))?.[1], nonce);
+    });
+
+    it('has no inline styles or handlers and escapes the resource URIs', () => {
+      const html = resultsHtml(resources);
+      assert.ok(!/\sstyle=|<style|\son[a-z]+=/i.test(html), html);
+      assert.ok(html.includes('href="https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/codicon.css?a=&quot;b&quot;"'));
+      assert.ok(html.includes(`<script type="module" nonce=`) && html.includes(`src="${resources.scriptUri}"`));
+    });
+  });
+});

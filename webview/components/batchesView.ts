@@ -1,0 +1,54 @@
+// Every batch with its status and latency; a row opens that batch's raw request and response.
+import { html, type TemplateResult } from 'lit';
+import type { BatchOutcome } from '../../src/protocol/results';
+import { errorHead, formatDuration, rowRange } from '../format';
+import type { GridColumn, ModelView } from '../modelView';
+import { virtualGrid } from './virtualGrid';
+
+export function batchColumns(view: ModelView): GridColumn[] {
+  const digits = String(view.model.inputs.length).length;
+  const columns: GridColumn[] = [
+    { label: 'Batch', title: 'Batch number (1-based)', cls: 'num', widthCh: 7 },
+    { label: 'Rows', title: 'Rows in this run (1-based, inclusive)', cls: '', widthCh: digits * 2 + 2 },
+  ];
+  if (view.model.source.rowLines) columns.push({ label: 'Lines', title: 'Source lines', cls: '', widthCh: digits * 2 + 3 });
+  columns.push(
+    { label: 'Status', title: 'Outcome', cls: '', widthCh: 9 },
+    { label: 'Duration', title: 'Time of the batch, retries included', cls: 'num', widthCh: 10 },
+    { label: 'Attempts', title: 'Requests sent for this batch', cls: 'num', widthCh: 10 },
+    { label: 'Error', title: 'HTTP status and Fabric errorCode', cls: '', widthCh: 26 },
+    { label: 'Request id', title: 'Fabric request id', cls: '', widthCh: 36 },
+    { label: 'Message', title: 'Error message', cls: '', widthCh: 48 },
+    { label: '', title: 'Raw request and response', cls: '', widthCh: 5 },
+  );
+  return columns;
+}
+
+export function batchRenderer(view: ModelView, showRaw: (position: number) => void): (batch: BatchOutcome, position: number) => TemplateResult {
+  const hasLines = view.model.source.rowLines !== undefined;
+  return (batch, position) => {
+    const range = rowRange(view.model, batch);
+    return html`<div class="vrow ${batch.ok ? '' : 'failed'} ${position % 2 ? 'odd' : ''}" role="row">
+      <div class="cell num" role="rowheader">${batch.index + 1}</div>
+      <div class="cell" role="gridcell">${range.rows}</div>
+      ${hasLines ? html`<div class="cell" role="gridcell">${range.lines ?? ''}</div>` : ''}
+      <div class="cell ${batch.ok ? 'ok' : 'bad'}" role="gridcell">${batch.ok ? 'ok' : batch.attempts === 0 ? 'not sent' : 'failed'}</div>
+      <div class="cell num" role="gridcell">${formatDuration(batch.durationMs)}</div>
+      <div class="cell num" role="gridcell">${batch.attempts}</div>
+      <div class="cell" role="gridcell" title=${batch.ok ? '' : errorHead(batch.error)}>${batch.ok ? '' : errorHead(batch.error)}</div>
+      <div class="cell" role="gridcell">${batch.error?.requestId ?? batch.exchange?.responseHeaders?.['x-ms-request-id'] ?? ''}</div>
+      <div class="cell" role="gridcell" title=${batch.error?.message ?? ''}>${batch.error?.message ?? ''}</div>
+      <div class="cell" role="gridcell">${batch.exchange ? html`<button class="link" type="button" title="Show the request and response of this batch" @click=${() => showRaw(position)}>Raw</button>` : ''}</div>
+    </div>`;
+  };
+}
+
+export function batchesView(view: ModelView, columns: GridColumn[], renderBatch: (batch: BatchOutcome, position: number) => TemplateResult): TemplateResult {
+  return virtualGrid({
+    className: 'batches-grid',
+    label: 'Batches',
+    columns,
+    items: view.model.batches,
+    renderItem: renderBatch,
+  });
+}

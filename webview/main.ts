@@ -1,0 +1,32 @@
+// Entry of the results webview bundle. Registers the elements it uses (one by one, to keep the bundle
+// small), restores the last run from the webview state if there is one, and then tells the extension
+// it is ready; the extension answers with results/show when it has a different run to show.
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { isResultsWebviewState, parseResultsHostMessage, ResultsMessage } from '../src/protocol/results';
+import { ResultsApp } from './app';
+import { connectToHost } from './vscodeApi';
+
+const host = connectToHost();
+const root = document.getElementById('app');
+if (!root) throw new Error('The results page has no #app element.');
+const app = new ResultsApp(root, host);
+
+window.addEventListener('message', event => {
+  // Taken before reading event.data: deserialising a large model is part of what the user waits for.
+  const receivedAt = performance.now();
+  const message = parseResultsHostMessage(event.data);
+  if (!message) return;
+  if (message.type === ResultsMessage.show) app.show({ model: message.model, summaries: message.summaries }, false, receivedAt);
+  else app.setNotice({ level: message.level, text: message.text });
+});
+
+const restoreStarted = performance.now();
+const saved = host.getState();
+const restored = isResultsWebviewState(saved) ? saved : undefined;
+if (restored) app.show(restored, true, restoreStarted);
+host.post({ type: ResultsMessage.ready, restoredRunId: restored?.model.runId });
