@@ -1,5 +1,5 @@
 // Composition root: builds the shared services and lets each surface register itself. No logic here.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { createServices } from './features/shared/createServices';
 import * as explorer from './features/explorer';
 import * as credentials from './features/credentials';
@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): FabricMlExtensionApi
     ...explorer.register(services),
     ...connection.register(services),
     ...results.register(services),
-    ...scoring.register(services),
+    ...scoring.register(services, results.resultsPresenter(services)),
     ...mcode.register(services),
     ...demo.register(services),
   );

@@ -79,7 +79,7 @@ export async function setUpFakeFabric(options: { endpointId?: string; version?: 
     server,
     endpointId,
     async dispose() {
-      await vscode.commands.executeCommand('fabricMl.removeEndpoint', { endpointId, confirm: true });
+      await vscode.commands.executeCommand('fabricMl.removeEndpoint', { endpointId });
       await server.close();
     },
   };

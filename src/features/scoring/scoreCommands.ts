@@ -44,11 +44,13 @@ export class ScoreCommands {
   constructor(private readonly services: Services, private readonly presenter: ResultsPresenter) {}
 
   async scoreSelection(arg?: unknown): Promise<ScoreCommandResult> {
-    return this.guard(() => this.run(normalizeArgs(arg), false));
+    const args = normalizeArgs(arg);
+    return this.guard(args, () => this.run(args, false));
   }
 
   async scoreFile(arg?: unknown): Promise<ScoreCommandResult> {
-    return this.guard(() => this.run(normalizeArgs(arg), true));
+    const args = normalizeArgs(arg);
+    return this.guard(args, () => this.run(args, true));
   }
 
   async rerun(runId: string): Promise<ScoreCommandResult> {
@@ -57,15 +59,19 @@ export class ScoreCommands {
       void vscode.window.showWarningMessage('This result came from an earlier session; select the rows and run Score Selection again.');
       return undefined;
     }
-    return this.guard(() => this.run({ ...previous.args, confirm: true }, previous.wholeFile));
+    // The user already saw (and confirmed) this run once: no second confirmation.
+    const args: ScoreCommandArgs = { ...previous.args, interactive: true, confirm: false };
+    return this.guard(args, () => this.run(args, previous.wholeFile, true));
   }
 
-  private async guard(body: () => Promise<ScoreCommandResult>): Promise<ScoreCommandResult> {
+  /** Interactive runs show a failure as one error notification; runs with arguments reject with it. */
+  private async guard(args: ScoreCommandArgs, body: () => Promise<ScoreCommandResult>): Promise<ScoreCommandResult> {
     try {
       return await body();
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.services.log.error(`Scoring: ${message}`);
+      if (!args.interactive) throw e instanceof Error ? e : new Error(message);
       const actions = e instanceof UserFacingError ? e.actions : [];
       void vscode.window.showErrorMessage(message, ...actions.map(a => a.title)).then(choice => {
         const action = actions.find(a => a.title === choice);
@@ -75,16 +81,17 @@ export class ScoreCommands {
     }
   }
 
-  private async run(args: ScoreCommandArgs, wholeFile: boolean): Promise<ScoreCommandResult> {
+  private async run(args: ScoreCommandArgs, wholeFile: boolean, alreadyConfirmed = false): Promise<ScoreCommandResult> {
     const target = await resolveTarget(args, !wholeFile);
-    const endpoint = await this.pickEndpoint(args.endpointId);
+    const endpoint = await this.pickEndpoint(args.endpointId, args.interactive !== false);
     if (!endpoint) return undefined;
     const settings = readScoringSettings(target.document.uri);
     const session = await this.services.openSession(endpoint.id);
 
     const warnings: string[] = [];
     const version = await this.signatureOf(endpoint, warnings);
-    const table = await this.readRows(target, wholeFile, settings, args.confirm === true);
+    const askFirst = !alreadyConfirmed && (args.interactive !== false || args.confirm === true);
+    const table = await this.readRows(target, wholeFile, settings, askFirst);
     if (!table) return undefined;
     const mapped = mapToSignature(table, version?.inputSignature);
     warnings.push(...mapped.warnings);
@@ -121,13 +128,13 @@ export class ScoreCommands {
     });
 
     const model = this.toModel(endpoint, version, target, table, result, startedAt, warnings);
-    this.runs.set(model.runId, { args: { ...args, endpointId: endpoint.id, uri: target.document.uri, range: target.selection }, wholeFile });
+    this.runs.set(model.runId, { args: { endpointId: endpoint.id, uri: target.document.uri, range: target.selection }, wholeFile });
     this.presenter.show(model);
     this.reportOutcome(endpoint, result);
     return model;
   }
 
-  private async pickEndpoint(requested: string | undefined): Promise<EndpointDefinition | undefined> {
+  private async pickEndpoint(requested: string | undefined, interactive: boolean): Promise<EndpointDefinition | undefined> {
     const all = this.services.endpoints.list();
     if (requested) {
       const found = this.services.endpoints.get(requested);
@@ -136,6 +143,7 @@ export class ScoreCommands {
     }
     if (all.length === 0) throw new UserFacingError('No Fabric ML endpoint is configured yet.', [{ title: 'Add Endpoint', command: 'fabricMl.addEndpoint' }]);
     if (all.length === 1) return all[0];
+    if (!interactive) throw new UserFacingError(`Several endpoints are configured; pass endpointId (one of: ${all.map(e => e.id).join(', ')}).`);
     const state = this.services.context.workspaceState;
     const last = state.get<string>(LAST_ENDPOINT_KEY);
     const items = all
@@ -157,7 +165,7 @@ export class ScoreCommands {
     }
   }
 
-  private async readRows(target: ScoreTarget, wholeFile: boolean, settings: ScoringSettings, confirmed: boolean): Promise<ParsedTable | undefined> {
+  private async readRows(target: ScoreTarget, wholeFile: boolean, settings: ScoringSettings, askFirst: boolean): Promise<ParsedTable | undefined> {
     const { document, format } = target;
     if (!wholeFile) {
       return parseRows(document.getText(), format, { selection: target.selection, maxRows: target.selection ? undefined : settings.defaultRows });
@@ -165,7 +173,7 @@ export class ScoreCommands {
     // Whole file: stream from disk when the file is saved there, so huge files never sit in one string.
     const onDisk = document.uri.scheme === 'file' && !document.isDirty;
     const rowCount = onDisk ? await countDataRows(document.uri.fsPath, format) : parseRows(document.getText(), format).rows.length;
-    if (rowCount > settings.confirmAboveRows && !confirmed) {
+    if (rowCount > settings.confirmAboveRows && askFirst) {
       const go = 'Score All Rows';
       const requests = Math.ceil(rowCount / settings.batchSize);
       const choice = await vscode.window.showWarningMessage(

@@ -2,6 +2,7 @@
 // and other extensions can run them without prompts) or from the active editor.
 import * as vscode from 'vscode';
 import { formatFromFileName, type LineRange, type SourceFormat } from '../../core/rows';
+import { isPlainArgs } from '../explorer/commandSupport';
 
 /** Arguments of fabricMl.scoreSelection / fabricMl.scoreFile (all optional). */
 export interface ScoreCommandArgs {
@@ -10,8 +11,10 @@ export interface ScoreCommandArgs {
   uri?: string | vscode.Uri;
   /** 0-based inclusive editor lines; default: the editor selection, or the first N rows when empty. */
   range?: LineRange;
-  /** Score File: skip the "many rows" confirmation. */
+  /** Score File with arguments: ask before scoring more than fabricMl.scoring.confirmAboveRows rows. */
   confirm?: boolean;
+  /** Set by normalizeArgs: false for a plain arguments object (no prompts; failures reject). */
+  interactive?: boolean;
 }
 
 export interface ScoreTarget {
@@ -29,12 +32,15 @@ export class UserFacingError extends Error {
   }
 }
 
-/** Normalises the first argument: a plain args object, a tree item with endpointId, or an explorer Uri. */
+/**
+ * Normalises the first argument: a plain args object (scripts, tests: never prompts), a tree item with
+ * endpointId or an explorer Uri (interactive, like the palette).
+ */
 export function normalizeArgs(arg: unknown): ScoreCommandArgs {
-  if (arg instanceof vscode.Uri) return { uri: arg };
+  if (arg instanceof vscode.Uri) return { uri: arg, interactive: true };
   if (arg && typeof arg === 'object') {
     const a = arg as Record<string, unknown>;
-    const out: ScoreCommandArgs = {};
+    const out: ScoreCommandArgs = { interactive: !isPlainArgs(arg) };
     if (typeof a.endpointId === 'string') out.endpointId = a.endpointId;
     if (typeof a.uri === 'string' || a.uri instanceof vscode.Uri) out.uri = a.uri;
     const range = a.range as Partial<LineRange> | undefined;
@@ -42,7 +48,7 @@ export function normalizeArgs(arg: unknown): ScoreCommandArgs {
     if (a.confirm === true) out.confirm = true;
     return out;
   }
-  return {};
+  return { interactive: true };
 }
 
 export async function resolveTarget(args: ScoreCommandArgs, useSelection: boolean): Promise<ScoreTarget> {

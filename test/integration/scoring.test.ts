@@ -1,0 +1,140 @@
+// Score Selection end to end in a real VS Code: rows selected in the demo CSV and JSON files go to the fake
+// Fabric endpoint, and the results panel shows the toy model's predictions; endpoint text renders as text;
+// no secret or token reaches the webview.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { predictChurn } from '../support/fakeFabric';
+import { DEMO_CLIENT_SECRET } from '../support/fakeFabric';
+import type { ResultsModel } from '../../src/protocol/results';
+import type { FabricMlExtensionApi } from '../../src/features/api';
+import { activateExtension, controlUrl, frameTexts, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
+
+const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+
+async function openWithSelection(file: string, startLine: number, endLine: number): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), file));
+  const editor = await vscode.window.showTextDocument(doc);
+  editor.selection = new vscode.Selection(startLine, 0, endLine, doc.lineAt(endLine).text.length);
+  return editor;
+}
+
+function expectedPredictions(file: string, lines: number[]): Array<[number, string]> {
+  const text = fs.readFileSync(path.join(workspaceRoot(), file), 'utf8').split('\n');
+  const header = text[0].split(',');
+  return lines.map(l => {
+    const cells = text[l].split(',');
+    const row: Record<string, unknown> = {};
+    header.forEach((h, i) => { row[h] = cells[i]; });
+    row.is_active = row.is_active === 'true';
+    return predictChurn(row);
+  });
+}
+
+describe('Score Selection', function () {
+  this.timeout(120_000);
+  let fake: FakeFabricSetup;
+  let api: FabricMlExtensionApi;
+
+  before(async () => {
+    api = await activateExtension<FabricMlExtensionApi>();
+    fake = await setUpFakeFabric({ endpointId: 'score-test' });
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('fabricMl.scoring').update('batchSize', undefined, vscode.ConfigurationTarget.Global);
+    await fake?.dispose();
+  });
+
+  it('scores the selected CSV rows and shows the toy model predictions in the results panel', async () => {
+    await openWithSelection('customers.csv', 3, 12); // editor lines 3..12 = data rows 3..12 (header on line 0)
+    fake.server.resetCounters();
+    const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: fake.endpointId });
+    assert.ok(model, 'the command returns the results it shows');
+    const expected = expectedPredictions('customers.csv', [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.deepStrictEqual(model.predictions, expected);
+    assert.deepStrictEqual(model.outputColumns, ['churn_probability', 'churn_label']);
+    assert.strictEqual(model.inputs[0][0], 'C-1003', 'the first selected row is customer C-1003');
+    assert.deepStrictEqual(model.source.rowLines, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    // One token per run at most (it may already be cached from reading the signature), and the run
+    // reports exactly what the token endpoint saw.
+    assert.ok(fake.server.counters.tokenRequests <= 1, `token requests: ${fake.server.counters.tokenRequests}`);
+    assert.ok(model.tokenRequests <= fake.server.counters.tokenRequests);
+    assert.strictEqual(fake.server.counters.scoreRequests, 1);
+    assert.strictEqual(fake.server.counters.scoreRowsReceived, 10);
+    assert.ok(model.batches.every(b => b.ok));
+
+    if (!controlUrl) return;
+    const [text] = await waitFor(async () => {
+      const t = await frameTexts('churn_probability');
+      return t.length && t[0].includes('C-1003') ? t : undefined;
+    }, 'the results panel with predictions');
+    assert.match(text, /Fake churn/);
+    assert.ok(text.includes(String(expected[0][0])), `panel shows ${expected[0][0]}`);
+    assert.ok(text.includes('C-1012'), 'panel shows the last selected row');
+    await screenshot('results-panel', 1500);
+  });
+
+  it('scores a JSON selection of two objects', async () => {
+    const doc = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), 'customers.json'));
+    const editor = await vscode.window.showTextDocument(doc);
+    // Objects 2 and 3 (each spans 9 lines, starting at line 1 after the opening bracket).
+    editor.selection = new vscode.Selection(10, 0, 27, doc.lineAt(27).text.length);
+    const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: fake.endpointId });
+    assert.ok(model);
+    const objects = JSON.parse(doc.getText()) as Array<Record<string, unknown>>;
+    assert.deepStrictEqual(model.predictions, [predictChurn(objects[1]), predictChurn(objects[2])]);
+    assert.strictEqual(model.inputs[0][0], 'C-1002');
+  });
+
+  it('renders endpoint-supplied text as text, not markup', async () => {
+    const file = path.join(workspaceRoot(), 'xss.csv');
+    fs.writeFileSync(file, 'age,income,tenure_months,is_active,plan\n30,40000,3,true,<img src=x onerror=alert(1)>\n');
+    await openWithSelection('xss.csv', 1, 1);
+    const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: fake.endpointId });
+    assert.ok(model);
+    assert.strictEqual(model.predictions[0]?.[1], '<img src=x onerror=alert(1)>');
+    if (!controlUrl) return;
+    // innerText shows the literal markup only when it was inserted as text.
+    await waitFor(async () => (await frameTexts('<img src=x onerror=alert(1)>')).length > 0, 'the label shown as literal text');
+  });
+
+  it('keeps the other batches when one fails and shows the failed batch inline', async () => {
+    await vscode.workspace.getConfiguration('fabricMl.scoring').update('batchSize', 4, vscode.ConfigurationTarget.Global);
+    // The second batch (rows C-1005..C-1008; C-1005 is the only customer aged 58 in rows 1..12) fails with a 500.
+    fake.server.scriptScore({ type: 'error', status: 500, errorCode: 'UnknownError', message: 'The model container crashed.' },
+      { match: inputs => Array.isArray(inputs[0]) && (inputs[0] as unknown[])[0] === 58 });
+    await openWithSelection('customers.csv', 1, 12);
+    const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: fake.endpointId });
+    assert.ok(model);
+    const failed = model.batches.filter(b => !b.ok);
+    assert.strictEqual(model.batches.length, 3);
+    assert.strictEqual(failed.length, 1);
+    assert.strictEqual(failed[0].error?.status, 500);
+    assert.strictEqual(failed[0].error?.errorCode, 'UnknownError');
+    const scored = model.predictions.filter(p => p !== null).length;
+    assert.strictEqual(scored, 8, 'the two good batches keep their predictions');
+    assert.deepStrictEqual([failed[0].startRow, failed[0].endRow], [4, 8]);
+    assert.deepStrictEqual(model.predictions.slice(4, 8), [null, null, null, null]);
+    if (!controlUrl) return;
+    await waitFor(async () => (await frameTexts('UnknownError')).length > 0, 'the failed batch shown in the panel');
+    await screenshot('results-error-batch', 1000);
+  });
+
+  it('keeps secrets and tokens out of the webview HTML and state', async () => {
+    const snapshot = api.lastResults();
+    assert.ok(snapshot?.model, 'a results panel is open with a model');
+    const model = snapshot.model;
+    const everything = snapshot.html + JSON.stringify(model);
+    assert.ok(!everything.includes(DEMO_CLIENT_SECRET), 'no client secret');
+    for (const token of fake.server.issuedTokens()) assert.ok(!everything.includes(token), 'no bearer token');
+    const exchanges = model.batches.map(b => b.exchange).filter(Boolean);
+    assert.ok(exchanges.length > 0, 'raw exchanges are kept for the raw view');
+    for (const x of exchanges) {
+      const auth = Object.entries(x!.requestHeaders).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+      assert.ok(auth === undefined || /REDACTED/.test(auth), `Authorization is redacted (${auth})`);
+    }
+    assert.match(snapshot.html, /Content-Security-Policy/);
+    assert.doesNotMatch(snapshot.html, /unsafe-inline/);
+  });
+});
