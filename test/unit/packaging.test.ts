@@ -12,7 +12,7 @@ describe('Packaging (.vsix contents)', function () {
 
   it('lists exactly the runtime files', () => {
     assert.ok(fs.existsSync(path.join(root, 'dist/extension.js')), 'run the build first (npm run compile)');
-    const listing = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies', '--allow-missing-repository'], { cwd: root, encoding: 'utf8' });
+    const listing = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const files = listing.split('\n').map(l => l.trim()).filter(Boolean).sort();
     const expected = [
       'LICENSE', 'README.md', 'package.json',
