@@ -60,11 +60,11 @@ export async function restoreSideBar(): Promise<void> {
   for (let i = 0; i < 6; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
 }
 
-/** The extension's ExtensionContext, which its API hands out in test mode only. */
+/** The extension's ExtensionContext, which it publishes in ExtensionMode.Test only (see createServices). */
 export async function extensionContext(): Promise<vscode.ExtensionContext> {
-  const api = await activateExtension<{ testContext?: vscode.ExtensionContext } | undefined>();
-  const context = api?.testContext;
-  assert.ok(context, 'the extension API exposes testContext in ExtensionMode.Test');
+  await activateExtension();
+  const context = (globalThis as Record<symbol, unknown>)[Symbol.for('fabricMl.testExtensionContext')] as vscode.ExtensionContext | undefined;
+  assert.ok(context, 'the extension publishes its ExtensionContext in ExtensionMode.Test');
   return context;
 }
 

@@ -1,0 +1,101 @@
+// Test connection: get a fresh token with msal-node, read the endpoint's version metadata with it, and
+// report token / reachability / status / auto-sleep. The report is returned (for tests and scripts) and
+// shown as one notification; details go to the redacted "Fabric ML" log.
+import * as vscode from 'vscode';
+import { buildConnectionReport, type ConnectionAttempt, type ConnectionReport } from '../../core/endpoints/connectionReport';
+import { FabricClient } from '../../core/fabric';
+import type { Services } from '../services';
+import { openSessionWith, SessionRefusedError, type ServicesImpl } from '../shared/createServices';
+import { readVersionInfo } from '../shared/metadataCache';
+import { registerCommand } from '../explorer/commandSupport';
+import { resolveEndpoint } from '../explorer/endpointCommands';
+import { ProfileNode } from '../explorer/nodes';
+
+export function register(services: Services): vscode.Disposable[] {
+  const s = services as ServicesImpl;
+  return [
+    registerCommand(s, 'fabricMl.testConnection', async (arg, ctx) => {
+      const def = await resolveEndpoint(s, arg, ctx, 'Choose the endpoint to test');
+      if (!def) return undefined;
+      const report = ctx.interactive
+        ? await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `Testing the connection to "${def.name}"…`, cancellable: true },
+            (_progress, token) => testConnection(s, def.id, token),
+          )
+        : await testConnection(s, def.id);
+      show(s, report);
+      return report;
+    }),
+  ];
+}
+
+export async function testConnection(services: ServicesImpl, endpointId: string, cancel?: vscode.CancellationToken): Promise<ConnectionReport> {
+  const { endpoints, credentials, metadata, log } = services;
+  const def = endpoints.get(endpointId);
+  if (!def) throw new Error(`There is no Fabric ML endpoint with id "${endpointId}".`);
+  const abort = new AbortController();
+  const onCancel = cancel?.onCancellationRequested(() => abort.abort());
+  const attempt: ConnectionAttempt = { endpointId, endpointName: def.name, profileLabel: credentials.label(def.profileId), host: hostOf(def.scoreUrl) };
+  log.info(`Test connection: "${def.name}" (${def.id}), service principal "${attempt.profileLabel}", ${def.scoreUrl}`);
+  try {
+    // A token source of its own: the token is requested from Entra now, not taken from a cache.
+    const session = await openSessionWith(services, endpointId, { purpose: 'test', freshToken: true });
+    const client = session.api as FabricClient;
+    let started = Date.now();
+    try {
+      await (client instanceof FabricClient ? client.acquireToken(abort.signal) : Promise.resolve());
+      attempt.token = { ok: true, ms: Date.now() - started };
+    } catch (error) {
+      attempt.token = { ok: false, error };
+    }
+    if (attempt.token.ok) {
+      started = Date.now();
+      try {
+        const { info, usesDefaultVersion } = await readVersionInfo(session, abort.signal);
+        attempt.metadata = { ok: true, info, usesDefaultVersion, ms: Date.now() - started };
+        metadata.set(endpointId, info, usesDefaultVersion);
+      } catch (error) {
+        attempt.metadata = { ok: false, error };
+        metadata.setFailed(endpointId, error);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof SessionRefusedError)) throw error;
+    attempt.refusal = { code: error.reason, message: error.message };
+  } finally {
+    onCancel?.dispose();
+  }
+  const report = buildConnectionReport(attempt);
+  for (const check of report.checks) log.info(`  [${check.result}] ${check.text}`);
+  for (const line of report.details) log.info(`  ${line}`);
+  log.info(`Test connection: ${report.outcome}. ${report.summary}`);
+  return report;
+}
+
+/** One notification per test: information, warning (connected but not ready) or error. */
+function show(services: ServicesImpl, report: ConnectionReport): void {
+  const details = 'Show Details';
+  const buttons = report.failure?.code === 'credentialsMissing' ? ['Set Credentials', details] : [details];
+  const shown =
+    report.outcome === 'ok'
+      ? vscode.window.showInformationMessage(report.summary, details)
+      : report.outcome === 'warning'
+        ? vscode.window.showWarningMessage(report.summary, details)
+        : vscode.window.showErrorMessage(report.summary, ...buttons);
+  void shown.then(choice => {
+    if (choice === details) services.log.show(true);
+    else if (choice === 'Set Credentials') {
+      const def = services.endpoints.get(report.endpointId);
+      // A profile node (not a plain object) keeps the command interactive: it prompts for the values.
+      void vscode.commands.executeCommand('fabricMl.setCredentials', def ? new ProfileNode(undefined, def.profileId) : undefined);
+    }
+  });
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}

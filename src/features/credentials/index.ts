@@ -1,0 +1,214 @@
+// Set / rotate / clear a service principal's credentials and show where they are kept. The values go
+// only to SecretStorage; prompts use a password box for the secret and validate before saving.
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { ServicesImpl } from '../shared/createServices';
+import { CredentialValidationError, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
+import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../explorer/commandSupport';
+import { ProfileNode } from '../explorer/nodes';
+
+export interface CredentialCommandResult {
+  profileId: string;
+  label: string;
+}
+
+export interface CredentialStorageInfo {
+  /** Where SecretStorage keeps values in this VS Code. */
+  storage: string;
+  /** The SecretStorage key names used by a profile (names only). */
+  keys: string[];
+  profiles: Array<{ id: string; label: string; credentialsSet: boolean }>;
+}
+
+export function register(services: Services): vscode.Disposable[] {
+  const s = services as ServicesImpl;
+  return [
+    registerCommand(s, 'fabricMl.setCredentials', (arg, ctx) => setCredentials(s, arg, ctx)),
+    registerCommand(s, 'fabricMl.rotateSecret', (arg, ctx) => rotateSecret(s, arg, ctx)),
+    registerCommand(s, 'fabricMl.clearCredentials', (arg, ctx) => clearCredentials(s, arg, ctx)),
+    registerCommand(s, 'fabricMl.showCredentialStorage', (_arg, ctx) => showCredentialStorage(s, ctx)),
+  ];
+}
+
+/** The profile a command is about: a profile node, `{ profileId }`, "default", or (interactive) a pick. */
+async function resolveProfile(services: ServicesImpl, arg: unknown, ctx: CommandContext, options: { allowNew: boolean; onlySet: boolean }): Promise<{ id: string; label?: string } | undefined> {
+  if (arg instanceof ProfileNode) return { id: arg.profileId };
+  if (isPlainArgs(arg)) {
+    const id = stringArg(arg, 'profileId')?.trim() || 'default';
+    const problem = validateProfileId(id);
+    if (problem) throw new UserError(problem);
+    return { id, label: stringArg(arg, 'label')?.trim() || undefined };
+  }
+  if (!ctx.interactive) return { id: 'default' };
+  const { credentials } = services;
+  const profiles = [];
+  for (const p of credentials.profiles()) {
+    const set = await credentials.has(p.id);
+    if (!options.onlySet || set) profiles.push({ label: p.label, description: set ? 'credentials set' : 'credentials missing', id: p.id });
+  }
+  if (profiles.length === 0) throw new UserError('No service principal has credentials yet. Run "Fabric ML: Set Credentials" first.');
+  if (profiles.length === 1 && !options.allowNew) return { id: profiles[0].id };
+  const items: Array<vscode.QuickPickItem & { id?: string }> = [...profiles];
+  if (options.allowNew) items.push({ label: '$(add) New service principal profile…', id: undefined });
+  if (items.length === 1) return { id: profiles[0].id };
+  const pick = await vscode.window.showQuickPick(items, { title: 'Service principal', ignoreFocusOut: true });
+  if (!pick) return undefined;
+  if (pick.id !== undefined) return { id: pick.id };
+  const label = await vscode.window.showInputBox({
+    title: 'New service principal profile',
+    prompt: 'A label for the profile (shown in the Explorer)',
+    placeHolder: 'e.g. Production scoring app',
+    ignoreFocusOut: true,
+    validateInput: v => (v.trim() ? undefined : 'Enter a label.'),
+  });
+  if (!label) return undefined;
+  const base = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'profile';
+  let id = base;
+  const taken = new Set(credentials.profiles().map(p => p.id));
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return { id, label: label.trim() };
+}
+
+async function setCredentials(services: ServicesImpl, arg: unknown, ctx: CommandContext): Promise<CredentialCommandResult | undefined> {
+  const profile = await resolveProfile(services, arg, ctx, { allowNew: true, onlySet: false });
+  if (!profile) return undefined;
+  const { credentials, log } = services;
+  let tenantId: string;
+  let clientId: string;
+  let clientSecret: string;
+  if (!ctx.interactive) {
+    const args = arg as Record<string, unknown>;
+    tenantId = stringArg(args, 'tenantId', true);
+    clientId = stringArg(args, 'clientId', true);
+    clientSecret = stringArg(args, 'clientSecret', true);
+  } else {
+    const label = profile.label ?? credentials.label(profile.id);
+    const title = `Set credentials of "${label}"`;
+    const t = await vscode.window.showInputBox({
+      title: `${title} (1/3)`,
+      prompt: 'Directory (tenant) ID from the app registration\'s Overview page, or a verified domain',
+      placeHolder: '00000000-0000-0000-0000-000000000000 or contoso.onmicrosoft.com',
+      ignoreFocusOut: true,
+      validateInput: validateTenant,
+    });
+    if (t === undefined) return undefined;
+    const c = await vscode.window.showInputBox({
+      title: `${title} (2/3)`,
+      prompt: 'Application (client) ID from the app registration\'s Overview page',
+      placeHolder: '00000000-0000-0000-0000-000000000000',
+      ignoreFocusOut: true,
+      validateInput: validateClientId,
+    });
+    if (c === undefined) return undefined;
+    const sec = await vscode.window.showInputBox({
+      title: `${title} (3/3)`,
+      prompt: 'Client secret value (Certificates & secrets → Value). Kept in the OS keychain, never in settings.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: validateSecret,
+    });
+    if (sec === undefined) return undefined;
+    [tenantId, clientId, clientSecret] = [t, c, sec];
+  }
+  try {
+    await credentials.set(profile.id, { tenantId, clientId, clientSecret }, profile.label);
+  } catch (error) {
+    if (error instanceof CredentialValidationError) throw new UserError(error.message);
+    throw error;
+  }
+  const label = credentials.label(profile.id);
+  log.info(`Credentials of service principal "${label}" (profile ${profile.id}) saved in SecretStorage.`);
+  if (ctx.interactive) {
+    const users = services.endpoints.list().filter(d => d.profileId === profile.id);
+    const buttons = users.length ? ['Test Connection'] : [];
+    void vscode.window.showInformationMessage(`Saved the credentials of "${label}" in the OS keychain (VS Code SecretStorage).`, ...buttons).then(choice => {
+      if (choice) void vscode.commands.executeCommand('fabricMl.testConnection', users.length === 1 ? { endpointId: users[0].id } : undefined);
+    });
+  }
+  return { profileId: profile.id, label };
+}
+
+async function rotateSecret(services: ServicesImpl, arg: unknown, ctx: CommandContext): Promise<CredentialCommandResult | undefined> {
+  const profile = await resolveProfile(services, arg, ctx, { allowNew: false, onlySet: true });
+  if (!profile) return undefined;
+  const { credentials, log } = services;
+  const label = credentials.label(profile.id);
+  let secret: string | undefined;
+  if (!ctx.interactive) secret = stringArg(arg as Record<string, unknown>, 'clientSecret', true);
+  else {
+    if (!(await credentials.has(profile.id))) throw new UserError(`"${label}" has no credentials yet. Run "Fabric ML: Set Credentials" first.`);
+    secret = await vscode.window.showInputBox({
+      title: `Rotate the client secret of "${label}"`,
+      prompt: 'The new client secret value (Certificates & secrets → Value). The tenant and client IDs stay as they are.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: validateSecret,
+    });
+    if (secret === undefined) return undefined;
+  }
+  try {
+    await credentials.setSecret(profile.id, secret);
+  } catch (error) {
+    throw new UserError(error instanceof Error ? error.message : String(error));
+  }
+  log.info(`Client secret of service principal "${label}" replaced in SecretStorage.`);
+  if (ctx.interactive) void vscode.window.showInformationMessage(`Replaced the client secret of "${label}". Test Connection checks that Entra accepts it.`);
+  return { profileId: profile.id, label };
+}
+
+async function clearCredentials(services: ServicesImpl, arg: unknown, ctx: CommandContext): Promise<(CredentialCommandResult & { cleared: boolean }) | undefined> {
+  const profile = await resolveProfile(services, arg, ctx, { allowNew: false, onlySet: true });
+  if (!profile) return undefined;
+  const { credentials, endpoints, log } = services;
+  const label = credentials.label(profile.id);
+  const askFirst = ctx.interactive || (isPlainArgs(arg) && arg.confirm === true);
+  if (askFirst) {
+    const users = endpoints.list().filter(d => d.profileId === profile.id).length;
+    const ok = await confirm(
+      `Clear the credentials of "${label}"?`,
+      `The tenant ID, client ID and client secret are deleted from the OS keychain.${users ? ` ${users} endpoint${users === 1 ? '' : 's'} using it cannot be called until credentials are set again.` : ''}`,
+      'Clear',
+    );
+    if (!ok) return { profileId: profile.id, label, cleared: false };
+  }
+  await credentials.clear(profile.id);
+  log.info(`Credentials of service principal "${label}" (profile ${profile.id}) deleted from SecretStorage.`);
+  return { profileId: profile.id, label, cleared: true };
+}
+
+/** Where SecretStorage keeps values, in the words of this VS Code's host. */
+export function storageDescription(): string {
+  if (vscode.env.uiKind === vscode.UIKind.Web) {
+    return 'VS Code SecretStorage. In this browser-based VS Code it is kept, encrypted, in the browser\'s storage for this site; in desktop VS Code it is the operating system\'s keychain.';
+  }
+  const keychain =
+    process.platform === 'win32'
+      ? 'Windows Credential Manager'
+      : process.platform === 'darwin'
+        ? 'the macOS Keychain'
+        : 'the Secret Service keyring (GNOME Keyring / KWallet via libsecret)';
+  const remote = vscode.env.remoteName ? ` Even in this ${vscode.env.remoteName} window they stay on your local machine.` : '';
+  return `VS Code SecretStorage, encrypted with ${keychain}.${remote}`;
+}
+
+async function showCredentialStorage(services: ServicesImpl, ctx: CommandContext): Promise<CredentialStorageInfo> {
+  const { credentials } = services;
+  const profiles = [];
+  for (const p of credentials.profiles()) profiles.push({ id: p.id, label: p.label, credentialsSet: await credentials.has(p.id) });
+  const info: CredentialStorageInfo = {
+    storage: storageDescription(),
+    keys: ['tenantId', 'clientId', 'clientSecret'].map(f => secretKey('<profile>', f as 'tenantId')),
+    profiles,
+  };
+  if (ctx.interactive) {
+    const lines = [
+      `Where: ${info.storage}`,
+      `Keys: ${info.keys.join(', ')}.`,
+      'Settings (fabricMl.endpoints, fabricMl.profiles) hold only endpoint URLs and profile labels, never a secret.',
+      '',
+      ...profiles.map(p => `• ${p.label} (${p.id}): ${p.credentialsSet ? 'credentials set' : 'credentials missing'}`),
+    ];
+    void vscode.window.showInformationMessage('Where Fabric ML keeps credentials', { modal: true, detail: lines.join('\n') });
+  }
+  return info;
+}

@@ -1,0 +1,65 @@
+// One wrapper for every Explorer, Credentials and Test connection command. A command runs "interactive"
+// when it comes from the palette, a menu or a tree item: it may prompt and confirm, and its failures are
+// shown as one error notification. Called with a plain arguments object (tests, scripts, other
+// extensions) it never prompts and its failures reject the executeCommand promise instead.
+import * as vscode from 'vscode';
+import { redact } from '../../core/redact';
+import type { Services } from '../services';
+import { ExplorerNode } from './nodes';
+
+/** An expected failure whose message is written for the user (shown as is, no stack in the log). */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** A plain arguments object: not a tree node, not a Uri, not an array. */
+export function isPlainArgs(arg: unknown): arg is Record<string, unknown> {
+  return !!arg && typeof arg === 'object' && !Array.isArray(arg) && !(arg instanceof ExplorerNode) && !(arg instanceof vscode.Uri);
+}
+
+export interface CommandContext {
+  /** False when called with a plain arguments object: no prompts, no confirmations, errors reject. */
+  interactive: boolean;
+}
+
+export function registerCommand<T>(
+  services: Services,
+  id: string,
+  handler: (arg: unknown, ctx: CommandContext) => Promise<T>,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (arg?: unknown) => {
+    const interactive = !isPlainArgs(arg);
+    try {
+      return await handler(arg, { interactive });
+    } catch (error) {
+      const message = redact(error instanceof Error ? error.message : String(error));
+      if (error instanceof UserError || !(error instanceof Error)) services.log.warn(`${id}: ${message}`);
+      else services.log.error(error);
+      if (!interactive) throw error instanceof Error ? error : new Error(message);
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+  });
+}
+
+/** A string argument, or a UserError naming it. */
+export function stringArg(args: Record<string, unknown>, key: string, required: true): string;
+export function stringArg(args: Record<string, unknown>, key: string, required?: false): string | undefined;
+export function stringArg(args: Record<string, unknown>, key: string, required = false): string | undefined {
+  const value = args[key];
+  if (value === undefined || value === null) {
+    if (required) throw new UserError(`The argument "${key}" is required.`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new UserError(`The argument "${key}" must be a string.`);
+  return value;
+}
+
+/** A modal confirmation with one action button; resolves true when the user chose it. */
+export async function confirm(message: string, detail: string, action: string): Promise<boolean> {
+  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+  return choice === action;
+}

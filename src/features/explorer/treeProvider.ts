@@ -1,0 +1,298 @@
+// The Endpoint Explorer tree: endpoints with version, status and auto-sleep, their input/output signature
+// and service principal, and a "Service principals" group. Metadata is fetched lazily and cached; a
+// failure is shown on its node (icon, description, tooltip, a child line), never as a pop-up.
+import * as vscode from 'vscode';
+import type { EndpointDefinition, EndpointVersionInfo, SignatureField } from '../../core/endpoints/model';
+import { explainFailure, type ConnectionFailure } from '../../core/endpoints/connectionReport';
+import type { ServicesImpl } from '../shared/createServices';
+import { describeOrigin } from '../shared/endpointStore';
+import { EndpointNode, type ExplorerNode, FieldNode, MessageNode, ProfileNode, ProfilesGroupNode, SignatureNode, VersionNode, type AnyNode } from './nodes';
+import { autoSleepText, statusIcon, statusToken, scaleToken } from './versionText';
+
+/** What the tree knows about one endpoint right now. */
+export type EndpointView =
+  | { kind: 'restricted'; def: EndpointDefinition; message: string }
+  | { kind: 'invalidUrl'; def: EndpointDefinition; message: string }
+  | { kind: 'credentialsMissing'; def: EndpointDefinition }
+  | { kind: 'loading'; def: EndpointDefinition }
+  | { kind: 'failed'; def: EndpointDefinition; failure: ConnectionFailure }
+  | { kind: 'ready'; def: EndpointDefinition; info: EndpointVersionInfo; usesDefaultVersion: boolean };
+
+export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<AnyNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, ExplorerNode>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly services: ServicesImpl) {
+    const { endpoints, credentials, metadata } = services;
+    this.subscriptions.push(
+      endpoints.onDidChange(() => this.refreshAll()),
+      credentials.onDidChange(() => this.refreshAll()),
+      metadata.onDidChange(id => {
+        const node = id === undefined ? undefined : this.nodes.get(`endpoint/${id}`);
+        this.changed.fire(node as AnyNode | undefined);
+      }),
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (e.affectsConfiguration('fabricMl')) this.refreshAll();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshAll()),
+    );
+  }
+
+  refreshAll(): void {
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  /** The endpoint node of an id (created if needed), e.g. to reveal it. */
+  endpointNode(endpointId: string): EndpointNode {
+    return this.node(`endpoint/${endpointId}`, () => new EndpointNode(endpointId));
+  }
+
+  getParent(element: AnyNode): AnyNode | undefined {
+    return element.parent as AnyNode | undefined;
+  }
+
+  /** Works out the state of an endpoint; starts a metadata fetch when nothing is cached yet. */
+  async view(def: EndpointDefinition): Promise<EndpointView> {
+    const { endpoints, credentials, metadata } = this.services;
+    if (endpoints.isRestricted(def.id)) {
+      const origin = endpoints.origin(def.id);
+      return {
+        kind: 'restricted',
+        def,
+        message: `From ${origin ? describeOrigin(origin) : 'workspace settings'} of an untrusted workspace: listed, never called with your credentials.`,
+      };
+    }
+    try {
+      endpoints.refFor(def);
+    } catch (error) {
+      return { kind: 'invalidUrl', def, message: error instanceof Error ? error.message : String(error) };
+    }
+    if (!(await credentials.has(def.profileId))) return { kind: 'credentialsMissing', def };
+    let state = metadata.state(def.id);
+    if (!state) {
+      metadata.version(def.id).catch(() => undefined);
+      state = metadata.state(def.id) ?? { kind: 'loading' };
+    }
+    if (state.kind === 'loading') return { kind: 'loading', def };
+    if (state.kind === 'failed') return { kind: 'failed', def, failure: explainFailure(state.error, hostOf(def.scoreUrl)) };
+    return { kind: 'ready', def, info: state.info, usesDefaultVersion: state.usesDefaultVersion };
+  }
+
+  async getChildren(element?: AnyNode): Promise<AnyNode[]> {
+    const { endpoints, credentials } = this.services;
+    if (!element) {
+      const defs = endpoints.list();
+      // No endpoints: an empty root lets the welcome view (Add endpoint / Set credentials) show.
+      if (defs.length === 0) return [];
+      return [...defs.map(d => this.endpointNode(d.id)), this.node('profiles', () => new ProfilesGroupNode()) as ProfilesGroupNode];
+    }
+    if (element instanceof ProfilesGroupNode) {
+      const ids = new Set(credentials.profiles().map(p => p.id));
+      for (const d of endpoints.list()) ids.add(d.profileId);
+      return [...ids].map(id => this.node(`profiles/profile/${id}`, () => new ProfileNode(element, id)) as ProfileNode);
+    }
+    if (element instanceof EndpointNode) {
+      const def = endpoints.get(element.endpointId);
+      if (!def) return [];
+      const v = await this.view(def);
+      const profile = this.node(`${element.id}/profile/${def.profileId}`, () => new ProfileNode(element, def.profileId, def.id)) as ProfileNode;
+      const message = (slot: string, text: string, tooltip: string, icon: string): MessageNode => {
+        const node = this.node(`${element.id}/message/${slot}`, () => new MessageNode(element, def.id, slot, text, tooltip, icon)) as MessageNode;
+        node.text = text;
+        node.tooltip = tooltip;
+        node.icon = icon;
+        return node;
+      };
+      switch (v.kind) {
+        case 'restricted':
+          return [message('restricted', 'Untrusted workspace: not called', v.message, 'workspace-untrusted'), profile];
+        case 'invalidUrl':
+          return [message('invalidUrl', v.message, v.message, 'error')];
+        case 'credentialsMissing':
+          return [message('credentials', 'Credentials missing: set them to read the status', 'Run "Fabric ML: Set Credentials" for this service principal.', 'key'), profile];
+        case 'loading':
+          return [message('loading', 'Reading status from Fabric…', 'Reading the endpoint metadata from Fabric.', 'loading~spin'), profile];
+        case 'failed': {
+          const out = [message('failure', v.failure.title, `${v.failure.title}\n\n${v.failure.action}`, 'warning')];
+          if (v.failure.action) out.push(message('action', v.failure.action, v.failure.action, 'lightbulb'));
+          return [...out, profile];
+        }
+        case 'ready': {
+          const version = this.node(`${element.id}/version`, () => new VersionNode(element, def.id, v.info.versionName)) as VersionNode;
+          version.versionName = v.info.versionName;
+          const input = this.node(`${element.id}/input`, () => new SignatureNode(element, def.id, 'input')) as SignatureNode;
+          const output = this.node(`${element.id}/output`, () => new SignatureNode(element, def.id, 'output')) as SignatureNode;
+          return [version, input, output, profile];
+        }
+      }
+    }
+    if (element instanceof SignatureNode) {
+      const info = this.services.metadata.cached(element.endpointId);
+      const fields = (element.direction === 'input' ? info?.inputSignature : info?.outputSignature) ?? [];
+      return fields.map((field, index) => {
+        const node = this.node(`${element.id}/${index}`, () => new FieldNode(element, element.endpointId, field, index)) as FieldNode;
+        node.field = field;
+        return node;
+      });
+    }
+    return [];
+  }
+
+  async getTreeItem(element: AnyNode): Promise<vscode.TreeItem> {
+    if (element instanceof EndpointNode) return this.endpointItem(element);
+    if (element instanceof VersionNode) return this.versionItem(element);
+    if (element instanceof SignatureNode) return this.signatureItem(element);
+    if (element instanceof FieldNode) return fieldItem(element);
+    if (element instanceof ProfileNode) return this.profileItem(element);
+    if (element instanceof ProfilesGroupNode) {
+      const item = new vscode.TreeItem('Service principals', vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = element.id;
+      item.iconPath = new vscode.ThemeIcon('organization');
+      item.contextValue = 'fabricMl.profiles';
+      item.tooltip = 'Service-principal profiles. Their tenant ID, client ID and client secret are kept in VS Code SecretStorage (the OS keychain), never in settings.';
+      return item;
+    }
+    const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
+    item.id = element.id;
+    item.tooltip = element.tooltip;
+    item.iconPath = new vscode.ThemeIcon(element.icon);
+    item.contextValue = 'fabricMl.message';
+    if (element.slot === 'credentials') {
+      const def = this.services.endpoints.get(element.endpointId);
+      if (def) item.command = { command: 'fabricMl.setCredentials', title: 'Set Credentials', arguments: [this.node(`endpoint/${def.id}/profile/${def.profileId}`, () => new ProfileNode(element.parent, def.profileId, def.id))] };
+    }
+    return item;
+  }
+
+  private async endpointItem(node: EndpointNode): Promise<vscode.TreeItem> {
+    const def = this.services.endpoints.get(node.endpointId);
+    const item = new vscode.TreeItem(def?.name ?? node.endpointId, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    if (!def) return item;
+    const v = await this.view(def);
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.supportThemeIcons = true;
+    tooltip.appendMarkdown(`**${escapeMd(def.name)}**\n\n`);
+    const profileLabel = this.services.credentials.label(def.profileId);
+    switch (v.kind) {
+      case 'restricted':
+        item.description = 'untrusted workspace · not called';
+        item.iconPath = new vscode.ThemeIcon('workspace-untrusted');
+        tooltip.appendMarkdown(`$(workspace-untrusted) ${escapeMd(v.message)}\n\n`);
+        break;
+      case 'invalidUrl':
+        item.description = 'invalid URL';
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        tooltip.appendMarkdown(`$(error) ${escapeMd(v.message)}\n\n`);
+        break;
+      case 'credentialsMissing':
+        item.description = 'credentials missing';
+        item.iconPath = new vscode.ThemeIcon('key', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        tooltip.appendMarkdown(`$(key) Credentials missing for "${escapeMd(profileLabel)}": run **Fabric ML: Set Credentials**.\n\n`);
+        break;
+      case 'loading':
+        item.description = 'loading…';
+        item.iconPath = new vscode.ThemeIcon('loading~spin');
+        break;
+      case 'failed':
+        item.description = `unavailable · ${v.failure.code}`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        tooltip.appendMarkdown(`$(warning) ${escapeMd(v.failure.title)}\n\n${escapeMd(v.failure.action)}\n\n`);
+        break;
+      case 'ready': {
+        const version = v.usesDefaultVersion ? `default → v${v.info.versionName}` : `v${v.info.versionName}`;
+        item.description = `${version} · ${v.info.status} · ${autoSleepText(v.info.scaleRule)}`;
+        item.iconPath = statusIcon(v.info.status);
+        tooltip.appendMarkdown(`Version ${escapeMd(v.info.versionName)}${v.usesDefaultVersion ? ' (the default version)' : ''}: **${escapeMd(String(v.info.status))}**, ${autoSleepText(v.info.scaleRule)}\n\n`);
+        break;
+      }
+    }
+    tooltip.appendMarkdown(`Service principal: ${escapeMd(profileLabel)}\n\n`);
+    tooltip.appendText(def.scoreUrl);
+    item.tooltip = tooltip;
+    item.contextValue = `fabricMl.endpoint.${v.kind}`;
+    return item;
+  }
+
+  private versionItem(node: VersionNode): vscode.TreeItem {
+    const state = this.services.metadata.state(node.endpointId);
+    const info = state?.kind === 'ready' ? state.info : undefined;
+    const usesDefault = state?.kind === 'ready' && state.usesDefaultVersion;
+    const item = new vscode.TreeItem(`Version ${node.versionName}${usesDefault ? ' (default)' : ''}`, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    if (!info) return item;
+    item.description = `${info.status} · ${autoSleepText(info.scaleRule)}`;
+    item.iconPath = statusIcon(info.status);
+    item.contextValue = `fabricMl.version.${statusToken(info.status)}.${scaleToken(info.scaleRule)}`;
+    const lines = [`Status: ${info.status}`, `Auto-sleep: ${autoSleepText(info.scaleRule)}${info.scaleRule === 'AllowScaleToZero' ? ' (the first call after idle is slow)' : ''}`];
+    const why = [info.failureDetails?.errorCode, info.failureDetails?.message].filter(Boolean).join(': ');
+    if (why) lines.push(`Failure: ${why}`);
+    item.tooltip = lines.join('\n');
+    return item;
+  }
+
+  private signatureItem(node: SignatureNode): vscode.TreeItem {
+    const info = this.services.metadata.cached(node.endpointId);
+    const fields = (node.direction === 'input' ? info?.inputSignature : info?.outputSignature) ?? [];
+    const label = node.direction === 'input' ? 'Input signature' : 'Output signature';
+    const item = new vscode.TreeItem(label, fields.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = fields.length ? `${fields.length} column${fields.length === 1 ? '' : 's'}` : 'not reported by Fabric';
+    item.iconPath = new vscode.ThemeIcon(node.direction === 'input' ? 'arrow-right' : 'arrow-left');
+    item.contextValue = `fabricMl.signature.${node.direction}`;
+    return item;
+  }
+
+  private async profileItem(node: ProfileNode): Promise<vscode.TreeItem> {
+    const { credentials } = this.services;
+    const set = await credentials.has(node.profileId);
+    const label = credentials.label(node.profileId);
+    const item = new vscode.TreeItem(node.endpointId ? `Service principal: ${label}` : label, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = set ? 'credentials set' : 'credentials missing';
+    item.iconPath = set ? new vscode.ThemeIcon('key') : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.contextValue = set ? 'fabricMl.profile.set' : 'fabricMl.profile.missing';
+    item.tooltip = set
+      ? `Profile "${node.profileId}": tenant ID, client ID and client secret are stored in VS Code SecretStorage (the OS keychain). They are never shown.`
+      : `Profile "${node.profileId}" has no credentials yet. Right-click → Set Credentials.`;
+    return item;
+  }
+
+  private node<T extends ExplorerNode>(id: string, create: () => T): T {
+    let node = this.nodes.get(id);
+    if (!node) {
+      node = create();
+      this.nodes.set(id, node);
+    }
+    return node as T;
+  }
+}
+
+function fieldItem(node: FieldNode): vscode.TreeItem {
+  const f: SignatureField = node.field;
+  const item = new vscode.TreeItem(`${f.name}: ${f.type}`, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.description = f.required ? 'required' : 'optional';
+  item.iconPath = new vscode.ThemeIcon('symbol-field');
+  item.contextValue = 'fabricMl.field';
+  return item;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, m => `\\${m}`);
+}

@@ -1,0 +1,37 @@
+// How a version's status and scale rule read in the tree, and the tokens its context menus match on
+// (`fabricMl.version.<status>.<alwaysOn|autoSleep>` in package.json).
+import * as vscode from 'vscode';
+import type { ScaleRule, VersionStatus } from '../../core/endpoints/model';
+
+const KNOWN_STATUSES = ['Active', 'Activating', 'Deactivated', 'Deactivating', 'Failed'];
+
+/** `active`, `activating`, … or `unknown` for statuses Fabric does not document (e.g. "Running"). */
+export function statusToken(status: VersionStatus | undefined): string {
+  return status && KNOWN_STATUSES.includes(status) ? status.toLowerCase() : 'unknown';
+}
+
+export function scaleToken(scaleRule: ScaleRule | undefined): 'autoSleep' | 'alwaysOn' {
+  return scaleRule === 'AllowScaleToZero' ? 'autoSleep' : 'alwaysOn';
+}
+
+export function autoSleepText(scaleRule: ScaleRule | undefined): string {
+  if (scaleRule === 'AllowScaleToZero') return 'auto-sleep on';
+  if (scaleRule === 'AlwaysOn') return 'auto-sleep off';
+  return scaleRule ? `scale rule ${scaleRule}` : 'auto-sleep unknown';
+}
+
+export function statusIcon(status: VersionStatus | undefined): vscode.ThemeIcon {
+  switch (status) {
+    case 'Active':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'Activating':
+    case 'Deactivating':
+      return new vscode.ThemeIcon('sync~spin');
+    case 'Deactivated':
+      return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+    case 'Failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    default:
+      return new vscode.ThemeIcon('question');
+  }
+}

@@ -1,0 +1,144 @@
+// Builds the Services every feature receives: the redacting log, the endpoint and credential stores, the
+// metadata cache and openSession(), which is the single gate in front of the token: it refuses endpoints
+// whose credentials are missing, that come from an untrusted workspace's settings, or whose host may not
+// receive a token, with a message the user can act on.
+import * as vscode from 'vscode';
+import { MsalTokenSource } from '../../core/auth';
+import type { TokenSource } from '../../core/auth/types';
+import { EndpointUrlError, isTokenHostAllowed, scoreUrl } from '../../core/endpoints/endpointUrl';
+import { FabricClient, runScoring } from '../../core/fabric';
+import type { EndpointSession, Services } from '../services';
+import { SecretStorageCredentialStore } from './credentialStore';
+import { SettingsEndpointStore } from './endpointStore';
+import { createLog } from './logger';
+import { FabricMetadataCache } from './metadataCache';
+import { affectsConnection, allowLoopback, authSettings, METADATA_TIMEOUT_CAP_MS, scoringSettings } from './settings';
+
+export type SessionRefusal = 'unknownEndpoint' | 'restricted' | 'invalidUrl' | 'credentialsMissing';
+
+/** openSession() said no before anything was sent. The message is written for the user. */
+export class SessionRefusedError extends Error {
+  constructor(
+    readonly reason: SessionRefusal,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SessionRefusedError';
+  }
+}
+
+export interface SessionOptions {
+  /** 'metadata' and 'test' use a shorter timeout and fewer retries than scoring. */
+  purpose?: 'score' | 'metadata' | 'test';
+  /** Use a token source of its own, so the token is requested from Entra now (Test connection). */
+  freshToken?: boolean;
+}
+
+export type OpenSession = (endpointId: string, options?: SessionOptions) => Promise<EndpointSession>;
+
+/** The services with the fuller openSession() signature this file implements. */
+export interface ServicesImpl extends Services {
+  openSession: OpenSession;
+  endpoints: SettingsEndpointStore;
+  credentials: SecretStorageCredentialStore;
+  metadata: FabricMetadataCache;
+}
+
+/** Opens a session with options; Services.openSession declares only the endpoint id. */
+export function openSessionWith(services: Services, endpointId: string, options: SessionOptions): Promise<EndpointSession> {
+  return (services.openSession as OpenSession)(endpointId, options);
+}
+
+/**
+ * Integration tests check the extension's own SecretStorage, globalState/workspaceState and log folder.
+ * The context is published under this key only when VS Code runs the extension's tests (ExtensionMode.Test).
+ */
+export const TEST_CONTEXT_KEY = Symbol.for('fabricMl.testExtensionContext');
+
+export function createServices(context: vscode.ExtensionContext): { services: ServicesImpl; disposables: vscode.Disposable[] } {
+  if (context.extensionMode === vscode.ExtensionMode.Test) (globalThis as Record<symbol, unknown>)[TEST_CONTEXT_KEY] = context;
+  const log = createLog();
+  const endpoints = new SettingsEndpointStore(log);
+  const credentials = new SecretStorageCredentialStore(context.secrets);
+  const newTokenSource = (): TokenSource => new MsalTokenSource(authSettings(), { log: line => log.debug(line) });
+  let tokens = newTokenSource();
+
+  const openSession: OpenSession = async (endpointId, options = {}) => {
+    const definition = endpoints.get(endpointId);
+    if (!definition) {
+      throw new SessionRefusedError('unknownEndpoint', `There is no Fabric ML endpoint with id "${endpointId}". Add it with "Fabric ML: Add Endpoint".`);
+    }
+    if (endpoints.isRestricted(endpointId)) {
+      throw new SessionRefusedError(
+        'restricted',
+        `"${definition.name}" comes from the settings of a workspace you have not trusted, so it is listed but never called with your credentials. Trust the workspace (Manage Workspace Trust), or add the endpoint to your user settings.`,
+      );
+    }
+    let ref;
+    try {
+      ref = endpoints.refFor(definition);
+    } catch (error) {
+      const reason = error instanceof EndpointUrlError ? error.message : String(error);
+      throw new SessionRefusedError('invalidUrl', `"${definition.name}" cannot be called: ${reason}`);
+    }
+    const loopback = allowLoopback();
+    if (!isTokenHostAllowed(scoreUrl(ref), { allowLoopback: loopback })) {
+      throw new SessionRefusedError('invalidUrl', `"${definition.name}" cannot be called: its host may not receive the Fabric token.`);
+    }
+    const creds = await credentials.get(definition.profileId);
+    if (!creds) {
+      throw new SessionRefusedError(
+        'credentialsMissing',
+        `Credentials missing for service principal "${credentials.label(definition.profileId)}" (used by "${definition.name}"). Run "Fabric ML: Set Credentials" to store its tenant ID, client ID and client secret.`,
+      );
+    }
+    const source = options.freshToken ? newTokenSource() : tokens;
+    const settings = scoringSettings();
+    const quick = options.purpose === 'metadata' || options.purpose === 'test';
+    const client = new FabricClient({
+      getToken: signal => source.getToken(creds, signal),
+      allowLoopback: loopback,
+      requestTimeoutMs: quick ? Math.min(settings.requestTimeoutMs, METADATA_TIMEOUT_CAP_MS) : settings.requestTimeoutMs,
+      maxRetries: quick ? Math.min(settings.maxRetries, 1) : settings.maxRetries,
+      maxRetryAfterMs: settings.maxRetryAfterMs,
+      log: line => log.debug(line),
+    });
+    const session: EndpointSession = {
+      definition,
+      ref,
+      api: client,
+      score: request => runScoring(client, { ...request, ref }, { tokenRequestCount: () => source.networkTokenRequests }),
+    };
+    return session;
+  };
+
+  const metadata = new FabricMetadataCache((id, options) => openSession(id, options));
+
+  // Drop cached metadata of endpoints whose definition changed, and forget tokens when the identity changes.
+  let knownDefinitions = new Map(endpoints.list().map(d => [d.id, JSON.stringify(d)]));
+  const disposables: vscode.Disposable[] = [
+    log,
+    endpoints,
+    credentials,
+    metadata,
+    endpoints.onDidChange(() => {
+      const next = new Map(endpoints.list().map(d => [d.id, JSON.stringify(d)]));
+      for (const [id, text] of knownDefinitions) if (next.get(id) !== text) metadata.invalidate(id);
+      knownDefinitions = next;
+    }),
+    credentials.onDidChange(profileId => {
+      tokens.clear();
+      for (const def of endpoints.list()) if (def.profileId === profileId) metadata.invalidate(def.id);
+    }),
+    vscode.workspace.onDidChangeConfiguration(e => {
+      if (!affectsConnection(e)) return;
+      tokens.clear();
+      tokens = newTokenSource();
+      metadata.invalidate();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => metadata.invalidate()),
+  ];
+
+  const services: ServicesImpl = { context, log, endpoints, credentials, metadata, openSession };
+  return { services, disposables };
+}

@@ -1,0 +1,204 @@
+// Service-principal profiles: labels in the `fabricMl.profiles` setting, tenant ID / client ID / client
+// secret only in SecretStorage (the OS keychain on desktop), under keys namespaced by profile id. Values
+// read or written here are registered with redact() so they can never reach a log line.
+import * as vscode from 'vscode';
+import type { ServicePrincipalCredentials, ServicePrincipalProfile } from '../../core/endpoints/model';
+import type { CredentialStore } from '../services';
+import { forgetSecret, registerSecret } from '../../core/redact';
+import { isValidClientId, isValidTenant } from '../../core/auth';
+import { isGuid } from '../../core/endpoints/endpointUrl';
+import { SECTION } from './settings';
+
+export const DEFAULT_PROFILE: ServicePrincipalProfile = { id: 'default', label: 'Default service principal' };
+
+const KEY_PREFIX = `${SECTION}.sp.`;
+const FIELDS = ['tenantId', 'clientId', 'clientSecret'] as const;
+type Field = (typeof FIELDS)[number];
+const PROFILE_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** The SecretStorage key of one credential field, e.g. `fabricMl.sp.default.clientSecret`. */
+export function secretKey(profileId: string, field: Field): string {
+  return `${KEY_PREFIX}${profileId}.${field}`;
+}
+
+/** The profile id a SecretStorage key belongs to, or undefined for keys that are not ours. */
+export function profileIdOfKey(key: string): string | undefined {
+  if (!key.startsWith(KEY_PREFIX)) return undefined;
+  const rest = key.slice(KEY_PREFIX.length);
+  const dot = rest.lastIndexOf('.');
+  return dot > 0 && (FIELDS as readonly string[]).includes(rest.slice(dot + 1)) ? rest.slice(0, dot) : undefined;
+}
+
+export class CredentialValidationError extends Error {
+  constructor(
+    readonly field: Field | 'profileId',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CredentialValidationError';
+  }
+}
+
+export function validateProfileId(profileId: string): string | undefined {
+  return PROFILE_ID_RE.test(profileId) ? undefined : `The profile id "${profileId.slice(0, 40)}" may contain letters, digits, ".", "_" and "-" only (at most 64 characters).`;
+}
+
+export function validateTenant(value: string): string | undefined {
+  const v = value.trim();
+  if (!v) return 'Enter the tenant ID: the Directory (tenant) ID GUID from the app registration\'s Overview page, or a verified domain such as contoso.onmicrosoft.com.';
+  return isValidTenant(v) ? undefined : `"${v.slice(0, 60)}" is neither a tenant GUID nor a domain. Use the Directory (tenant) ID from the app registration's Overview page, or a verified domain such as contoso.onmicrosoft.com.`;
+}
+
+export function validateClientId(value: string): string | undefined {
+  const v = value.trim();
+  if (!v) return 'Enter the client ID: the Application (client) ID GUID from the app registration\'s Overview page.';
+  return isValidClientId(v) ? undefined : `"${v.slice(0, 60)}" is not a GUID. The client ID is the Application (client) ID from the app registration's Overview page.`;
+}
+
+export function validateSecret(value: string): string | undefined {
+  if (!value.trim()) return 'Enter the client secret: the Value column under Certificates & secrets (shown only right after it is created).';
+  // The Secret ID column is a GUID and a frequent mix-up (it makes Entra answer AADSTS7000215).
+  if (isGuid(value.trim())) return 'That looks like the secret\'s ID (a GUID). Paste the secret\'s Value instead: the Value column under Certificates & secrets.';
+  return undefined;
+}
+
+export class SecretStorageCredentialStore implements CredentialStore, vscode.Disposable {
+  private readonly cache = new Map<string, Promise<ServicePrincipalCredentials | undefined>>();
+  private readonly changed = new vscode.EventEmitter<string>();
+  private readonly pendingEvents = new Set<string>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    // Also fires for changes made in another window: drop the cached value and tell the tree.
+    this.subscriptions.push(
+      secrets.onDidChange(e => {
+        const profileId = profileIdOfKey(e.key);
+        if (profileId === undefined) return;
+        this.cache.delete(profileId);
+        this.queueEvent(profileId);
+      }),
+    );
+  }
+
+  profiles(): ServicePrincipalProfile[] {
+    const configured = vscode.workspace.getConfiguration(SECTION).get<unknown>('profiles');
+    const out: ServicePrincipalProfile[] = [];
+    const seen = new Set<string>();
+    if (Array.isArray(configured)) {
+      for (const entry of configured) {
+        if (!entry || typeof entry !== 'object') continue;
+        const { id, label } = entry as { id?: unknown; label?: unknown };
+        if (typeof id !== 'string' || validateProfileId(id) || seen.has(id)) continue;
+        seen.add(id);
+        out.push({ id, label: typeof label === 'string' && label.trim() ? label.trim() : id });
+      }
+    }
+    if (!seen.has(DEFAULT_PROFILE.id)) out.unshift({ ...DEFAULT_PROFILE });
+    return out;
+  }
+
+  label(profileId: string): string {
+    return this.profiles().find(p => p.id === profileId)?.label ?? profileId;
+  }
+
+  get(profileId: string): Promise<ServicePrincipalCredentials | undefined> {
+    let pending = this.cache.get(profileId);
+    if (!pending) {
+      pending = this.read(profileId);
+      this.cache.set(profileId, pending);
+      pending.catch(() => this.cache.delete(profileId));
+    }
+    return pending;
+  }
+
+  async has(profileId: string): Promise<boolean> {
+    return (await this.get(profileId)) !== undefined;
+  }
+
+  async set(profileId: string, credentials: ServicePrincipalCredentials, label?: string): Promise<void> {
+    const clean = checkCredentials(profileId, credentials);
+    for (const value of Object.values(clean)) registerSecret(value);
+    for (const field of FIELDS) await this.secrets.store(secretKey(profileId, field), clean[field]);
+    this.cache.set(profileId, Promise.resolve(clean));
+    await this.ensureProfile(profileId, label);
+    this.queueEvent(profileId);
+  }
+
+  async setSecret(profileId: string, clientSecret: string): Promise<void> {
+    const current = await this.get(profileId);
+    if (!current) throw new Error(`Profile "${this.label(profileId)}" has no credentials yet. Run "Fabric ML: Set Credentials" first.`);
+    const problem = validateSecret(clientSecret);
+    if (problem) throw new CredentialValidationError('clientSecret', problem);
+    const secret = clientSecret.trim();
+    registerSecret(secret);
+    await this.secrets.store(secretKey(profileId, 'clientSecret'), secret);
+    this.cache.set(profileId, Promise.resolve({ ...current, clientSecret: secret }));
+    this.queueEvent(profileId);
+  }
+
+  async clear(profileId: string): Promise<void> {
+    const previous = await this.get(profileId).catch(() => undefined);
+    for (const field of FIELDS) await this.secrets.delete(secretKey(profileId, field));
+    this.cache.set(profileId, Promise.resolve(undefined));
+    forgetSecret(previous?.clientSecret);
+    this.queueEvent(profileId);
+  }
+
+  dispose(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.changed.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private async read(profileId: string): Promise<ServicePrincipalCredentials | undefined> {
+    const [tenantId, clientId, clientSecret] = await Promise.all(FIELDS.map(f => this.secrets.get(secretKey(profileId, f))));
+    // A half-written profile (e.g. another window is saving) counts as missing rather than as broken.
+    if (!tenantId || !clientId || !clientSecret) return undefined;
+    registerSecret(tenantId);
+    registerSecret(clientId);
+    registerSecret(clientSecret);
+    return { tenantId, clientId, clientSecret };
+  }
+
+  /** Adds the profile to the user's `fabricMl.profiles` (or relabels it) so the tree can name it. */
+  private async ensureProfile(profileId: string, label?: string): Promise<void> {
+    const existing = this.profiles().find(p => p.id === profileId);
+    const wanted = label?.trim();
+    if (existing && (!wanted || wanted === existing.label)) return;
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const inspected = config.inspect<ServicePrincipalProfile[]>('profiles');
+    const user = [...(inspected?.globalValue ?? inspected?.defaultValue ?? [DEFAULT_PROFILE])];
+    const index = user.findIndex(p => p && p.id === profileId);
+    const entry = { id: profileId, label: wanted || existing?.label || profileId };
+    if (index >= 0) user[index] = entry;
+    else user.push(entry);
+    await config.update('profiles', user, vscode.ConfigurationTarget.Global);
+  }
+
+  /** set() writes three keys; coalesce their change events into one per profile. */
+  private queueEvent(profileId: string): void {
+    this.pendingEvents.add(profileId);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      const ids = [...this.pendingEvents];
+      this.pendingEvents.clear();
+      for (const id of ids) this.changed.fire(id);
+    }, 0);
+  }
+}
+
+/** Validates and trims credentials; throws CredentialValidationError naming the field. */
+export function checkCredentials(profileId: string, credentials: ServicePrincipalCredentials): ServicePrincipalCredentials {
+  const idProblem = validateProfileId(profileId);
+  if (idProblem) throw new CredentialValidationError('profileId', idProblem);
+  const tenantProblem = validateTenant(String(credentials.tenantId ?? ''));
+  if (tenantProblem) throw new CredentialValidationError('tenantId', tenantProblem);
+  const clientProblem = validateClientId(String(credentials.clientId ?? ''));
+  if (clientProblem) throw new CredentialValidationError('clientId', clientProblem);
+  const secretProblem = validateSecret(String(credentials.clientSecret ?? ''));
+  if (secretProblem) throw new CredentialValidationError('clientSecret', secretProblem);
+  return { tenantId: credentials.tenantId.trim(), clientId: credentials.clientId.trim(), clientSecret: credentials.clientSecret.trim() };
+}
