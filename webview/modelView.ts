@@ -69,13 +69,14 @@ export function deriveView(state: ResultsWebviewState): ModelView {
   }
   const numericInputs = model.inputColumns.map((_, c) => isNumericSample(sampleOf(model.inputs, c)));
   const numericOutputs = model.outputColumns.map((_, c) => isNumericSample(sampleOf(model.predictions, c)));
-  model.inputColumns.forEach((name, c) => columns.push({
-    label: name, title: `Input column ${name}`, cls: numericInputs[c] ? 'input num' : 'input',
-    widthCh: widthOf(name, sampleOf(model.inputs, c)),
-  }));
+  // Predictions first: they are what the user came for, and stay visible however wide the inputs are.
   model.outputColumns.forEach((name, c) => columns.push({
     label: name, title: `Prediction column ${name}`, cls: numericOutputs[c] ? 'prediction num' : 'prediction',
     widthCh: widthOf(name, sampleOf(model.predictions, c)),
+  }));
+  model.inputColumns.forEach((name, c) => columns.push({
+    label: name, title: `Input column ${name}`, cls: numericInputs[c] ? 'input num' : 'input',
+    widthCh: widthOf(name, sampleOf(model.inputs, c)),
   }));
 
   return {

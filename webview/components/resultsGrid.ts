@@ -1,4 +1,4 @@
-// The rows grid: row number, source line, input columns, prediction columns. A row whose batch failed
+// The rows grid: row number, source line, prediction columns, input columns. A row whose batch failed
 // is marked (error icon, tinted background) and says why in place of its predictions.
 import { html, nothing, type TemplateResult } from 'lit';
 import { cellText, errorHead } from '../format';
@@ -38,15 +38,15 @@ export function rowRenderer(view: ModelView): (row: number) => TemplateResult {
       return html`<div class="vrow failed ${row % 2 ? 'odd' : ''}" role="row" aria-rowindex=${row + 2}>
         <div class="cell rownum" role="rowheader" title=${reason.full}><span class="codicon codicon-error" aria-label="not scored"></span>${row + 1}</div>
         ${lines ? html`<div class="cell line" role="gridcell">${lines[row] ?? ''}</div>` : nothing}
-        ${numericInputs.map((numeric, c) => valueCell(input[c], numeric, 'input'))}
         <div class="cell unscored" role="gridcell" title=${reason.full}>${reason.short}</div>
+        ${numericInputs.map((numeric, c) => valueCell(input[c], numeric, 'input'))}
       </div>`;
     }
     return html`<div class="vrow ${row % 2 ? 'odd' : ''}" role="row" aria-rowindex=${row + 2}>
       <div class="cell rownum" role="rowheader">${row + 1}</div>
       ${lines ? html`<div class="cell line" role="gridcell">${lines[row] ?? ''}</div>` : nothing}
-      ${numericInputs.map((numeric, c) => valueCell(input[c], numeric, 'input'))}
       ${numericOutputs.map((numeric, c) => valueCell(prediction[c], numeric, 'prediction'))}
+      ${numericInputs.map((numeric, c) => valueCell(input[c], numeric, 'input'))}
     </div>`;
   };
 }
