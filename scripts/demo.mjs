@@ -66,6 +66,7 @@ fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
   'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
   'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true,
   'security.workspace.trust.enabled': false, 'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   // User-level settings that let the extension reach the local fake server (a workspace cannot set these).
   'fabricMl.allowLoopbackEndpoints': true, 'fabricMl.cloud': 'custom', 'fabricMl.customAuthorityHost': fake.url,
 }, null, 2));

@@ -148,6 +148,7 @@ fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify
   'workbench.enableExperiments': false,
   'chat.disableAIFeatures': true,
   'git.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 }, null, 2));
 fs.writeFileSync(path.join(tmp, 'config.yaml'), 'auth: none\n');
 

@@ -38,7 +38,7 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
         ${stat('Batches ok', formatCount(okBatches), 'ok')}
         ${stat('Batches failed', formatCount(failedBatches.length), failedBatches.length ? 'bad' : '')}
         ${stat('Duration', formatDuration(model.durationMs))}
-        ${stat('Token requests', formatCount(model.tokenRequests))}
+        ${stat('Token requests', model.tokenRequests === 0 ? '0 (cached token)' : formatCount(model.tokenRequests))}
         ${stat('Started', Number.isNaN(started.getTime()) ? model.startedAt : started.toLocaleString())}
       </dl>
       <div class="actions">

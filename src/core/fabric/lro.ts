@@ -1,0 +1,112 @@
+// Fabric long-running operations (reference §1.7): a 202 carries Location (the operation URL, followed
+// verbatim), x-ms-operation-id and Retry-After. Poll until Succeeded or Failed; on success the poll's
+// Location names the result. Every wait honours Retry-After with a floor and stops when the signal aborts.
+import { FabricError } from './fabricError';
+import { parseRetryAfter } from './retry';
+import type { HttpExchange, LroProgress } from './types';
+
+/** What the poller needs from one HTTP answer. */
+export interface LroAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  exchange: HttpExchange;
+}
+
+export interface LroDriver {
+  /** GET with the client's auth, host check, retries and timeout. */
+  get(url: string): Promise<LroAnswer>;
+  /** Cancellable wait; rejects with the client's 'aborted' error. */
+  wait(ms: number): Promise<void>;
+  /** Smallest wait between polls, whatever Retry-After says (Fabric may say 0). */
+  pollFloorMs: number;
+  /** `https://host/v1`: builds the operation URL when a 202 has x-ms-operation-id but no Location. */
+  apiBase: string;
+  onProgress?: (progress: LroProgress) => void;
+}
+
+export interface OperationOutcome {
+  /** Where the result can be read: the Location of the final poll, else `{operation}/result`. */
+  resultUrl: string;
+  final: LroAnswer;
+  polls: number;
+}
+
+/** `OperationState` statuses that end polling. */
+const SUCCEEDED = 'succeeded';
+const FAILED = new Set(['failed', 'cancelled', 'canceled']);
+
+/** Polls the operation started by `accepted` (a 202) until it ends. Throws FabricError 'lroFailed' on failure. */
+export async function waitForOperation(accepted: LroAnswer, driver: LroDriver): Promise<OperationOutcome> {
+  const operationUrl = accepted.headers['location'] || operationUrlFromId(accepted, driver.apiBase);
+  let pollUrl = operationUrl;
+  let waitHint = accepted.headers['retry-after'];
+  let polls = 0;
+  driver.onProgress?.({ status: 'Accepted' });
+  for (;;) {
+    await driver.wait(Math.max(driver.pollFloorMs, parseRetryAfter(waitHint) ?? 0));
+    const answer = await driver.get(pollUrl);
+    polls++;
+    const state = readOperationState(answer);
+    driver.onProgress?.({ status: state.status, percentComplete: state.percentComplete });
+    const status = state.status.toLowerCase();
+    if (status === SUCCEEDED) {
+      return { resultUrl: answer.headers['location'] || `${operationUrl.replace(/\/+$/, '')}/result`, final: answer, polls };
+    }
+    if (FAILED.has(status)) {
+      const error = state.error ?? {};
+      throw new FabricError(
+        {
+          kind: 'lroFailed',
+          status: answer.status,
+          errorCode: typeof error.errorCode === 'string' ? error.errorCode : undefined,
+          message: `The Fabric operation ended as ${state.status}: ${typeof error.message === 'string' && error.message ? error.message : 'no reason given.'}`,
+          requestId: (typeof error.requestId === 'string' && error.requestId) || answer.headers['x-ms-request-id'] || undefined,
+        },
+        { exchange: answer.exchange, attempts: 1 },
+      );
+    }
+    // Running / NotStarted / Undefined (and statuses Fabric may add): keep polling where Fabric says.
+    pollUrl = answer.headers['location'] || pollUrl;
+    waitHint = answer.headers['retry-after'];
+  }
+}
+
+interface OperationState {
+  status: string;
+  percentComplete?: number;
+  error?: { errorCode?: unknown; message?: unknown; requestId?: unknown };
+}
+
+function readOperationState(answer: LroAnswer): OperationState {
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    body = undefined;
+  }
+  const status = (body as { status?: unknown } | undefined)?.status;
+  if (typeof body !== 'object' || body === null || typeof status !== 'string') {
+    throw new FabricError(
+      { kind: 'badResponse', status: answer.status, message: 'The Fabric operation state has no "status" field.', requestId: answer.headers['x-ms-request-id'] || undefined },
+      { exchange: answer.exchange, attempts: 1 },
+    );
+  }
+  const state = body as { percentComplete?: unknown; error?: OperationState['error'] };
+  return {
+    status,
+    percentComplete: typeof state.percentComplete === 'number' ? state.percentComplete : undefined,
+    error: typeof state.error === 'object' && state.error !== null ? state.error : undefined,
+  };
+}
+
+function operationUrlFromId(accepted: LroAnswer, apiBase: string): string {
+  const id = accepted.headers['x-ms-operation-id'];
+  if (!id) {
+    throw new FabricError(
+      { kind: 'badResponse', status: accepted.status, message: 'Fabric accepted the request (202) but sent neither Location nor x-ms-operation-id to follow.', requestId: accepted.headers['x-ms-request-id'] || undefined },
+      { exchange: accepted.exchange, attempts: 1 },
+    );
+  }
+  return `${apiBase}/operations/${encodeURIComponent(id)}`;
+}

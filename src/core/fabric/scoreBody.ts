@@ -1,0 +1,35 @@
+// The ScoreDataRequest body and the ScoreDataResponse check. Only `values` has an official example; `record`
+// follows the pandas "records" shape (objects keyed by column name).
+import type { Orientation } from './types';
+
+export function buildScoreBody(columns: readonly string[], rows: readonly (readonly unknown[])[], orientation: Orientation): string {
+  const inputs = orientation === 'record' ? rows.map(row => toRecord(columns, row)) : rows;
+  return JSON.stringify({ formatType: 'dataframe', orientation, inputs });
+}
+
+function toRecord(columns: readonly string[], row: readonly unknown[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) record[columns[i]] = row[i] === undefined ? null : row[i];
+  return record;
+}
+
+/**
+ * Pulls one prediction row per input row out of a ScoreDataResponse. Returns a problem text instead of
+ * throwing so that the caller can attach the exchange. A scalar prediction becomes [value]; an object
+ * (record-shaped output) becomes its values in key order.
+ */
+export function readPredictions(body: unknown, expectedRows: number): { predictions: unknown[][] } | { problem: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { problem: 'the response is not a ScoreDataResponse object' };
+  }
+  const predictions = (body as { predictions?: unknown }).predictions;
+  if (!Array.isArray(predictions)) return { problem: 'the response has no "predictions" array' };
+  if (predictions.length !== expectedRows) return { problem: `expected ${expectedRows} predictions, got ${predictions.length}` };
+  return { predictions: predictions.map(toPredictionRow) };
+}
+
+function toPredictionRow(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'object' && value !== null) return Object.values(value);
+  return [value];
+}
