@@ -9,11 +9,14 @@ export interface FabricMlExtensionApi {
   lastResults(): ResultsPanelTestView | undefined;
   /** IDs of the configured endpoints (definitions hold no secrets). */
   endpointIds(): string[];
+  /** How long activate() took, in milliseconds. */
+  readonly activationMs: number;
 }
 
-export function createExtensionApi(services: Services): FabricMlExtensionApi {
+export function createExtensionApi(services: Services, activationMs: number): FabricMlExtensionApi {
   return {
     apiVersion: 1,
+    activationMs,
     lastResults: () => lastResultsPanelForTests(),
     endpointIds: () => services.endpoints.list().map(e => e.id),
   };

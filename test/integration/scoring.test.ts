@@ -138,3 +138,49 @@ describe('Score Selection', function () {
     assert.doesNotMatch(snapshot.html, /unsafe-inline/);
   });
 });
+
+describe('Score File', function () {
+  this.timeout(120_000);
+  let fake: FakeFabricSetup;
+
+  before(async () => {
+    fake = await setUpFakeFabric({ endpointId: 'score-file-test' });
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('fabricMl.scoring').update('batchSize', undefined, vscode.ConfigurationTarget.Global);
+    await fake?.dispose();
+  });
+
+  it('streams the whole file from disk in batches and returns every row scored', async () => {
+    await vscode.workspace.getConfiguration('fabricMl.scoring').update('batchSize', 7, vscode.ConfigurationTarget.Global);
+    fake.server.resetCounters();
+    const uri = vscode.Uri.file(path.join(workspaceRoot(), 'customers.jsonl'));
+    const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: uri.toString() });
+    assert.ok(model);
+    const objects = fs.readFileSync(uri.fsPath, 'utf8').trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>);
+    assert.strictEqual(model.predictions.length, objects.length);
+    assert.deepStrictEqual(model.predictions, objects.map(o => predictChurn(o)));
+    assert.deepStrictEqual(model.source.rowLines, objects.map((_, i) => i + 1));
+    assert.strictEqual(model.batches.length, Math.ceil(objects.length / 7));
+    assert.strictEqual(fake.server.counters.scoreRequests, Math.ceil(objects.length / 7));
+    assert.strictEqual(fake.server.counters.scoreRowsReceived, objects.length);
+  });
+
+  it('refuses a file that is not CSV, TSV, JSON or JSON Lines with a message naming the file', async () => {
+    const file = path.join(workspaceRoot(), 'notes.txt');
+    fs.writeFileSync(file, 'hello\n');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString() })),
+      /notes\.txt is not a CSV, TSV, JSON or JSON Lines file/);
+  });
+
+  it('reports a malformed CSV with its line number and sends nothing', async () => {
+    const file = path.join(workspaceRoot(), 'broken.csv');
+    fs.writeFileSync(file, 'age,income,tenure_months,is_active\n30,40000,3,true\n31,"41000,4,false\n');
+    fake.server.resetCounters();
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString() })),
+      /Line 3/);
+    assert.strictEqual(fake.server.counters.scoreRequests, 0);
+  });
+});
