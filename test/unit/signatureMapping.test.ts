@@ -135,6 +135,31 @@ describe('rows: coerceValue', () => {
   });
 });
 
+describe('rows: datetime values do not depend on the machine\'s time zone', () => {
+  let savedTz: string | undefined;
+  before(() => {
+    savedTz = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin'; // UTC+1 in March: a local-time reading would shift every value by an hour
+  });
+  after(() => {
+    if (savedTz === undefined) delete process.env.TZ;
+    else process.env.TZ = savedTz;
+  });
+
+  it('reads text without a zone as UTC wall-clock time', () => {
+    assert.equal(new Date(Date.UTC(2024, 2, 1, 10)).getTimezoneOffset(), -60, 'the zone change took effect');
+    assert.equal(coerceValue('2024-03-01 10:00', 'datetime'), '2024-03-01T10:00:00.000Z');
+    assert.equal(coerceValue('2024-03-01T10:00:00', 'datetime'), '2024-03-01T10:00:00.000Z');
+    assert.equal(coerceValue('03/01/2024', 'datetime'), '2024-03-01T00:00:00.000Z');
+    assert.equal(coerceValue('2024-03-01', 'datetime'), '2024-03-01T00:00:00.000Z');
+  });
+
+  it('keeps an explicit zone', () => {
+    assert.equal(coerceValue('2024-03-01T10:00:00+02:00', 'datetime'), '2024-03-01T08:00:00.000Z');
+    assert.equal(coerceValue('2024-03-01T10:00:00Z', 'datetime'), '2024-03-01T10:00:00.000Z');
+  });
+});
+
 describe('rows: mapToSignature', () => {
   it('maps the churn CSV onto the churn signature with converted values', () => {
     const parsed = parseRows(fs.readFileSync(path.join(FIXTURES, 'churn.csv'), 'utf8'), 'csv');

@@ -199,12 +199,25 @@ function toDateTime(value: unknown, typeName: string): string | null {
     // Date.parse reads bare numbers such as "12" as dates; a plain number is almost always a mistake
     // here (a four-digit year is the exception).
     if (text.length !== 4 && parseDecimalText(text) !== undefined) throw notA(value, typeName, ' (use ISO 8601, e.g. 2024-01-31T09:30:00Z)');
-    const time = Date.parse(text);
-    if (Number.isNaN(time) || !isRealCalendarDay(text)) throw notA(value, typeName, ' (use ISO 8601, e.g. 2024-01-31T09:30:00Z)');
-    return toIsoText(text, time);
+    const parsed = Date.parse(text);
+    if (Number.isNaN(parsed) || !isRealCalendarDay(text)) throw notA(value, typeName, ' (use ISO 8601, e.g. 2024-01-31T09:30:00Z)');
+    return toIsoText(text, asUtcWallClock(text, parsed));
   }
   if (isEmpty(value)) return null;
   throw notA(value, typeName, ' (use ISO 8601 text, e.g. 2024-01-31T09:30:00Z)');
+}
+
+const ZONE_SUFFIX = /(?:z|[+-]\d{2}(?::?\d{2})?|\b(?:utc|gmt)(?:[+-]\d{1,4})?)\s*$/i;
+const ISO_DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Date.parse reads text without a zone ("2024-03-01 10:00", "03/01/2024") as the machine's local time,
+ * which would make the value sent depend on where VS Code runs. Such text is taken as UTC wall-clock time
+ * instead, like a bare ISO date already is, so a file scores the same everywhere (and as in Dataflow).
+ */
+function asUtcWallClock(text: string, parsed: number): number {
+  if (ISO_DATE_ONLY.test(text) || ZONE_SUFFIX.test(text)) return parsed;
+  return parsed - new Date(parsed).getTimezoneOffset() * 60_000;
 }
 
 /** V8 rolls "2024-02-30" over to March 1; a day that does not exist in its month is refused instead. */
