@@ -142,6 +142,20 @@ describe('FabricClient against the fake Fabric server', () => {
       assert.equal(server.counters.resultRequests, 0);
     });
 
+    it('caps each poll wait at the Retry-After limit and gives up on an operation that never ends', async () => {
+      server.lroRetryAfterSeconds = 30; // Fabric asks for 30 s between polls, far above the 50 ms cap
+      try {
+        server.scriptScore({ type: 'lro', outcome: 'Succeeded', polls: 1_000_000 });
+        const error = await rejection(clientFor(server, { maxRetryAfterMs: 50, operationTimeoutMs: 400 }).scoreBatch(ref, CHURN_COLUMNS, churnRows(3), 'values'));
+        assert.equal(error.info.kind, 'timeout');
+        assert.match(error.info.message, /^The Fabric operation did not finish within 0\.4 s \(\d+ polls\)/);
+        assert.ok(server.counters.operationPolls >= 3, `polled every 50 ms rather than every 30 s (${server.counters.operationPolls} polls)`);
+        assert.equal(server.counters.resultRequests, 0);
+      } finally {
+        server.lroRetryAfterSeconds = 0;
+      }
+    });
+
     it('times out a slow answer and says after how long', async () => {
       server.scriptScore({ type: 'slow', delayMs: 3_000 });
       const error = await rejection(clientFor(server, { requestTimeoutMs: 300 }).scoreBatch(ref, CHURN_COLUMNS, churnRows(2), 'values'));

@@ -14,6 +14,9 @@ import {
   tryParseJson,
 } from './fabricError';
 import { waitForOperation, type LroAnswer } from './lro';
+
+/** A score or activation that has not finished after this long is reported instead of polled for ever. */
+const DEFAULT_OPERATION_TIMEOUT_MS = 15 * 60_000;
 import { backoffMs, formatDuration, isRetryableStatus, parseRetryAfter, sleep, SleepAbortedError } from './retry';
 import { buildScoreBody, readPredictions } from './scoreBody';
 import type { FabricApi, FabricCallOptions, HttpExchange, Orientation } from './types';
@@ -31,6 +34,8 @@ export interface FabricClientOptions {
   maxRetryAfterMs: number;
   /** Smallest wait between LRO polls (default 1000 ms; tests use 0). */
   pollFloorMs?: number;
+  /** Longest a long-running operation may take from its 202 to its end (default 15 min). */
+  operationTimeoutMs?: number;
   /** One line per request (method, URL, status, ms), already redacted. */
   log?: (line: string) => void;
 }
@@ -162,6 +167,8 @@ export class FabricClient implements FabricApi, BatchScorer {
         get: url => this.send({ method: 'GET', url, token, signal }),
         wait: ms => this.wait(ms, signal),
         pollFloorMs: this.pollFloorMs,
+        maxPollWaitMs: this.options.maxRetryAfterMs,
+        operationTimeoutMs: this.options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
         apiBase: ref.apiBase,
         onProgress: options.onProgress,
       });
@@ -192,6 +199,8 @@ export class FabricClient implements FabricApi, BatchScorer {
       get: pollUrl => this.send({ method: 'GET', url: pollUrl, token, signal }),
       wait: ms => this.wait(ms, signal),
       pollFloorMs: this.pollFloorMs,
+      maxPollWaitMs: this.options.maxRetryAfterMs,
+      operationTimeoutMs: this.options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
       apiBase: ref.apiBase,
       onProgress: options.onProgress,
     });

@@ -20,6 +20,10 @@ export interface LroDriver {
   wait(ms: number): Promise<void>;
   /** Smallest wait between polls, whatever Retry-After says (Fabric may say 0). */
   pollFloorMs: number;
+  /** Longest wait between polls, whatever Retry-After says (the user's Retry-After cap). */
+  maxPollWaitMs: number;
+  /** Longest the whole operation may take; past it the call fails with kind 'timeout'. */
+  operationTimeoutMs: number;
   /** `https://host/v1`: builds the operation URL when a 202 has x-ms-operation-id but no Location. */
   apiBase: string;
   onProgress?: (progress: LroProgress) => void;
@@ -42,9 +46,23 @@ export async function waitForOperation(accepted: LroAnswer, driver: LroDriver): 
   let pollUrl = operationUrl;
   let waitHint = accepted.headers['retry-after'];
   let polls = 0;
+  const deadline = Date.now() + driver.operationTimeoutMs;
   driver.onProgress?.({ status: 'Accepted' });
   for (;;) {
-    await driver.wait(Math.max(driver.pollFloorMs, parseRetryAfter(waitHint) ?? 0));
+    const asked = Math.max(driver.pollFloorMs, parseRetryAfter(waitHint) ?? 0);
+    const wait = Math.min(asked, driver.maxPollWaitMs, Math.max(0, deadline - Date.now()));
+    await driver.wait(wait);
+    if (Date.now() >= deadline) {
+      throw new FabricError(
+        {
+          kind: 'timeout',
+          status: accepted.status,
+          message: `The Fabric operation did not finish within ${(driver.operationTimeoutMs / 1000).toFixed(driver.operationTimeoutMs < 10_000 ? 1 : 0)} s (${polls} polls). It may still complete in Fabric; try again later or with fewer rows.`,
+          requestId: accepted.headers['x-ms-request-id'] || undefined,
+        },
+        { exchange: accepted.exchange, attempts: 1 },
+      );
+    }
     const answer = await driver.get(pollUrl);
     polls++;
     const state = readOperationState(answer);
