@@ -43,5 +43,3 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
   }
   return out;
 }
-
-export const REDACTED_MARKER = REDACTED;

@@ -1,11 +1,15 @@
 // What activate() returns: a small, stable surface for integration tests and other extensions. It exposes
 // results that are already shown to the user (redacted, no secrets), never credentials.
+import * as vscode from 'vscode';
 import { lastResultsPanelForTests, type ResultsPanelTestView } from './results';
 import type { Services } from './services';
 
 export interface FabricMlExtensionApi {
   readonly apiVersion: 1;
-  /** The results panel most recently shown: its HTML, the model it displays and its render state. */
+  /**
+   * The results panel most recently shown: its HTML, the model it displays and its render state. Only
+   * when the extension runs its tests: other extensions get undefined, since the model holds the user's rows.
+   */
   lastResults(): ResultsPanelTestView | undefined;
   /** IDs of the configured endpoints (definitions hold no secrets). */
   endpointIds(): string[];
@@ -17,7 +21,7 @@ export function createExtensionApi(services: Services, activationMs: number): Fa
   return {
     apiVersion: 1,
     activationMs,
-    lastResults: () => lastResultsPanelForTests(),
+    lastResults: () => (services.context.extensionMode === vscode.ExtensionMode.Test ? lastResultsPanelForTests() : undefined),
     endpointIds: () => services.endpoints.list().map(e => e.id),
   };
 }

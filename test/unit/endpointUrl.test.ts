@@ -65,6 +65,10 @@ describe('endpointUrl: parseScoreUrl', () => {
     assert.equal(parseScoreUrl(VERSION_URL.replace('/versions/1/', '/versions/v%202/'), PUBLIC).version, 'v 2');
   });
 
+  it('refuses a version segment that is not valid percent-encoding with the URL message, not "URI malformed"', () => {
+    assert.match(refusal(VERSION_URL.replace('/versions/1/', '/versions/%E0%A4%A/')), /^The version "%E0%A4%A" in the URL is not valid\. Expected https:/);
+  });
+
   it('refuses a workspace ID that is not a GUID, naming it and showing a valid URL', () => {
     const message = refusal(VERSION_URL.replace(WS, 'my-workspace'));
     assert.match(message, /The workspace ID "my-workspace" is not a GUID/);

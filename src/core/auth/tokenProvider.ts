@@ -60,7 +60,10 @@ export class MsalTokenSource implements TokenSource {
     const tenantId = credentials.tenantId.trim();
     const clientId = credentials.clientId.trim();
     const clientSecret = credentials.clientSecret.trim();
+    // Entra's error descriptions quote the tenant and app IDs; they are kept out of logs like the secret.
     registerSecret(clientSecret);
+    registerSecret(tenantId);
+    registerSecret(clientId);
     validate(tenantId, clientId, clientSecret);
     const authority = resolveAuthority(this.settings);
 

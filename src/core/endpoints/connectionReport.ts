@@ -5,7 +5,8 @@ import { redact } from '../redact';
 import type { FabricErrorInfo, FabricErrorKind } from '../fabric/types';
 import type { EndpointVersionInfo } from './model';
 
-export type ConnectionOutcome = 'ok' | 'warning' | 'failed';
+/** cancelled: the user stopped the test; nothing is concluded about the endpoint. */
+export type ConnectionOutcome = 'ok' | 'warning' | 'failed' | 'cancelled';
 export type CheckResult = 'ok' | 'info' | 'warning' | 'failed' | 'skipped';
 
 export interface ConnectionCheck {

@@ -70,7 +70,13 @@ export function parseScoreUrl(input: string, options: ParseOptions): EndpointRef
     workspaceId: workspaceId.toLowerCase(),
     modelId: modelId.toLowerCase(),
   };
-  if (version !== undefined) ref.version = decodeURIComponent(version);
+  if (version !== undefined) {
+    try {
+      ref.version = decodeURIComponent(version);
+    } catch {
+      throw new EndpointUrlError(`The version "${truncate(version)}" in the URL is not valid. Expected ${SCORE_URL_EXAMPLE}`);
+    }
+  }
   return ref;
 }
 

@@ -64,11 +64,6 @@ export function mFieldAccess(name: string): string {
   return `[${mIdentifier(name)}]`;
 }
 
-/** A list of text literals: `{"a", "b"}`. */
-export function mTextList(values: readonly string[]): string {
-  return `{${values.map(mText).join(', ')}}`;
-}
-
 /** Text safe inside a `//` comment: line breaks (which would end the comment) become spaces. */
 export function mCommentText(text: string): string {
   return text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');

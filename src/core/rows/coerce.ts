@@ -51,10 +51,6 @@ export function coercerFor(fabricType: string): Coercer | undefined {
   }
 }
 
-export function isConvertedType(fabricType: string): boolean {
-  return FAMILY_BY_TYPE[fabricType.trim().toLowerCase()] !== undefined;
-}
-
 /**
  * Converts one value for a signature type. Empty text, null and undefined become null; unknown types
  * pass the value through unchanged. Throws CoercionError on a value that does not fit the type.

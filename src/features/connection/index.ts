@@ -56,7 +56,8 @@ export async function testConnection(services: ServicesImpl, endpointId: string,
         metadata.set(endpointId, info, usesDefaultVersion);
       } catch (error) {
         attempt.metadata = { ok: false, error };
-        metadata.setFailed(endpointId, error);
+        // A cancelled read says nothing about the endpoint: keep the node as it was.
+        if (!abort.signal.aborted) metadata.setFailed(endpointId, error);
       }
     }
   } catch (error) {
@@ -64,6 +65,10 @@ export async function testConnection(services: ServicesImpl, endpointId: string,
     attempt.refusal = { code: error.reason, message: error.message };
   } finally {
     onCancel?.dispose();
+  }
+  if (abort.signal.aborted) {
+    log.info(`Test connection: cancelled for "${def.name}".`);
+    return { ...buildConnectionReport(attempt), outcome: 'cancelled', summary: `Test connection to "${def.name}" was cancelled.`, failure: undefined };
   }
   const report = buildConnectionReport(attempt);
   for (const check of report.checks) log.info(`  [${check.result}] ${check.text}`);
@@ -74,6 +79,8 @@ export async function testConnection(services: ServicesImpl, endpointId: string,
 
 /** One notification per test: information, warning (connected but not ready) or error. */
 function show(services: ServicesImpl, report: ConnectionReport): void {
+  // The user cancelled: they know, and a notification would only add noise.
+  if (report.outcome === 'cancelled') return;
   const details = 'Show Details';
   const buttons = report.failure?.code === 'credentialsMissing' ? ['Set Credentials', details] : [details];
   const shown =

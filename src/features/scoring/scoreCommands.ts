@@ -7,28 +7,10 @@ import { countDataRows, mapToSignature, parseRows, parseRowsFromFile, type Parse
 import type { ScoreRunResult } from '../../core/fabric/types';
 import type { ResultsModel } from '../../protocol/results';
 import type { Services } from '../services';
+import { scoringSettings, type ScoringSettings } from '../shared/settings';
 import { normalizeArgs, resolveTarget, UserFacingError, type ScoreCommandArgs, type ScoreTarget } from './scoreTarget';
 
 const LAST_ENDPOINT_KEY = 'fabricMl.lastEndpointId';
-
-export interface ScoringSettings {
-  batchSize: number;
-  concurrency: number;
-  orientation: 'values' | 'record';
-  defaultRows: number;
-  confirmAboveRows: number;
-}
-
-export function readScoringSettings(resource?: vscode.Uri): ScoringSettings {
-  const c = vscode.workspace.getConfiguration('fabricMl.scoring', resource);
-  return {
-    batchSize: c.get<number>('batchSize', 100),
-    concurrency: c.get<number>('concurrency', 4),
-    orientation: c.get<'values' | 'record'>('orientation', 'values'),
-    defaultRows: c.get<number>('defaultRows', 20),
-    confirmAboveRows: c.get<number>('confirmAboveRows', 10_000),
-  };
-}
 
 /** What a finished command returns to its caller (tests, scripts): the model shown in the panel. */
 export type ScoreCommandResult = ResultsModel | undefined;
@@ -85,20 +67,20 @@ export class ScoreCommands {
     const target = await resolveTarget(args, !wholeFile);
     const endpoint = await this.pickEndpoint(args.endpointId, args.interactive !== false);
     if (!endpoint) return undefined;
-    const settings = readScoringSettings(target.document.uri);
+    const settings = scoringSettings(target.document.uri);
     const session = await this.services.openSession(endpoint.id);
 
     const warnings: string[] = [];
     const version = await this.signatureOf(endpoint, warnings);
+    const batchSize = endpoint.batchSize ?? settings.batchSize;
     const askFirst = !alreadyConfirmed && (args.interactive !== false || args.confirm === true);
-    const table = await this.readRows(target, wholeFile, settings, askFirst);
+    const table = await this.readRows(target, wholeFile, settings, batchSize, askFirst);
     if (!table) return undefined;
     const mapped = mapToSignature(table, version?.inputSignature);
     warnings.push(...mapped.warnings);
     if (mapped.ignoredColumns.length) warnings.push(`Not sent (not in the input signature): ${mapped.ignoredColumns.join(', ')}`);
     if (mapped.rows.length === 0) throw new UserFacingError(target.selection ? 'The selection has no data rows. Select rows below the header, or clear the selection to score the first rows.' : 'The file has no data rows.');
 
-    const batchSize = endpoint.batchSize ?? settings.batchSize;
     const startedAt = new Date();
     const result = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
@@ -165,7 +147,7 @@ export class ScoreCommands {
     }
   }
 
-  private async readRows(target: ScoreTarget, wholeFile: boolean, settings: ScoringSettings, askFirst: boolean): Promise<ParsedTable | undefined> {
+  private async readRows(target: ScoreTarget, wholeFile: boolean, settings: ScoringSettings, batchSize: number, askFirst: boolean): Promise<ParsedTable | undefined> {
     const { document, format } = target;
     if (!wholeFile) {
       return parseRows(document.getText(), format, { selection: target.selection, maxRows: target.selection ? undefined : settings.defaultRows });
@@ -175,7 +157,7 @@ export class ScoreCommands {
     const rowCount = onDisk ? await countDataRows(document.uri.fsPath, format) : parseRows(document.getText(), format).rows.length;
     if (rowCount > settings.confirmAboveRows && askFirst) {
       const go = 'Score All Rows';
-      const requests = Math.ceil(rowCount / settings.batchSize);
+      const requests = Math.ceil(rowCount / batchSize);
       const choice = await vscode.window.showWarningMessage(
         `Score all ${rowCount.toLocaleString()} rows of ${vscode.workspace.asRelativePath(document.uri)}? That is ${requests.toLocaleString()} requests to the endpoint and uses Fabric capacity.`,
         { modal: true }, go);

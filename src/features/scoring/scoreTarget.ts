@@ -61,7 +61,9 @@ export async function resolveTarget(args: ScoreCommandArgs, useSelection: boolea
     document = editor?.document;
   }
   if (!document) {
-    throw new UserFacingError('Open a CSV, TSV, JSON or JSON Lines file, select the rows to score, then run Score Selection.');
+    throw new UserFacingError(useSelection
+      ? 'Open a CSV, TSV, JSON or JSON Lines file, select the rows to score, then run Score Selection.'
+      : 'Open a CSV, TSV, JSON or JSON Lines file (or right-click one in the Explorer), then run Score File.');
   }
   const format = formatFromFileName(document.fileName) ?? LANGUAGE_FORMATS[document.languageId];
   if (!format) {

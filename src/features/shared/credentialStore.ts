@@ -83,10 +83,14 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
   }
 
   profiles(): ServicePrincipalProfile[] {
-    const configured = vscode.workspace.getConfiguration(SECTION).get<unknown>('profiles');
+    // VS Code replaces arrays rather than merging them: read each level so that a workspace's profiles
+    // add to the user's instead of hiding them (the user's label wins for the same id).
+    const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown>('profiles');
+    const levels = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue];
     const out: ServicePrincipalProfile[] = [];
     const seen = new Set<string>();
-    if (Array.isArray(configured)) {
+    for (const configured of levels) {
+      if (!Array.isArray(configured)) continue;
       for (const entry of configured) {
         if (!entry || typeof entry !== 'object') continue;
         const { id, label } = entry as { id?: unknown; label?: unknown };

@@ -44,6 +44,10 @@ export interface ScoringSettings {
   requestTimeoutMs: number;
   maxRetries: number;
   maxRetryAfterMs: number;
+  /** Rows Score Selection sends when nothing is selected. */
+  defaultRows: number;
+  /** Score File asks before scoring more rows than this. */
+  confirmAboveRows: number;
 }
 
 export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSettings {
@@ -59,6 +63,8 @@ export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSetti
     requestTimeoutMs: num('scoring.requestTimeoutSeconds', 100, 1, 3600) * 1000,
     maxRetries: Math.round(num('scoring.maxRetries', 3, 0, 10)),
     maxRetryAfterMs: num('scoring.maxRetryAfterSeconds', 120, 1, 3600) * 1000,
+    defaultRows: Math.round(num('scoring.defaultRows', 20, 1, 1_000_000)),
+    confirmAboveRows: Math.round(num('scoring.confirmAboveRows', 10_000, 1, Number.MAX_SAFE_INTEGER)),
   };
 }
 
