@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import * as PQP from '@microsoft/powerquery-parser';
 import { CHURN_INPUT_SIGNATURE, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_WORKSPACE_ID } from '../support/fakeFabric/demoData';
 import type { InsertMResult } from '../../src/features/mcode/insertMFunction';
-import { activateExtension, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
+import { activateExtension, controlUrl, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
 
 const ENDPOINT_ID = 'mcode-demo';
 const FIXTURE_SECRET = 'fixture~NotARealSecret.0123456789abcdefXYZ';
@@ -183,6 +183,8 @@ describe('Insert CallMLEndpoint M function', function () {
     assert.match(diagnostic.message, /"clientSecret" holds a client secret as text\. .*Use the parameter ClientSecret/);
     assert.ok(!diagnostic.message.includes(FIXTURE_SECRET), 'the warning does not repeat the secret');
     assert.deepStrictEqual(ourDiagnostics(clean.uri), [], 'the clean file, opened first, has no warning');
+    // What the user sees: M syntax colouring and the warning squiggle on the literal.
+    if (controlUrl) await screenshot('pq-secret-warning', 800);
 
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
     const fix = actions.find(a => a.title === 'Replace with parameter ClientSecret');
