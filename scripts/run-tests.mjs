@@ -7,7 +7,9 @@
 // Usage:
 //   node run-tests.mjs --extensionDevelopmentPath=DIR --extensionTestsPath=FILE.js
 //        [--workspace=DIR|FILE.code-workspace] [--timeout=SECONDS] [--screenshotDir=DIR]
-//        [--logsDir=DIR] [--keepData]
+//        [--logsDir=DIR] [--keepData] [--workspaceTrust=disabled|untrusted]
+//   --workspaceTrust=untrusted opens the workspace in Restricted Mode (workspace trust on, folder not
+//   trusted, no startup modal); the default turns workspace trust off.
 //
 // Environment:
 //   VSCODE_HARNESS_DIR  where setup-vscode-harness.sh installed things (default ./.vscode-test-server)
@@ -21,6 +23,8 @@
 //   GET /screenshot?name=N[&delayMs=M]   -> {file}   PNG of the whole workbench
 //   GET /text?selector=CSS               -> {texts}  innerText of matching workbench elements
 //   GET /frameText?contains=S            -> {texts}  body text of every frame (webviews) containing S
+//   GET /frameClick?contains=S&selector=CSS[&text=T] -> {clicked}  clicks the first CSS match (containing T)
+//                                                        in the first frame whose body text contains S
 //
 // Exit code: 0 = extension host reported 0 (all tests passed); 1 = tests failed / runner threw;
 //            2 = harness problem (server/browser did not start, workbench error, timeout).
@@ -127,6 +131,28 @@ control = http.createServer(async (req, res) => {
         try { const t = await f.evaluate(() => document.body?.innerText ?? ''); if (t.includes(contains)) texts.push(t); } catch { /* detached */ }
       }
       res.end(JSON.stringify({ texts }));
+    } else if (u.pathname === '/frameClick') {
+      // A real mouse click (scrolled into view, actionability-checked) on the first element matching
+      // `selector` (optionally containing `text`) in the first frame whose body text contains `contains`.
+      // frame.locator pierces open shadow roots, so custom elements' parts are reachable too.
+      const contains = u.searchParams.get('contains') ?? '';
+      const selector = u.searchParams.get('selector');
+      const text = u.searchParams.get('text');
+      if (!selector) throw new Error('frameClick needs selector');
+      let frameFound = false;
+      for (const f of page.frames()) {
+        let body;
+        try { body = await f.evaluate(() => document.body?.innerText ?? ''); } catch { continue; /* detached */ }
+        if (!body.includes(contains)) continue;
+        frameFound = true;
+        let target = f.locator(selector);
+        if (text) target = target.filter({ hasText: text });
+        if (await target.count() === 0) continue;
+        await target.first().click({ timeout: 10_000 });
+        res.end(JSON.stringify({ clicked: true }));
+        return;
+      }
+      throw new Error(frameFound ? `no element ${selector}${text ? ` with text "${text}"` : ''} in a frame containing "${contains}"` : `no frame contains "${contains}"`);
     } else { res.statusCode = 404; res.end('{}'); }
   } catch (e) { res.statusCode = 500; res.end(JSON.stringify({ error: String(e) })); }
 });
@@ -137,6 +163,9 @@ const controlUrl = `http://127.0.0.1:${control.address().port}`;
 const userDataDir = path.join(tmp, 'user-data');
 fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
 fs.mkdirSync(path.join(tmp, 'tmp'));
+const workspaceTrust = args.workspaceTrust ?? 'disabled';
+if (!['disabled', 'untrusted'].includes(workspaceTrust)) await finish(2, `--workspaceTrust must be disabled or untrusted, not ${workspaceTrust}`);
+const untrusted = workspaceTrust === 'untrusted';
 fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -144,7 +173,10 @@ fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify
   'update.mode': 'none',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
-  'security.workspace.trust.enabled': false,
+  'security.workspace.trust.enabled': untrusted,
+  // Restricted Mode without the blocking "Do you trust the authors" modal; the fresh user-data dir and
+  // browser profile hold no trust decision, so the folder starts untrusted.
+  ...(untrusted ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open', 'security.workspace.trust.banner': 'always' } : {}),
   'workbench.enableExperiments': false,
   'chat.disableAIFeatures': true,
   'git.enabled': false,
@@ -157,7 +189,7 @@ server = spawn(nodeBin, [entry,
   '--config', path.join(tmp, 'config.yaml'),  // never touch ~/.config/code-server
   '--auth', 'none',
   '--bind-addr', '127.0.0.1:0',                // random free port, printed on stdout
-  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+  '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
   '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
   '--user-data-dir', userDataDir,
   '--extensions-dir', path.join(tmp, 'extensions'),
@@ -211,6 +243,8 @@ try {
   });
 } catch (e) { await finish(2, `browser launch failed: ${e}`); }
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+// The workbench's clipboard service uses navigator.clipboard, which headless Chromium refuses without these.
+await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: endpoint.origin });
 await context.route(/.*/, route => {
   const u = new URL(route.request().url());
   if (u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();

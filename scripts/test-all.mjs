@@ -29,10 +29,12 @@ function stage(name, cmd, args, env = {}) {
   });
 }
 
+// The integration stage runs mocha more than once (main suite, untrusted workspace): add up every summary.
+const sum = (output, word) => [...output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((total, m) => total + Number(m[1]), 0);
 const counts = output => ({
-  passed: Number(/(\d+) passing/.exec(output)?.[1] ?? 0),
-  failed: Number(/(\d+) failing/.exec(output)?.[1] ?? 0),
-  pending: Number(/(\d+) pending/.exec(output)?.[1] ?? 0),
+  passed: sum(output, 'passing'),
+  failed: sum(output, 'failing'),
+  pending: sum(output, 'pending'),
 });
 
 const results = [];

@@ -3,8 +3,10 @@
 // host) driven by headless Chromium, fully offline. Installs the harness on first use (cached outside the
 // clone), compiles the tests, bundles the extension, then hands over to scripts/run-tests.mjs.
 //   npm run test:integration [-- --grep "Endpoint Explorer"] [--keepData]
+// A second, small run opens an untrusted workspace in Restricted Mode (test/integration-untrusted).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { harnessDir } from './harness-env.mjs';
@@ -27,18 +29,82 @@ if (!process.env.FABRIC_ML_SKIP_COMPILE) {
   run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root]);
   run(process.execPath, [path.join(root, 'scripts/build.mjs')]);
 }
-const workspaceSource = path.join(root, 'test/fixtures/workspace');
+// Two harness runs: the main suite with workspace trust off, then a small suite in a window that opens an
+// untrusted workspace in Restricted Mode (endpoints from its settings must never get the token). Both run
+// even when the first fails; the exit code is the first non-zero one.
+const runs = [];
+
 // Tests write into the workspace (settings, .pq files): run on a fresh copy so the fixtures stay clean.
-const workspace = path.join(root, 'test-results', 'workspace');
-fs.rmSync(workspace, { recursive: true, force: true });
-fs.cpSync(workspaceSource, workspace, { recursive: true });
-run(process.execPath, [
-  path.join(root, 'scripts/run-tests.mjs'),
-  `--extensionDevelopmentPath=${root}`,
-  `--extensionTestsPath=${path.join(root, 'out/test/integration/index.js')}`,
-  `--workspace=${workspace}`,
-  '--timeout=900',
-  `--screenshotDir=${path.join(root, 'test-results/screenshots')}`,
-  `--logsDir=${path.join(root, 'test-results/logs')}`,
-  ...passThrough,
-], { stdio: ['ignore', 'inherit', 'inherit'] });
+const workspace = freshCopy('workspace', 'workspace');
+runs.push(harness('run 1/2: main suite (workspace trust off)', {
+  testsEntry: 'out/test/integration/index.js',
+  workspace,
+  logsDir: 'test-results/logs',
+}));
+
+// --grep selects tests of the main suite; the untrusted run joins only when the pattern names it.
+if (!grep || matches(grep, 'Untrusted workspace')) {
+  // The workspace's endpoint URL names a loopback port; the test starts the fake server on it.
+  const untrustedWorkspace = freshCopy('untrusted-workspace', 'untrusted-workspace');
+  const port = await freePort();
+  const settingsFile = path.join(untrustedWorkspace, '.vscode/settings.json');
+  fs.writeFileSync(settingsFile, fs.readFileSync(settingsFile, 'utf8').replaceAll('127.0.0.1:47123', `127.0.0.1:${port}`));
+  runs.push(harness('run 2/2: untrusted workspace (Restricted Mode)', {
+    testsEntry: 'out/test/integration-untrusted/index.js',
+    workspace: untrustedWorkspace,
+    logsDir: 'test-results/logs-untrusted',
+    extraArgs: ['--workspaceTrust=untrusted'],
+    extraEnv: { FABRIC_ML_UNTRUSTED_FAKE_PORT: String(port) },
+  }));
+} else {
+  console.log(`[integration] skipping the untrusted-workspace run (--grep "${grep}" does not name "Untrusted workspace")`);
+}
+
+console.log('\n[integration] runs:');
+for (const r of runs) console.log(`[integration]   ${r.status === 0 ? 'ok  ' : `FAIL (exit ${r.status})`} ${r.name}`);
+process.exit(runs.find(r => r.status !== 0)?.status ?? 0);
+
+function freshCopy(fixture, name) {
+  const target = path.join(root, 'test-results', name);
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.cpSync(path.join(root, 'test/fixtures', fixture), target, { recursive: true });
+  return target;
+}
+
+function harness(name, { testsEntry, workspace: folder, logsDir, extraArgs = [], extraEnv = {} }) {
+  console.log(`\n[integration] ── ${name} ──`);
+  const r = spawnSync(process.execPath, [
+    path.join(root, 'scripts/run-tests.mjs'),
+    `--extensionDevelopmentPath=${root}`,
+    `--extensionTestsPath=${path.join(root, testsEntry)}`,
+    `--workspace=${folder}`,
+    '--timeout=900',
+    `--screenshotDir=${path.join(root, 'test-results/screenshots')}`,
+    `--logsDir=${path.join(root, logsDir)}`,
+    ...extraArgs,
+    ...passThrough,
+  ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, ...extraEnv } });
+  const status = r.status ?? 2;
+  console.log(`[integration] ${name}: ${status === 0 ? 'passed' : `FAILED (exit ${status})`}`);
+  return { name, status };
+}
+
+function matches(pattern, title) {
+  try {
+    return new RegExp(pattern).test(title);
+  } catch {
+    return title.includes(pattern);
+  }
+}
+
+/** A loopback port that is free now (the fake server binds it a few seconds later in the extension host). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
