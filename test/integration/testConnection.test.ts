@@ -37,6 +37,9 @@ describe('Test Connection', function () {
     await vscode.commands.executeCommand('fabricMl.addEndpoint', { id: 'tc-v2', name: 'TC churn v2', scoreUrl: server.scoreUrl('2') });
     await vscode.commands.executeCommand('fabricMl.addEndpoint', { id: 'tc-default', name: 'TC churn default', scoreUrl: server.scoreUrl() });
     await vscode.commands.executeCommand('workbench.view.extension.fabricMl');
+    // Let the tree finish its own first reads (token + metadata) so that the counters below see only
+    // what Test connection itself sends.
+    await vscode.commands.executeCommand('fabricMl.refreshEndpoints', {});
   });
 
   after(async () => {
