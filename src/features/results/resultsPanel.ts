@@ -40,9 +40,25 @@ export interface ResultsPanelTestView {
   visible: boolean;
 }
 
-const rerunRequests = new vscode.EventEmitter<string>();
-/** Fires with the runId when the user presses Re-run; the scoring feature subscribes. */
-export const onDidRequestRerun: vscode.Event<string> = rerunRequests.event;
+type RerunListener = (runId: string) => unknown;
+const rerunListeners = new Set<RerunListener>();
+
+/**
+ * Fires with the runId when the user presses Re-run; the scoring feature subscribes. A listener may
+ * return the re-run's promise: when it settles and no new run has reached the panel, the status line
+ * says the re-run failed instead of "Re-running…" for good.
+ */
+export const onDidRequestRerun: vscode.Event<string> = (listener, thisArgs?: unknown, disposables?: vscode.Disposable[]) => {
+  const bound: RerunListener = runId => listener.call(thisArgs, runId) as unknown;
+  rerunListeners.add(bound);
+  const subscription = new vscode.Disposable(() => rerunListeners.delete(bound));
+  disposables?.push(subscription);
+  return subscription;
+};
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+}
 
 let current: ResultsPanel | undefined;
 let lastForTests: ResultsPanel | undefined;
@@ -180,10 +196,7 @@ export class ResultsPanel implements ResultsPanelHandle {
         case ResultsMessage.exportCsv: return await this.exportFile(model, 'csv');
         case ResultsMessage.exportJson: return await this.exportFile(model, 'json');
         case ResultsMessage.copyMTable: return await this.copyMTable(model);
-        case ResultsMessage.rerun:
-          this.notice('info', 'Re-running with the same rows and endpoint…');
-          rerunRequests.fire(model.runId);
-          return;
+        case ResultsMessage.rerun: return await this.rerun(model);
       }
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
@@ -207,6 +220,19 @@ export class ResultsPanel implements ResultsPanelHandle {
     const where = vscode.workspace.asRelativePath(uri);
     this.deps.log.info(`Results: exported ${model.inputs.length} rows as ${label} to ${where}.`);
     this.notice('info', `Exported ${model.inputs.length.toLocaleString()} rows to ${where}.`);
+  }
+
+  private async rerun(model: ResultsModel): Promise<void> {
+    this.notice('info', 'Re-running with the same rows and endpoint…');
+    const pending = [...rerunListeners].map(listener => listener(model.runId)).filter(isThenable);
+    if (pending.length === 0) return;
+    const outcomes = await Promise.allSettled(pending);
+    // A re-run that produced results has shown them (which clears the notice) before it settles.
+    if (this.disposed || this.model?.runId !== model.runId) return;
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    // The scoring feature has told the user why in a notification.
+    this.notice('error', 'Re-run ended without new results; the notification says why.');
   }
 
   private async copyMTable(model: ResultsModel): Promise<void> {
@@ -257,6 +283,6 @@ export function registerResultsPanel(deps: ResultsDeps): vscode.Disposable[] {
       deserializeWebviewPanel: async (panel, state) => { ResultsPanel.revive(deps, panel, state); },
     }),
     { dispose: () => current?.dispose() },
-    rerunRequests,
+    { dispose: () => rerunListeners.clear() },
   ];
 }

@@ -8,6 +8,6 @@ export function register(services: Services, presenter: ResultsPresenter & { onD
   return [
     vscode.commands.registerCommand('fabricMl.scoreSelection', (arg?: unknown) => commands.scoreSelection(arg)),
     vscode.commands.registerCommand('fabricMl.scoreFile', (arg?: unknown) => commands.scoreFile(arg)),
-    presenter.onDidRequestRerun(runId => void commands.rerun(runId)),
+    presenter.onDidRequestRerun(runId => commands.rerun(runId)),
   ];
 }

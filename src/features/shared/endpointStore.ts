@@ -128,7 +128,11 @@ export class SettingsEndpointStore implements EndpointStore, vscode.Disposable {
       if (fire) this.changed.fire();
       return;
     }
-    this.entries = this.merge(sources);
+    // Until the settings files are read again, keep the workspace entries already known, so that the
+    // list does not lose them for a moment (they stay restricted either way).
+    const userEntries = this.merge(sources);
+    const userIds = new Set(userEntries.map(e => e.definition.id));
+    this.entries = [...userEntries, ...this.entries.filter(e => e.origin.kind !== 'user' && !userIds.has(e.definition.id))];
     if (fire) this.changed.fire();
     void this.loadUntrustedWorkspaceValues(sources);
   }
