@@ -67,6 +67,8 @@ fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
   'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true,
   'security.workspace.trust.enabled': false, 'workbench.tips.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // The demo folder sits inside this repository: do not offer to open the parent repository.
+  'git.openRepositoryInParentFolders': 'never',
   // User-level settings that let the extension reach the local fake server (a workspace cannot set these).
   'fabricMl.allowLoopbackEndpoints': true, 'fabricMl.cloud': 'custom', 'fabricMl.customAuthorityHost': fake.url,
 }, null, 2));
