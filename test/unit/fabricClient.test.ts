@@ -314,6 +314,11 @@ describe('Fabric helpers', () => {
   it('checks the prediction count and wraps scalar predictions', () => {
     assert.deepEqual(readPredictions({ predictions: [1, [2, 'b'], { p: 3 }] }, 3), { predictions: [[1], [2, 'b'], [3]] });
     assert.deepEqual(readPredictions({ predictions: [[1]] }, 3), { problem: 'expected 3 predictions, got 1' });
+    // Record-shaped predictions are read by the output signature's names, whatever the JSON key order.
+    assert.deepEqual(
+      readPredictions({ predictions: [{ churn_label: 'stay', churn_probability: 0.2 }] }, 1, ['churn_probability', 'churn_label']),
+      { predictions: [[0.2, 'stay']] });
+    assert.deepEqual(readPredictions({ predictions: [{ b: 1, a: 2 }] }, 1, ['a', 'missing']), { predictions: [[1, 2]] }, 'names that do not match fall back to key order');
     assert.deepEqual(readPredictions({ result: [] }, 1), { problem: 'the response has no "predictions" array' });
   });
 

@@ -45,6 +45,8 @@ export interface ScoreBatchOptions {
   /** A token acquired once for a whole run; without it the client asks getToken. */
   token?: string;
   onProgress?: FabricCallOptions['onProgress'];
+  /** The output signature's column names: record-shaped predictions are read by these names. */
+  outputColumns?: readonly string[];
 }
 
 export interface ScoreBatchResult {
@@ -175,7 +177,7 @@ export class FabricClient implements FabricApi, BatchScorer {
       final = await this.send({ method: 'GET', url: operation.resultUrl, token, signal });
     }
     const body = this.json(final);
-    const read = readPredictions(body, rows.length);
+    const read = readPredictions(body, rows.length, options.outputColumns);
     if ('problem' in read) {
       throw new FabricError(
         { kind: 'badResponse', status: final.status, message: `Fabric's score response is unusable: ${read.problem}.`, requestId: final.headers['x-ms-request-id'] || undefined },

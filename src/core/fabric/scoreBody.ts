@@ -16,20 +16,25 @@ function toRecord(columns: readonly string[], row: readonly unknown[]): Record<s
 /**
  * Pulls one prediction row per input row out of a ScoreDataResponse. Returns a problem text instead of
  * throwing so that the caller can attach the exchange. A scalar prediction becomes [value]; an object
- * (record-shaped output) becomes its values in key order.
+ * (record-shaped output) is read by the output signature's column names when they are known (key order
+ * in JSON is the server's choice), else its values in key order.
  */
-export function readPredictions(body: unknown, expectedRows: number): { predictions: unknown[][] } | { problem: string } {
+export function readPredictions(body: unknown, expectedRows: number, outputColumns?: readonly string[]): { predictions: unknown[][] } | { problem: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { problem: 'the response is not a ScoreDataResponse object' };
   }
   const predictions = (body as { predictions?: unknown }).predictions;
   if (!Array.isArray(predictions)) return { problem: 'the response has no "predictions" array' };
   if (predictions.length !== expectedRows) return { problem: `expected ${expectedRows} predictions, got ${predictions.length}` };
-  return { predictions: predictions.map(toPredictionRow) };
+  return { predictions: predictions.map(value => toPredictionRow(value, outputColumns)) };
 }
 
-function toPredictionRow(value: unknown): unknown[] {
+function toPredictionRow(value: unknown, outputColumns: readonly string[] | undefined): unknown[] {
   if (Array.isArray(value)) return value;
-  if (typeof value === 'object' && value !== null) return Object.values(value);
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    const named = outputColumns?.length && outputColumns.every(c => Object.prototype.hasOwnProperty.call(record, c));
+    return named ? outputColumns.map(c => record[c]) : Object.values(record);
+  }
   return [value];
 }

@@ -85,13 +85,13 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
       let earlierAttempts = 0;
       try {
         const sentWith = token;
-        const result = await client.scoreBatch(ref, columns, batchRows, orientation, { signal: run.signal, token: sentWith }).catch(async (error: unknown) => {
+        const result = await client.scoreBatch(ref, columns, batchRows, orientation, { signal: run.signal, token: sentWith, outputColumns: request.outputColumns }).catch(async (error: unknown) => {
           // A token that expired during a long run: renew it once for everyone and resend this batch once.
           if (!(error instanceof FabricError && error.info.status === 401)) throw error;
           const renewed = await renewToken(sentWith);
           if (renewed === sentWith) throw error;
           earlierAttempts = error.attempts;
-          return client.scoreBatch(ref, columns, batchRows, orientation, { signal: run.signal, token: renewed });
+          return client.scoreBatch(ref, columns, batchRows, orientation, { signal: run.signal, token: renewed, outputColumns: request.outputColumns });
         });
         for (let i = 0; i < result.predictions.length; i++) predictions[startRow + i] = result.predictions[i];
         outcomes[index] = { index, startRow, endRow, ok: true, durationMs: elapsed(batchStarted), attempts: earlierAttempts + result.attempts, exchange: result.exchange };

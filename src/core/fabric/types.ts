@@ -57,6 +57,8 @@ export interface ScoreRunRequest {
   batchSize: number;
   concurrency: number;
   orientation: Orientation;
+  /** Names of the output signature's columns, when known: record-shaped predictions are read by name. */
+  outputColumns?: string[];
   signal?: AbortSignal;
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
 }

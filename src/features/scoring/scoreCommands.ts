@@ -97,6 +97,7 @@ export class ScoreCommands {
           batchSize,
           concurrency: settings.concurrency,
           orientation: settings.orientation,
+          outputColumns: version?.outputSignature?.map(f => f.name),
           signal: abort.signal,
           onProgress: (done, total) => {
             const increment = ((done - reported) / total) * 100;
