@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { MsalTokenSource } from '../../src/core/auth';
-import { buildConnectionReport, explainFabricFailure, type ConnectionAttempt, type ConnectionReport } from '../../src/core/endpoints/connectionReport';
+import { buildConnectionReport, describeAuthorityChange, explainFabricFailure, explainFailure, type ConnectionAttempt, type ConnectionReport } from '../../src/core/endpoints/connectionReport';
 import type { EndpointRef, EndpointVersionInfo } from '../../src/core/endpoints/model';
 import { parseScoreUrl } from '../../src/core/endpoints/endpointUrl';
 import { FabricClient } from '../../src/core/fabric';
@@ -232,6 +232,30 @@ describe('connectionReport: pure mapping', () => {
     assert.equal(report.failure?.stage, 'setup');
     assert.deepEqual(results(report), { setup: 'failed', token: 'skipped', endpoint: 'skipped' });
     assert.equal(report.summary, 'Test connection failed for "Churn": Credentials missing for service principal "Default service principal" (used by "Churn").');
+    assert.equal(report.failure?.action, '');
+  });
+
+  it('reports credentials stored for another sign-in authority as a setup failure with its own code and action', () => {
+    const change = describeAuthorityChange('https://login.microsoftonline.com', 'https://evil.example', 'Default service principal');
+    assert.equal(change.title, 'The sign-in authority changed from https://login.microsoftonline.com to https://evil.example since the credentials of "Default service principal" were stored.');
+    assert.equal(change.action, 'To send them there, run "Fabric ML: Set Credentials" again for this profile.');
+    const report = buildConnectionReport({ endpointId: 'e', endpointName: 'Churn', refusal: { code: 'authorityChanged', message: change.title, action: change.action } });
+    assert.equal(report.outcome, 'failed');
+    assert.deepEqual(report.failure, { stage: 'setup', code: 'authorityChanged', title: change.title, action: change.action });
+    assert.deepEqual(results(report), { setup: 'failed', token: 'skipped', endpoint: 'skipped' });
+    assert.equal(report.checks[0].text, `${change.title} ${change.action}`);
+    assert.equal(report.checks[1].text, 'Token: not requested.');
+    assert.equal(report.summary, `Test connection failed for "Churn": ${change.title} ${change.action}`);
+    assert.deepEqual(report.details, [`Refused before sending anything: ${change.title} ${change.action}`]);
+  });
+
+  it('explains a refusal seen by the tree or an action with its title and action apart', () => {
+    const change = describeAuthorityChange('http://127.0.0.1:4100', 'http://127.0.0.1:4200', 'Scoring app');
+    // Shaped like SessionRefusedError (features/shared/createServices.ts): the message is title + action.
+    const refused = Object.assign(new Error(`${change.title} ${change.action}`), { name: 'SessionRefusedError', reason: 'authorityChanged', title: change.title, action: change.action });
+    assert.deepEqual(explainFailure(refused), { stage: 'setup', code: 'authorityChanged', title: change.title, action: change.action });
+    const missing = Object.assign(new Error('Credentials missing for service principal "Scoring app".'), { name: 'SessionRefusedError', reason: 'credentialsMissing', title: 'Credentials missing for service principal "Scoring app".', action: '' });
+    assert.deepEqual(explainFailure(missing), { stage: 'setup', code: 'credentialsMissing', title: 'Credentials missing for service principal "Scoring app".', action: '' });
   });
 });
 

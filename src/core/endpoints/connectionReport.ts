@@ -17,7 +17,7 @@ export interface ConnectionCheck {
 
 export interface ConnectionFailure {
   stage: 'setup' | 'token' | 'endpoint';
-  /** Stable code to branch on: "AADSTS7000215", "HTTP 403", "timeout", "dns", "credentialsMissing", … */
+  /** Stable code to branch on: "AADSTS7000215", "HTTP 403", "timeout", "dns", "credentialsMissing", "authorityChanged", … */
   code: string;
   /** What went wrong, one sentence. */
   title: string;
@@ -46,10 +46,24 @@ export interface ConnectionAttempt {
   profileLabel?: string;
   /** Host of the endpoint, for network messages. */
   host?: string;
-  /** Set when the attempt was refused before anything was sent (code + user-facing message). */
-  refusal?: { code: string; message: string };
+  /**
+   * Set when the attempt was refused before anything was sent: a code, what went wrong (user-facing) and,
+   * when the refusal names one separately, what to do about it.
+   */
+  refusal?: { code: string; message: string; action?: string };
   token?: Outcome<object>;
   metadata?: Outcome<{ info: EndpointVersionInfo; usesDefaultVersion: boolean }>;
+}
+
+/**
+ * The refusal (code "authorityChanged") of credentials stored for another Entra authority than the one the
+ * settings name now: sending them would hand the client secret to that host.
+ */
+export function describeAuthorityChange(storedFor: string, current: string, profileLabel: string): { title: string; action: string } {
+  return {
+    title: `The sign-in authority changed from ${storedFor} to ${current} since the credentials of "${profileLabel}" were stored.`,
+    action: 'To send them there, run "Fabric ML: Set Credentials" again for this profile.',
+  };
 }
 
 const AUTO_SLEEP = 'AllowScaleToZero';
@@ -86,7 +100,10 @@ export function explainFailure(error: unknown, host?: string): ConnectionFailure
   if (info) return info.kind === 'auth' ? explainTokenFailure(error) : explainFabricFailure(info, host);
   const e = error as { name?: unknown; reason?: unknown; message?: unknown; kind?: unknown; title?: unknown; action?: unknown } | null;
   if (e && e.name === 'SessionRefusedError' && typeof e.message === 'string') {
-    return { stage: 'setup', code: typeof e.reason === 'string' ? e.reason : 'refused', title: redact(e.message), action: '' };
+    // A refusal may carry its action apart from what went wrong (then the message is both).
+    const action = typeof e.action === 'string' ? e.action : '';
+    const title = action && typeof e.title === 'string' ? e.title : e.message;
+    return { stage: 'setup', code: typeof e.reason === 'string' ? e.reason : 'refused', title: redact(title), action: redact(action) };
   }
   if (e && typeof e.kind === 'string' && typeof e.title === 'string' && typeof e.action === 'string') return explainTokenFailure(error);
   if (e && e.name === 'NoDefaultVersionError' && typeof e.message === 'string') {
@@ -226,12 +243,14 @@ export function buildConnectionReport(attempt: ConnectionAttempt): ConnectionRep
   };
 
   if (attempt.refusal) {
-    checks.push({ name: 'setup', result: 'failed', text: attempt.refusal.message });
+    const { code, message, action = '' } = attempt.refusal;
+    const text = action ? `${message} ${action}` : message;
+    checks.push({ name: 'setup', result: 'failed', text });
     checks.push({ name: 'token', result: 'skipped', text: 'Token: not requested.' });
     checks.push({ name: 'endpoint', result: 'skipped', text: 'Endpoint: not called.' });
-    const failure: ConnectionFailure = { stage: 'setup', code: attempt.refusal.code, title: attempt.refusal.message, action: '' };
-    details.push(`Refused before sending anything: ${attempt.refusal.message}`);
-    return report('failed', `Test connection failed for "${name}": ${attempt.refusal.message}`, failure);
+    const failure: ConnectionFailure = { stage: 'setup', code, title: message, action };
+    details.push(`Refused before sending anything: ${text}`);
+    return report('failed', `Test connection failed for "${name}": ${text}`, failure);
   }
 
   const token = attempt.token;

@@ -62,7 +62,7 @@ export async function testConnection(services: ServicesImpl, endpointId: string,
     }
   } catch (error) {
     if (!(error instanceof SessionRefusedError)) throw error;
-    attempt.refusal = { code: error.reason, message: error.message };
+    attempt.refusal = error.action ? { code: error.reason, message: error.title, action: error.action } : { code: error.reason, message: error.message };
   } finally {
     onCancel?.dispose();
   }
@@ -82,7 +82,9 @@ function show(services: ServicesImpl, report: ConnectionReport): void {
   // The user cancelled: they know, and a notification would only add noise.
   if (report.outcome === 'cancelled') return;
   const details = 'Show Details';
-  const buttons = report.failure?.code === 'credentialsMissing' ? ['Set Credentials', details] : [details];
+  // Both are fixed by storing the credentials (again, for the authority the settings name now).
+  const setAgain = report.failure?.code === 'credentialsMissing' || report.failure?.code === 'authorityChanged';
+  const buttons = setAgain ? ['Set Credentials', details] : [details];
   const shown =
     report.outcome === 'ok'
       ? vscode.window.showInformationMessage(report.summary, details)

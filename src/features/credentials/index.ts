@@ -1,9 +1,11 @@
 // Set / rotate / clear a service principal's credentials and show where they are kept. The values go
-// only to SecretStorage; prompts use a password box for the secret and validate before saving.
+// only to SecretStorage; prompts use a password box for the secret and validate before saving. Setting
+// binds the profile to the sign-in authority the settings name at that moment, and the credentials are
+// sent nowhere else; rotating keeps that authority (see credentialStore.ts).
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { ServicesImpl } from '../shared/createServices';
-import { CredentialValidationError, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
+import { authorityToBind, CredentialValidationError, currentAuthority, rotationRefusal, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
 import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../explorer/commandSupport';
 import { ProfileNode } from '../explorer/nodes';
 
@@ -82,6 +84,13 @@ async function setCredentials(services: ServicesImpl, arg: unknown, ctx: Command
     clientId = stringArg(args, 'clientId', true);
     clientSecret = stringArg(args, 'clientSecret', true);
   } else {
+    // Refuse before the user types anything when there is no usable authority to bind the credentials to.
+    let authority: string;
+    try {
+      authority = authorityToBind();
+    } catch (error) {
+      throw new UserError(error instanceof Error ? error.message : String(error));
+    }
     const label = profile.label ?? credentials.label(profile.id);
     const title = `Set credentials of "${label}"`;
     const t = await vscode.window.showInputBox({
@@ -102,7 +111,7 @@ async function setCredentials(services: ServicesImpl, arg: unknown, ctx: Command
     if (c === undefined) return undefined;
     const sec = await vscode.window.showInputBox({
       title: `${title} (3/3)`,
-      prompt: 'Client secret value (Certificates & secrets → Value). Kept in the OS keychain, never in settings.',
+      prompt: `Client secret value (Certificates & secrets → Value). Kept in the OS keychain, never in settings, and sent only to ${authority}.`,
       password: true,
       ignoreFocusOut: true,
       validateInput: validateSecret,
@@ -117,11 +126,12 @@ async function setCredentials(services: ServicesImpl, arg: unknown, ctx: Command
     throw error;
   }
   const label = credentials.label(profile.id);
-  log.info(`Credentials of service principal "${label}" (profile ${profile.id}) saved in SecretStorage.`);
+  const boundTo = (await credentials.stored(profile.id))?.authority ?? '';
+  log.info(`Credentials of service principal "${label}" (profile ${profile.id}) saved in SecretStorage, for the sign-in authority ${boundTo}.`);
   if (ctx.interactive) {
     const users = services.endpoints.list().filter(d => d.profileId === profile.id);
     const buttons = users.length ? ['Test Connection'] : [];
-    void vscode.window.showInformationMessage(`Saved the credentials of "${label}" in the OS keychain (VS Code SecretStorage).`, ...buttons).then(choice => {
+    void vscode.window.showInformationMessage(`Saved the credentials of "${label}" in the OS keychain (VS Code SecretStorage), for sign-in at ${boundTo} only.`, ...buttons).then(choice => {
       if (choice) void vscode.commands.executeCommand('fabricMl.testConnection', users.length === 1 ? { endpointId: users[0].id } : undefined);
     });
   }
@@ -136,7 +146,11 @@ async function rotateSecret(services: ServicesImpl, arg: unknown, ctx: CommandCo
   let secret: string | undefined;
   if (!ctx.interactive) secret = stringArg(arg as Record<string, unknown>, 'clientSecret', true);
   else {
-    if (!(await credentials.has(profile.id))) throw new UserError(`"${label}" has no credentials yet. Run "Fabric ML: Set Credentials" first.`);
+    const stored = await credentials.stored(profile.id);
+    if (!stored) throw new UserError(`"${label}" has no credentials yet. Run "Fabric ML: Set Credentials" first.`);
+    // Say so before the user types a secret that could not be saved.
+    const refusal = rotationRefusal(stored, currentAuthority(), label);
+    if (refusal) throw new UserError(refusal);
     secret = await vscode.window.showInputBox({
       title: `Rotate the client secret of "${label}"`,
       prompt: 'The new client secret value (Certificates & secrets → Value). The tenant and client IDs stay as they are.',
@@ -151,8 +165,9 @@ async function rotateSecret(services: ServicesImpl, arg: unknown, ctx: CommandCo
   } catch (error) {
     throw new UserError(error instanceof Error ? error.message : String(error));
   }
-  log.info(`Client secret of service principal "${label}" replaced in SecretStorage.`);
-  if (ctx.interactive) void vscode.window.showInformationMessage(`Replaced the client secret of "${label}". Test Connection checks that Entra accepts it.`);
+  const boundTo = (await credentials.stored(profile.id))?.authority ?? '';
+  log.info(`Client secret of service principal "${label}" replaced in SecretStorage, for the sign-in authority ${boundTo}.`);
+  if (ctx.interactive) void vscode.window.showInformationMessage(`Replaced the client secret of "${label}", for sign-in at ${boundTo} only. Test Connection checks that Entra accepts it.`);
   return { profileId: profile.id, label };
 }
 
@@ -166,7 +181,7 @@ async function clearCredentials(services: ServicesImpl, arg: unknown, ctx: Comma
     const users = endpoints.list().filter(d => d.profileId === profile.id).length;
     const ok = await confirm(
       `Clear the credentials of "${label}"?`,
-      `The tenant ID, client ID and client secret are deleted from the OS keychain.${users ? ` ${users} endpoint${users === 1 ? '' : 's'} using it cannot be called until credentials are set again.` : ''}`,
+      `The tenant ID, client ID and client secret (and the sign-in authority they were stored for) are deleted from the OS keychain.${users ? ` ${users} endpoint${users === 1 ? '' : 's'} using it cannot be called until credentials are set again.` : ''}`,
       'Clear',
     );
     if (!ok) return { profileId: profile.id, label, cleared: false };
@@ -194,7 +209,12 @@ export function storageDescription(): string {
 async function showCredentialStorage(services: ServicesImpl, ctx: CommandContext): Promise<CredentialStorageInfo> {
   const { credentials } = services;
   const profiles = [];
-  for (const p of credentials.profiles()) profiles.push({ id: p.id, label: p.label, credentialsSet: await credentials.has(p.id) });
+  const authorities = new Map<string, string>();
+  for (const p of credentials.profiles()) {
+    const stored = await credentials.stored(p.id);
+    if (stored) authorities.set(p.id, stored.authority);
+    profiles.push({ id: p.id, label: p.label, credentialsSet: stored !== undefined });
+  }
   const info: CredentialStorageInfo = {
     storage: storageDescription(),
     keys: ['tenantId', 'clientId', 'clientSecret'].map(f => secretKey('<profile>', f as 'tenantId')),
@@ -205,8 +225,9 @@ async function showCredentialStorage(services: ServicesImpl, ctx: CommandContext
       `Where: ${info.storage}`,
       `Keys: ${info.keys.join(', ')}.`,
       'Settings (fabricMl.endpoints, fabricMl.profiles) hold only endpoint URLs and profile labels, never a secret.',
+      `Each profile's credentials are sent only to the sign-in authority they were stored for (${secretKey('<profile>', 'authority')}).`,
       '',
-      ...profiles.map(p => `• ${p.label} (${p.id}): ${p.credentialsSet ? 'credentials set' : 'credentials missing'}`),
+      ...profiles.map(p => `• ${p.label} (${p.id}): ${p.credentialsSet ? `credentials set, for ${authorities.get(p.id)}` : 'credentials missing'}`),
     ];
     void vscode.window.showInformationMessage('Where Fabric ML keeps credentials', { modal: true, detail: lines.join('\n') });
   }

@@ -25,7 +25,7 @@ export interface AddEndpointArgs {
 
 export interface RefreshResult {
   endpointId: string;
-  state: 'ready' | 'failed' | 'credentialsMissing' | 'restricted' | 'invalidUrl';
+  state: 'ready' | 'failed' | 'credentialsMissing' | 'authorityChanged' | 'restricted' | 'invalidUrl';
   status?: string;
   scaleRule?: string;
   versionName?: string;
@@ -324,6 +324,8 @@ export class EndpointCommands {
       defs.map(async (def): Promise<RefreshResult> => {
         const v = await this.tree.view(def);
         if (v.kind === 'restricted' || v.kind === 'invalidUrl' || v.kind === 'credentialsMissing') return { endpointId: def.id, state: v.kind };
+        // Not called: the credentials were stored for another sign-in authority.
+        if (v.kind === 'authorityChanged') return { endpointId: def.id, state: v.kind, failure: { code: v.kind, title: `${v.title} ${v.action}` } };
         try {
           const info = await metadata.version(def.id);
           return { endpointId: def.id, state: 'ready', status: String(info.status), scaleRule: info.scaleRule, versionName: info.versionName };

@@ -3,8 +3,9 @@
 // failure is shown on its node (icon, description, tooltip, a child line), never as a pop-up.
 import * as vscode from 'vscode';
 import type { EndpointDefinition, EndpointVersionInfo, SignatureField } from '../../core/endpoints/model';
-import { explainFailure, type ConnectionFailure } from '../../core/endpoints/connectionReport';
+import { describeAuthorityChange, explainFailure, type ConnectionFailure } from '../../core/endpoints/connectionReport';
 import type { ServicesImpl } from '../shared/createServices';
+import { authorityChange } from '../shared/credentialStore';
 import { describeOrigin } from '../shared/endpointStore';
 import { EndpointNode, type ExplorerNode, FieldNode, MessageNode, ProfileNode, ProfilesGroupNode, SignatureNode, VersionNode, type AnyNode } from './nodes';
 import { autoSleepText, statusIcon, statusToken, scaleToken } from './versionText';
@@ -14,6 +15,8 @@ export type EndpointView =
   | { kind: 'restricted'; def: EndpointDefinition; message: string }
   | { kind: 'invalidUrl'; def: EndpointDefinition; message: string }
   | { kind: 'credentialsMissing'; def: EndpointDefinition }
+  /** The credentials were stored for another sign-in authority than the settings name now: not called. */
+  | { kind: 'authorityChanged'; def: EndpointDefinition; title: string; action: string }
   | { kind: 'loading'; def: EndpointDefinition }
   | { kind: 'failed'; def: EndpointDefinition; failure: ConnectionFailure }
   | { kind: 'ready'; def: EndpointDefinition; info: EndpointVersionInfo; usesDefaultVersion: boolean };
@@ -74,7 +77,10 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     } catch (error) {
       return { kind: 'invalidUrl', def, message: error instanceof Error ? error.message : String(error) };
     }
-    if (!(await credentials.has(def.profileId))) return { kind: 'credentialsMissing', def };
+    const stored = await credentials.stored(def.profileId);
+    if (!stored) return { kind: 'credentialsMissing', def };
+    const change = authorityChange(stored);
+    if (change) return { kind: 'authorityChanged', def, ...describeAuthorityChange(change.storedFor, change.current, credentials.label(def.profileId)) };
     let state = metadata.state(def.id);
     if (!state) {
       metadata.version(def.id).catch(() => undefined);
@@ -117,6 +123,8 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
           return [message('invalidUrl', v.message, v.message, 'error')];
         case 'credentialsMissing':
           return [message('credentials', 'Credentials missing: set them to read the status', 'Run "Fabric ML: Set Credentials" for this service principal.', 'key'), profile];
+        case 'authorityChanged':
+          return [message('authority', 'Credentials stored for another sign-in authority: set them again to use them here', `${v.title}\n\n${v.action}`, 'warning'), profile];
         case 'loading':
           return [message('loading', 'Reading status from Fabric…', 'Reading the endpoint metadata from Fabric.', 'loading~spin'), profile];
         case 'failed': {
@@ -164,7 +172,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     item.tooltip = element.tooltip;
     item.iconPath = new vscode.ThemeIcon(element.icon);
     item.contextValue = 'fabricMl.message';
-    if (element.slot === 'credentials') {
+    if (element.slot === 'credentials' || element.slot === 'authority') {
       const def = this.services.endpoints.get(element.endpointId);
       if (def) item.command = { command: 'fabricMl.setCredentials', title: 'Set Credentials', arguments: [this.node(`endpoint/${def.id}/profile/${def.profileId}`, () => new ProfileNode(element.parent, def.profileId, def.id))] };
     }
@@ -197,6 +205,11 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
         item.iconPath = new vscode.ThemeIcon('key', new vscode.ThemeColor('problemsWarningIcon.foreground'));
         tooltip.appendMarkdown(`$(key) Credentials missing for "${escapeMd(profileLabel)}": run **Fabric ML: Set Credentials**.\n\n`);
         break;
+      case 'authorityChanged':
+        item.description = 'credentials stored for another authority';
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        tooltip.appendMarkdown(`$(warning) ${escapeMd(v.title)}\n\n${escapeMd(v.action)}\n\n`);
+        break;
       case 'loading':
         item.description = 'loading…';
         item.iconPath = new vscode.ThemeIcon('loading~spin');
@@ -217,6 +230,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     tooltip.appendMarkdown(`Service principal: ${escapeMd(profileLabel)}\n\n`);
     tooltip.appendText(def.scoreUrl);
     item.tooltip = tooltip;
+    // The menus (package.json) know credentialsMissing; an authority change is fixed the same way.
     item.contextValue = `fabricMl.endpoint.${v.kind}`;
     return item;
   }
@@ -252,16 +266,23 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
 
   private async profileItem(node: ProfileNode): Promise<vscode.TreeItem> {
     const { credentials } = this.services;
-    const set = await credentials.has(node.profileId);
+    const stored = await credentials.stored(node.profileId);
+    const set = stored !== undefined;
+    const change = stored ? authorityChange(stored) : undefined;
     const label = credentials.label(node.profileId);
     const item = new vscode.TreeItem(node.endpointId ? `Service principal: ${label}` : label, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    item.description = set ? 'credentials set' : 'credentials missing';
-    item.iconPath = set ? new vscode.ThemeIcon('key') : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.description = !set ? 'credentials missing' : change ? 'credentials stored for another authority' : 'credentials set';
+    item.iconPath = set && !change ? new vscode.ThemeIcon('key') : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     item.contextValue = set ? 'fabricMl.profile.set' : 'fabricMl.profile.missing';
-    item.tooltip = set
-      ? `Profile "${node.profileId}": tenant ID, client ID and client secret are stored in VS Code SecretStorage (the OS keychain). They are never shown.`
-      : `Profile "${node.profileId}" has no credentials yet. Right-click → Set Credentials.`;
+    if (change) {
+      const { title, action } = describeAuthorityChange(change.storedFor, change.current, label);
+      item.tooltip = `${title} ${action}`;
+    } else {
+      item.tooltip = set
+        ? `Profile "${node.profileId}": tenant ID, client ID and client secret are stored in VS Code SecretStorage (the OS keychain) and sent only to ${stored.authority}. They are never shown.`
+        : `Profile "${node.profileId}" has no credentials yet. Right-click → Set Credentials.`;
+    }
     return item;
   }
 

@@ -1,29 +1,36 @@
 // Builds the Services every feature receives: the redacting log, the endpoint and credential stores, the
 // metadata cache and openSession(), which is the single gate in front of the token: it refuses endpoints
-// whose credentials are missing, that come from an untrusted workspace's settings, or whose host may not
-// receive a token, with a message the user can act on.
+// whose credentials are missing, that come from an untrusted workspace's settings, whose host may not
+// receive a token, or whose credentials were stored for another sign-in authority than the settings name
+// now, with a message the user can act on.
 import * as vscode from 'vscode';
 import { MsalTokenSource } from '../../core/auth';
-import type { TokenSource } from '../../core/auth/types';
+import type { AuthSettings, TokenSource } from '../../core/auth/types';
+import { describeAuthorityChange } from '../../core/endpoints/connectionReport';
 import { EndpointUrlError, isTokenHostAllowed, scoreUrl } from '../../core/endpoints/endpointUrl';
 import { FabricClient, runScoring } from '../../core/fabric';
 import type { EndpointSession, Services } from '../services';
-import { SecretStorageCredentialStore } from './credentialStore';
+import { authorityChange, SecretStorageCredentialStore } from './credentialStore';
 import { SettingsEndpointStore } from './endpointStore';
 import { createLog } from './logger';
 import { FabricMetadataCache } from './metadataCache';
 import { affectsConnection, allowLoopback, authSettings, METADATA_TIMEOUT_CAP_MS, scoringSettings } from './settings';
 
-export type SessionRefusal = 'unknownEndpoint' | 'restricted' | 'invalidUrl' | 'credentialsMissing';
+export type SessionRefusal = 'unknownEndpoint' | 'restricted' | 'invalidUrl' | 'credentialsMissing' | 'authorityChanged';
 
-/** openSession() said no before anything was sent. The message is written for the user. */
+/** openSession() said no before anything was sent. The message (title, then action) is written for the user. */
 export class SessionRefusedError extends Error {
+  /** What went wrong; the message adds the action when there is one. */
+  readonly title: string;
+
   constructor(
     readonly reason: SessionRefusal,
-    message: string,
+    title: string,
+    readonly action = '',
   ) {
-    super(message);
+    super(action ? `${title} ${action}` : title);
     this.name = 'SessionRefusedError';
+    this.title = title;
   }
 }
 
@@ -60,8 +67,20 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
   const log = createLog();
   const endpoints = new SettingsEndpointStore(log);
   const credentials = new SecretStorageCredentialStore(context.secrets);
-  const newTokenSource = (): TokenSource => new MsalTokenSource(authSettings(), { log: line => log.debug(line) });
-  let tokens = newTokenSource();
+  const newTokenSource = (settings: AuthSettings): TokenSource => new MsalTokenSource(settings, { log: line => log.debug(line) });
+  const initialSettings = authSettings();
+  let tokensFor = JSON.stringify(initialSettings);
+  let tokens = newTokenSource(initialSettings);
+  /** The shared token source, built from exactly the settings the authority check saw. */
+  const sharedTokens = (settings: AuthSettings): TokenSource => {
+    const key = JSON.stringify(settings);
+    if (key !== tokensFor) {
+      tokens.clear();
+      tokens = newTokenSource(settings);
+      tokensFor = key;
+    }
+    return tokens;
+  };
 
   const openSession: OpenSession = async (endpointId, options = {}) => {
     const definition = endpoints.get(endpointId);
@@ -85,14 +104,23 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
     if (!isTokenHostAllowed(scoreUrl(ref), { allowLoopback: loopback })) {
       throw new SessionRefusedError('invalidUrl', `"${definition.name}" cannot be called: its host may not receive the Fabric token.`);
     }
-    const creds = await credentials.get(definition.profileId);
-    if (!creds) {
+    // One snapshot of the authority settings for the check and the token source, so a change in between
+    // cannot send the credentials to a host that was not checked.
+    const auth = authSettings();
+    const stored = await credentials.stored(definition.profileId);
+    if (!stored) {
       throw new SessionRefusedError(
         'credentialsMissing',
         `Credentials missing for service principal "${credentials.label(definition.profileId)}" (used by "${definition.name}"). Run "Fabric ML: Set Credentials" to store its tenant ID, client ID and client secret.`,
       );
     }
-    const source = options.freshToken ? newTokenSource() : tokens;
+    const change = authorityChange(stored, auth);
+    if (change) {
+      const { title, action } = describeAuthorityChange(change.storedFor, change.current, credentials.label(definition.profileId));
+      throw new SessionRefusedError('authorityChanged', title, action);
+    }
+    const creds = stored.credentials;
+    const source = options.freshToken ? newTokenSource(auth) : sharedTokens(auth);
     const settings = scoringSettings();
     const quick = options.purpose === 'metadata' || options.purpose === 'test';
     const client = new FabricClient({
@@ -133,7 +161,7 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
     vscode.workspace.onDidChangeConfiguration(e => {
       if (!affectsConnection(e)) return;
       tokens.clear();
-      tokens = newTokenSource();
+      sharedTokens(authSettings());
       metadata.invalidate();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => metadata.invalidate()),

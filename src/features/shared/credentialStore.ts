@@ -1,23 +1,35 @@
 // Service-principal profiles: labels in the `fabricMl.profiles` setting, tenant ID / client ID / client
 // secret only in SecretStorage (the OS keychain on desktop), under keys namespaced by profile id. Values
 // read or written here are registered with redact() so they can never reach a log line.
+//
+// Each profile's credentials are bound to the Entra authority they were stored for: its origin is kept
+// beside them in our SecretStorage (which no other extension can write), and openSession() refuses to send
+// them anywhere else. The authority settings are ordinary user settings that any extension may change, so
+// without the binding another extension could point msal at its own server and receive our client secret.
 import * as vscode from 'vscode';
 import type { ServicePrincipalCredentials, ServicePrincipalProfile } from '../../core/endpoints/model';
 import type { CredentialStore } from '../services';
 import { forgetSecret, registerSecret } from '../../core/redact';
-import { isValidClientId, isValidTenant } from '../../core/auth';
+import { AUTHORITY_HOSTS, AuthError, isValidClientId, isValidTenant, resolveAuthority, type AuthSettings } from '../../core/auth';
+import { describeAuthorityChange } from '../../core/endpoints/connectionReport';
 import { isGuid } from '../../core/endpoints/endpointUrl';
-import { SECTION } from './settings';
+import { authSettings, SECTION } from './settings';
 
 export const DEFAULT_PROFILE: ServicePrincipalProfile = { id: 'default', label: 'Default service principal' };
 
 const KEY_PREFIX = `${SECTION}.sp.`;
 const FIELDS = ['tenantId', 'clientId', 'clientSecret'] as const;
 type Field = (typeof FIELDS)[number];
+/** The key suffix of the authority origin the credentials are bound to (not a secret; kept beside them). */
+const AUTHORITY_FIELD = 'authority';
+const KEY_FIELDS: readonly string[] = [...FIELDS, AUTHORITY_FIELD];
 const PROFILE_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** Credentials stored before the binding existed count as stored for the public cloud. */
+export const UNBOUND_AUTHORITY = AUTHORITY_HOSTS.public;
+
 /** The SecretStorage key of one credential field, e.g. `fabricMl.sp.default.clientSecret`. */
-export function secretKey(profileId: string, field: Field): string {
+export function secretKey(profileId: string, field: Field | typeof AUTHORITY_FIELD): string {
   return `${KEY_PREFIX}${profileId}.${field}`;
 }
 
@@ -26,12 +38,63 @@ export function profileIdOfKey(key: string): string | undefined {
   if (!key.startsWith(KEY_PREFIX)) return undefined;
   const rest = key.slice(KEY_PREFIX.length);
   const dot = rest.lastIndexOf('.');
-  return dot > 0 && (FIELDS as readonly string[]).includes(rest.slice(dot + 1)) ? rest.slice(0, dot) : undefined;
+  return dot > 0 && KEY_FIELDS.includes(rest.slice(dot + 1)) ? rest.slice(0, dot) : undefined;
+}
+
+/** A profile's credentials and the authority origin they may be sent to. */
+export interface StoredCredentials {
+  credentials: ServicePrincipalCredentials;
+  /** e.g. `https://login.microsoftonline.com`, or the custom / loopback origin current when they were stored. */
+  authority: string;
+}
+
+/** The stored authority and the one the settings name now, when they differ. */
+export interface AuthorityChange {
+  storedFor: string;
+  current: string;
+}
+
+/**
+ * The authority origin the settings resolve to, or undefined when they are unusable (then the token source
+ * refuses them itself, before sending anything).
+ */
+export function currentAuthority(settings: AuthSettings = authSettings()): string | undefined {
+  try {
+    return resolveAuthority(settings).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the authority changed since the credentials were stored; undefined while it is the same. */
+export function authorityChange(stored: StoredCredentials, settings: AuthSettings = authSettings()): AuthorityChange | undefined {
+  const current = currentAuthority(settings);
+  return current === undefined || current === stored.authority ? undefined : { storedFor: stored.authority, current };
+}
+
+/** The authority new credentials are bound to; a CredentialValidationError when the settings are unusable. */
+export function authorityToBind(): string {
+  try {
+    return resolveAuthority(authSettings()).origin;
+  } catch (error) {
+    const reason = error instanceof AuthError ? `${error.title}. ${error.action}.` : String(error);
+    throw new CredentialValidationError(
+      'authority',
+      `Credentials are stored for the sign-in authority the settings name, and those settings are not usable: ${reason} Then set the credentials again.`,
+    );
+  }
+}
+
+/** Why the secret may not be rotated while the settings name `authority`, if they name another one. */
+export function rotationRefusal(stored: StoredCredentials, authority: string | undefined, profileLabel: string): string | undefined {
+  if (authority === undefined || authority === stored.authority) return undefined;
+  const { title } = describeAuthorityChange(stored.authority, authority, profileLabel);
+  return `${title} Rotating the secret keeps that authority: to use the new one, run "Fabric ML: Set Credentials" again for this profile.`;
 }
 
 export class CredentialValidationError extends Error {
   constructor(
-    readonly field: Field | 'profileId',
+    readonly field: Field | 'profileId' | 'authority',
     message: string,
   ) {
     super(message);
@@ -63,7 +126,7 @@ export function validateSecret(value: string): string | undefined {
 }
 
 export class SecretStorageCredentialStore implements CredentialStore, vscode.Disposable {
-  private readonly cache = new Map<string, Promise<ServicePrincipalCredentials | undefined>>();
+  private readonly cache = new Map<string, Promise<StoredCredentials | undefined>>();
   private readonly changed = new vscode.EventEmitter<string>();
   private readonly pendingEvents = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -107,7 +170,12 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
     return this.profiles().find(p => p.id === profileId)?.label ?? profileId;
   }
 
-  get(profileId: string): Promise<ServicePrincipalCredentials | undefined> {
+  async get(profileId: string): Promise<ServicePrincipalCredentials | undefined> {
+    return (await this.stored(profileId))?.credentials;
+  }
+
+  /** The credentials together with the authority they are bound to, from one read. */
+  stored(profileId: string): Promise<StoredCredentials | undefined> {
     let pending = this.cache.get(profileId);
     if (!pending) {
       pending = this.read(profileId);
@@ -121,30 +189,46 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
     return (await this.get(profileId)) !== undefined;
   }
 
+  /** Binds to the authority the settings name now (credentials are only ever sent there). */
   async set(profileId: string, credentials: ServicePrincipalCredentials, label?: string): Promise<void> {
     const clean = checkCredentials(profileId, credentials);
+    const authority = authorityToBind();
     for (const value of Object.values(clean)) registerSecret(value);
     for (const field of FIELDS) await this.secrets.store(secretKey(profileId, field), clean[field]);
-    this.cache.set(profileId, Promise.resolve(clean));
+    // Written last: a reader in between sees the new values with the old binding and refuses, never the reverse.
+    await this.secrets.store(secretKey(profileId, AUTHORITY_FIELD), authority);
+    this.cache.set(profileId, Promise.resolve({ credentials: clean, authority }));
     await this.ensureProfile(profileId, label);
     this.queueEvent(profileId);
   }
 
+  /**
+   * Replaces the secret, for the authority the settings name now, which must be the one the credentials
+   * were stored for: otherwise a caller that changed the settings could have the stored tenant and client
+   * IDs sent to its own host with a secret of its choosing. Moving to another authority takes all three
+   * values (set()).
+   */
   async setSecret(profileId: string, clientSecret: string): Promise<void> {
-    const current = await this.get(profileId);
-    if (!current) throw new Error(`Profile "${this.label(profileId)}" has no credentials yet. Run "Fabric ML: Set Credentials" first.`);
+    const stored = await this.stored(profileId);
+    if (!stored) throw new Error(`Profile "${this.label(profileId)}" has no credentials yet. Run "Fabric ML: Set Credentials" first.`);
     const problem = validateSecret(clientSecret);
     if (problem) throw new CredentialValidationError('clientSecret', problem);
+    const authority = authorityToBind();
+    const refusal = rotationRefusal(stored, authority, this.label(profileId));
+    if (refusal) throw new CredentialValidationError('authority', refusal);
     const secret = clientSecret.trim();
     registerSecret(secret);
     await this.secrets.store(secretKey(profileId, 'clientSecret'), secret);
-    this.cache.set(profileId, Promise.resolve({ ...current, clientSecret: secret }));
+    // Also records the binding of credentials stored before it existed (for the public cloud).
+    await this.secrets.store(secretKey(profileId, AUTHORITY_FIELD), authority);
+    this.cache.set(profileId, Promise.resolve({ credentials: { ...stored.credentials, clientSecret: secret }, authority }));
     this.queueEvent(profileId);
   }
 
   async clear(profileId: string): Promise<void> {
     const previous = await this.get(profileId).catch(() => undefined);
     for (const field of FIELDS) await this.secrets.delete(secretKey(profileId, field));
+    await this.secrets.delete(secretKey(profileId, AUTHORITY_FIELD));
     this.cache.set(profileId, Promise.resolve(undefined));
     forgetSecret(previous?.clientSecret);
     this.queueEvent(profileId);
@@ -156,14 +240,14 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private async read(profileId: string): Promise<ServicePrincipalCredentials | undefined> {
-    const [tenantId, clientId, clientSecret] = await Promise.all(FIELDS.map(f => this.secrets.get(secretKey(profileId, f))));
+  private async read(profileId: string): Promise<StoredCredentials | undefined> {
+    const [tenantId, clientId, clientSecret, authority] = await Promise.all(KEY_FIELDS.map(f => this.secrets.get(`${KEY_PREFIX}${profileId}.${f}`)));
     // A half-written profile (e.g. another window is saving) counts as missing rather than as broken.
     if (!tenantId || !clientId || !clientSecret) return undefined;
     registerSecret(tenantId);
     registerSecret(clientId);
     registerSecret(clientSecret);
-    return { tenantId, clientId, clientSecret };
+    return { credentials: { tenantId, clientId, clientSecret }, authority: authority || UNBOUND_AUTHORITY };
   }
 
   /** Adds the profile to the user's `fabricMl.profiles` (or relabels it) so the tree can name it. */
@@ -181,7 +265,7 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
     await config.update('profiles', user, vscode.ConfigurationTarget.Global);
   }
 
-  /** set() writes three keys; coalesce their change events into one per profile. */
+  /** set() writes four keys; coalesce their change events into one per profile. */
   private queueEvent(profileId: string): void {
     this.pendingEvents.add(profileId);
     if (this.flushTimer) return;
