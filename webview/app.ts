@@ -1,8 +1,14 @@
-// The results app: holds what is shown (the derived model view, the tab, the chosen raw batch, the
-// status line) and renders it with lit into #app. Rendering is a pure function of that state; lit
-// updates only what changed, and the grids keep their virtualizers (and scroll positions) across renders.
+// The results app: holds what is shown (the derived model view, the user's place on the page: tab, first
+// grid row, chosen raw batch; the status line) and renders it with lit into #app. Rendering is a pure
+// function of that state; lit updates only what changed, and the grids keep their virtualizers across
+// renders. The place is saved with the run in the webview state (the page is discarded when the panel
+// is hidden) and reported to the extension, which carries it over to a Re-run.
 import { html, nothing, render, type TemplateResult } from 'lit';
-import { ResultsMessage, type BatchOutcome, type ResultsAction, type ResultsWebviewState } from '../src/protocol/results';
+import type { LitVirtualizer } from '@lit-labs/virtualizer';
+import {
+  RESULTS_TABS, ResultsMessage, resultsViewFor,
+  type BatchOutcome, type ResultsAction, type ResultsTab, type ResultsViewState, type ResultsWebviewState,
+} from '../src/protocol/results';
 import { batchColumns, batchesView, batchRenderer } from './components/batchesView';
 import { failures } from './components/failures';
 import { header, type HeaderActions, type Notice } from './components/header';
@@ -20,7 +26,8 @@ declare global {
   }
 }
 
-const enum Tab { Rows = 0, Summary = 1, Batches = 2, Raw = 3 }
+/** Scrolling saves the grid row once it has rested this long: each save serialises the whole run. */
+const SCROLL_SAVE_DELAY_MS = 400;
 
 interface Shown {
   view: ModelView;
@@ -43,10 +50,51 @@ function afterFirstRowsPainted(root: HTMLElement, expectRows: boolean): Promise<
   });
 }
 
+function samePlace(a: ResultsViewState, b: ResultsViewState): boolean {
+  return a.runId === b.runId && a.tab === b.tab && a.firstRow === b.firstRow && a.rawBatch === b.rawBatch;
+}
+
+/** Resolves after `count` more frames. */
+function frames(count: number): Promise<void> {
+  return new Promise(resolve => {
+    const step = (left: number) => (left <= 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+    step(count);
+  });
+}
+
+/**
+ * Scrolls the rows grid towards having `row` as the first row under the sticky header; true when it is
+ * there. The virtualizer places rows from estimates until it has laid them out, so a row that is not in
+ * the DOM is reached by a jump of row heights from one that is, and then aligned once it is laid out.
+ */
+function scrollGridTowards(scroller: HTMLElement, virtualizer: HTMLElement, row: number): boolean {
+  const header = scroller.querySelector('.vrow.head');
+  const rows = [...virtualizer.querySelectorAll<HTMLElement>(':scope > .vrow[data-row]')];
+  if (!header || rows.length === 0) return false;
+  const headerBottom = header.getBoundingClientRect().bottom;
+  const laidOut = rows.find(r => Number(r.dataset.row) === row);
+  if (laidOut) {
+    const offset = laidOut.getBoundingClientRect().top - headerBottom;
+    if (Math.abs(offset) < 1) return true;
+    scroller.scrollTop += offset;
+    return false;
+  }
+  const reference = rows[0].getBoundingClientRect();
+  scroller.scrollTop += reference.top - headerBottom + (row - Number(rows[0].dataset.row)) * reference.height;
+  return false;
+}
+
 export class ResultsApp {
   private shown: Shown | undefined;
-  private tab: Tab = Tab.Rows;
-  private rawPosition = 0;
+  /** The user's place on the shown run's page. */
+  private place: ResultsViewState | undefined;
+  /** A grid row to scroll to once the rows grid is visible and laid out (after a restore or a new run). */
+  private pendingGridRow: number | undefined;
+  /** The user scrolled the rows grid since its row was last read. */
+  private gridMoved = false;
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The place in the webview state; undefined until the shown run itself is saved. */
+  private savedPlace: ResultsViewState | undefined;
   private notice: Notice | undefined;
   private readonly actions: HeaderActions = {
     exportCsv: () => this.act(ResultsMessage.exportCsv),
@@ -66,12 +114,18 @@ export class ResultsApp {
     const view = deriveView(state);
     const showRaw = (position: number) => this.showRaw(position);
     this.shown = { view, renderRow: rowRenderer(view), batchColumns: batchColumns(view), renderBatch: batchRenderer(view, showRaw) };
-    this.tab = Tab.Rows;
-    const firstFailed = state.model.batches.findIndex(b => !b.ok);
-    this.rawPosition = Math.max(0, firstFailed);
+    // Another run's place (or none) gives the default place: Rows, top, first failed batch.
+    this.place = resultsViewFor(state.model, state.view);
+    this.cancelPersist();
+    // A restored page's state holds this run already; a posted run is saved after its first paint.
+    this.savedPlace = restored ? this.place : undefined;
+    // Also when it is 0: lit reuses the grid element, which may still be scrolled to the last run's place.
+    this.pendingGridRow = this.place.firstRow;
+    this.gridMoved = false;
     this.notice = undefined;
     this.render();
-    void afterFirstRowsPainted(this.root, state.model.inputs.length > 0).then(() => {
+    void this.applyGridRow();
+    void afterFirstRowsPainted(this.root, state.model.inputs.length > 0 && this.place.tab === 'rows').then(() => {
       this.host.post({
         type: ResultsMessage.rendered,
         runId: state.model.runId,
@@ -82,7 +136,7 @@ export class ResultsApp {
         cspViolations: [...(window.fabricMlCspViolations ?? [])],
       });
       // Persist after the paint: serialising a large model must not delay it.
-      if (!restored) setTimeout(() => this.host.setState(state), 0);
+      if (!restored) this.schedulePersist(0);
     });
   }
 
@@ -93,19 +147,118 @@ export class ResultsApp {
 
   private act(type: ResultsAction): void {
     if (!this.shown) return;
+    // The extension hears the latest place before the action (a Re-run keeps it).
+    if (this.persistTimer !== undefined) this.persist();
     this.host.post({ type, runId: this.shown.view.model.runId });
   }
 
   private showRaw(position: number): void {
-    this.rawPosition = position;
-    this.tab = Tab.Raw;
-    this.render();
+    this.move({ tab: 'raw', rawBatch: position });
   }
 
-  private selectTab(tab: number): void {
-    if (tab === this.tab) return;
-    this.tab = tab as Tab;
+  private selectTab(index: number): void {
+    const tab = RESULTS_TABS[index];
+    if (tab && tab !== this.place?.tab) this.move({ tab });
+  }
+
+  /** A move by the user to another tab or batch: shown at once, saved after the paint. */
+  private move(change: Partial<Pick<ResultsViewState, 'tab' | 'rawBatch'>>): void {
+    if (!this.place) return;
+    // A scroll not yet saved is read while the grid is still visible.
+    this.captureGridRow();
+    this.place = { ...this.place, ...change };
+    // A grid that was hidden may come back re-laid out a row off; it is put back at the place.
+    if (change.tab === 'rows') this.pendingGridRow = this.place.firstRow;
     this.render();
+    void this.applyGridRow();
+    requestAnimationFrame(() => this.schedulePersist(0));
+  }
+
+  private readonly onGridScroll = (): void => {
+    // Scrolls while a place is being restored are not the user's. The row is read when saving: reading
+    // the layout on every scroll event would cost frames.
+    if (this.pendingGridRow !== undefined) return;
+    this.gridMoved = true;
+    this.schedulePersist(SCROLL_SAVE_DELAY_MS);
+  };
+
+  private rowsGrid(): { scroller: HTMLElement; virtualizer: LitVirtualizer } | undefined {
+    const scroller = this.root.querySelector<HTMLElement>('.results-grid');
+    const virtualizer = scroller?.querySelector<LitVirtualizer>('lit-virtualizer');
+    return scroller && virtualizer ? { scroller, virtualizer } : undefined;
+  }
+
+  /**
+   * The first row at least half visible under the grid's sticky header, read from the rows in the DOM
+   * (the virtualizer positions rows from estimates, so a scroll offset does not say which row is there).
+   * Undefined when the grid is hidden or has no rows laid out.
+   */
+  private firstVisibleGridRow(): number | undefined {
+    const grid = this.rowsGrid();
+    const header = grid?.scroller.querySelector('.vrow.head');
+    if (!grid || !header || grid.scroller.clientHeight === 0) return undefined;
+    const top = header.getBoundingClientRect().bottom;
+    // The virtualizer keeps its children in row order.
+    for (const row of grid.virtualizer.querySelectorAll<HTMLElement>(':scope > .vrow[data-row]')) {
+      const box = row.getBoundingClientRect();
+      if (box.height > 0 && box.top + box.height / 2 >= top) return Number(row.dataset.row);
+    }
+    return undefined;
+  }
+
+  /** Takes the grid's row into the place if the user scrolled it since the last look. */
+  private captureGridRow(): void {
+    if (!this.gridMoved || !this.place || this.place.tab !== 'rows') return;
+    const firstRow = this.firstVisibleGridRow();
+    if (firstRow === undefined) return;
+    this.gridMoved = false;
+    this.place = { ...this.place, firstRow };
+  }
+
+  /** Scrolls the rows grid to the pending row once it is visible; until then scrolls are not recorded. */
+  private async applyGridRow(): Promise<void> {
+    const target = this.pendingGridRow;
+    const grid = this.rowsGrid();
+    if (target === undefined || this.place?.tab !== 'rows' || !grid) return;
+    const { scroller, virtualizer } = grid;
+    await virtualizer.updateComplete;
+    if (virtualizer.childElementCount === 0) {
+      // A fresh virtualizer guesses row heights until it has measured its first rows, and sizes the grid
+      // from the guess: so the grid paints its top rows first and moves once, a few frames on.
+      await Promise.race([virtualizer.layoutComplete, frames(10)]);
+    }
+    // A jump, then an alignment once the row is laid out; more only if the virtualizer re-anchored, and
+    // never forever (a row near the end cannot reach the top).
+    for (let attempt = 0; attempt < 4 && this.pendingGridRow === target; attempt++) {
+      if (scrollGridTowards(scroller, virtualizer, target)) break;
+      await frames(2);
+    }
+    if (this.pendingGridRow !== target) return;
+    this.pendingGridRow = undefined;
+    this.gridMoved = false;
+  }
+
+  private schedulePersist(delayMs: number): void {
+    this.cancelPersist();
+    this.persistTimer = setTimeout(() => this.persist(), delayMs);
+  }
+
+  private cancelPersist(): void {
+    if (this.persistTimer !== undefined) clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+  }
+
+  /** Saves the run with the user's place in the webview state, then tells the extension the place. */
+  private persist(): void {
+    this.cancelPersist();
+    this.captureGridRow();
+    const place = this.place;
+    if (!this.shown || !place || (this.savedPlace && samePlace(this.savedPlace, place))) return;
+    const { model, summaries } = this.shown.view;
+    this.host.setState({ model, summaries, view: place });
+    this.savedPlace = place;
+    // Posted after setState, through the same channel: when the extension hears it, the state is saved.
+    this.host.post({ type: ResultsMessage.viewChanged, view: place });
   }
 
   private render(): void {
@@ -114,22 +267,25 @@ export class ResultsApp {
 
   private template(): TemplateResult {
     const shown = this.shown;
-    if (!shown) return html`<p class="waiting">Waiting for results…</p>`;
+    const place = this.place;
+    if (!shown || !place) return html`<p class="waiting">Waiting for results…</p>`;
     const { view } = shown;
     const model = view.model;
+    const tab = place.tab;
     const onSelect = (event: CustomEvent<{ selectedIndex: number }>) => this.selectTab(event.detail.selectedIndex);
+    const tabIndex = (t: ResultsTab) => RESULTS_TABS.indexOf(t);
     return html`
       ${header(view, this.actions, this.notice)}
-      ${failures(view, position => this.showRaw(position), () => this.selectTab(Tab.Batches))}
-      <vscode-tabs class="result-tabs" selected-index=${this.tab} @vsc-tabs-select=${onSelect}>
+      ${failures(view, position => this.showRaw(position), () => this.selectTab(tabIndex('batches')))}
+      <vscode-tabs class="result-tabs" selected-index=${tabIndex(tab)} @vsc-tabs-select=${onSelect}>
         <vscode-tab-header slot="header">Rows <vscode-badge variant="counter" slot="content-after">${formatCount(model.inputs.length)}</vscode-badge></vscode-tab-header>
-        <vscode-tab-panel class="rows-panel">${resultsGrid(view, shown.renderRow)}</vscode-tab-panel>
+        <vscode-tab-panel class="rows-panel">${resultsGrid(view, shown.renderRow, this.onGridScroll)}</vscode-tab-panel>
         <vscode-tab-header slot="header">Summary</vscode-tab-header>
-        <vscode-tab-panel class="summary-panel">${this.tab === Tab.Summary ? summaryView(view.summaries) : nothing}</vscode-tab-panel>
+        <vscode-tab-panel class="summary-panel">${tab === 'summary' ? summaryView(view.summaries) : nothing}</vscode-tab-panel>
         <vscode-tab-header slot="header">Batches <vscode-badge variant="counter" slot="content-after">${formatCount(model.batches.length)}</vscode-badge></vscode-tab-header>
-        <vscode-tab-panel class="batches-panel">${this.tab === Tab.Batches ? batchesView(view, shown.batchColumns, shown.renderBatch) : nothing}</vscode-tab-panel>
+        <vscode-tab-panel class="batches-panel">${tab === 'batches' ? batchesView(view, shown.batchColumns, shown.renderBatch) : nothing}</vscode-tab-panel>
         <vscode-tab-header slot="header">Request/response</vscode-tab-header>
-        <vscode-tab-panel class="raw-panel">${this.tab === Tab.Raw ? rawView(view, this.rawPosition, { select: p => this.showRaw(p) }) : nothing}</vscode-tab-panel>
+        <vscode-tab-panel class="raw-panel">${tab === 'raw' ? rawView(view, place.rawBatch, { select: p => this.showRaw(p) }) : nothing}</vscode-tab-panel>
       </vscode-tabs>`;
   }
 }

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { isResultsWebviewState, parseResultsHostMessage, ResultsMessage } from '../src/protocol/results';
+import { parseResultsHostMessage, parseResultsWebviewState, ResultsMessage } from '../src/protocol/results';
 import { ResultsApp } from './app';
 import { connectToHost } from './vscodeApi';
 
@@ -21,12 +21,13 @@ window.addEventListener('message', event => {
   const receivedAt = performance.now();
   const message = parseResultsHostMessage(event.data);
   if (!message) return;
-  if (message.type === ResultsMessage.show) app.show({ model: message.model, summaries: message.summaries }, false, receivedAt);
+  if (message.type === ResultsMessage.show) app.show({ model: message.model, summaries: message.summaries, view: message.view }, false, receivedAt);
   else app.setNotice({ level: message.level, text: message.text });
 });
 
 const restoreStarted = performance.now();
 const saved = host.getState();
-const restored = isResultsWebviewState(saved) ? saved : undefined;
+// The run and the user's place on it, when the page was discarded (panel hidden) or the window reloaded.
+const restored = parseResultsWebviewState(saved);
 if (restored) app.show(restored, true, restoreStarted);
 host.post({ type: ResultsMessage.ready, restoredRunId: restored?.model.runId });

@@ -1,7 +1,7 @@
 // What activate() returns: a small, stable surface for integration tests and other extensions. It exposes
 // results that are already shown to the user (redacted, no secrets), never credentials.
 import * as vscode from 'vscode';
-import { lastResultsPanelForTests, type ResultsPanelTestView } from './results';
+import type { ResultsFeature, ResultsPanelTestView } from './results';
 import type { Services } from './services';
 
 export interface FabricMlExtensionApi {
@@ -17,11 +17,11 @@ export interface FabricMlExtensionApi {
   readonly activationMs: number;
 }
 
-export function createExtensionApi(services: Services, activationMs: number): FabricMlExtensionApi {
+export function createExtensionApi(services: Services, activationMs: number, results: Pick<ResultsFeature, 'testView'>): FabricMlExtensionApi {
   return {
     apiVersion: 1,
     activationMs,
-    lastResults: () => (services.context.extensionMode === vscode.ExtensionMode.Test ? lastResultsPanelForTests() : undefined),
+    lastResults: () => (services.context.extensionMode === vscode.ExtensionMode.Test ? results.testView() : undefined),
     endpointIds: () => services.endpoints.list().map(e => e.id),
   };
 }

@@ -73,10 +73,30 @@ export type ColumnSummary = NumberColumnSummary | LabelColumnSummary | EmptyColu
 
 export const MAX_SUMMARY_CLASSES = 12;
 
+/** The results page's tabs, in the order they are shown. */
+export const RESULTS_TABS = ['rows', 'summary', 'batches', 'raw'] as const;
+export type ResultsTab = typeof RESULTS_TABS[number];
+
+/**
+ * Where the user is on a run's page: kept in the webview state, so that the page comes back at the same
+ * place after it was hidden (its page is discarded) or the window reloaded, and carried over to a Re-run.
+ */
+export interface ResultsViewState {
+  /** The run this place belongs to; a place of another run is not applied. */
+  runId: string;
+  tab: ResultsTab;
+  /** Zero-based index of the first grid row (at least half) visible under the grid's sticky header. */
+  firstRow: number;
+  /** Position in `model.batches` of the batch the Request/response tab shows. */
+  rawBatch: number;
+}
+
 /** What the webview keeps with `setState`, so that the panel comes back after a reload. */
 export interface ResultsWebviewState {
   model: ResultsModel;
   summaries: ColumnSummary[];
+  /** Absent in state from older builds and before the first paint: the run then opens at its default place. */
+  view?: ResultsViewState;
 }
 
 /** Every message name, declared once. */
@@ -89,6 +109,8 @@ export const ResultsMessage = {
   rendered: 'results/rendered',
   /** extension → webview: a short status line (after an export, a copy, …). */
   notice: 'results/notice',
+  /** webview → extension: the user moved (tab, grid scroll, raw batch); sent after the page saved its state. */
+  viewChanged: 'results/viewChanged',
   exportCsv: 'results/exportCsv',
   exportJson: 'results/exportJson',
   copyMTable: 'results/copyMTable',
@@ -121,12 +143,19 @@ export interface ResultsActionMessage {
   runId: string;
 }
 
-export type ResultsWebviewMessage = ResultsReadyMessage | ResultsRenderedMessage | ResultsActionMessage;
+export interface ResultsViewChangedMessage {
+  type: typeof ResultsMessage.viewChanged;
+  view: ResultsViewState;
+}
+
+export type ResultsWebviewMessage = ResultsReadyMessage | ResultsRenderedMessage | ResultsActionMessage | ResultsViewChangedMessage;
 
 export interface ResultsShowMessage {
   type: typeof ResultsMessage.show;
   model: ResultsModel;
   summaries: ColumnSummary[];
+  /** Where to open the run (a Re-run keeps the place of the run it repeats); absent: the default place. */
+  view?: ResultsViewState;
 }
 
 export interface ResultsNoticeMessage {
@@ -164,8 +193,33 @@ export function parseResultsWebviewMessage(value: unknown): ResultsWebviewMessag
       restored: restored === true, cspViolations: isStringArray(cspViolations) ? cspViolations : [],
     };
   }
+  if (value.type === ResultsMessage.viewChanged) {
+    return isResultsViewState(value.view) ? { type: ResultsMessage.viewChanged, view: value.view } : undefined;
+  }
   if (ACTIONS.has(value.type) && isString(value.runId)) return { type: value.type as ResultsAction, runId: value.runId };
   return undefined;
+}
+
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+export function isResultsViewState(value: unknown): value is ResultsViewState {
+  return isRecord(value) && isString(value.runId) && (RESULTS_TABS as readonly unknown[]).includes(value.tab)
+    && isIndex(value.firstRow) && isIndex(value.rawBatch);
+}
+
+/** Where a run opens when there is no place to keep: the Rows tab at the top, the first failed batch ready. */
+export function defaultResultsView(model: ResultsModel): ResultsViewState {
+  return { runId: model.runId, tab: 'rows', firstRow: 0, rawBatch: Math.max(0, model.batches.findIndex(b => !b.ok)) };
+}
+
+/**
+ * The place to open `model` at: `view` when it belongs to this run, with its row and batch brought into
+ * range; otherwise the default place.
+ */
+export function resultsViewFor(model: ResultsModel, view: ResultsViewState | undefined): ResultsViewState {
+  if (!view || view.runId !== model.runId) return defaultResultsView(model);
+  const clamp = (n: number, count: number) => Math.min(n, Math.max(0, count - 1));
+  return { runId: model.runId, tab: view.tab, firstRow: clamp(view.firstRow, model.inputs.length), rawBatch: clamp(view.rawBatch, model.batches.length) };
 }
 
 /** Structural check of a model (from persisted webview state or a message); deep enough to render safely. */
@@ -192,16 +246,23 @@ function isColumnSummary(value: unknown): value is ColumnSummary {
     && isNumber(value.count) && isNumber(value.nulls) && isNumber(value.unscored);
 }
 
-export function isResultsWebviewState(value: unknown): value is ResultsWebviewState {
-  return isRecord(value) && isResultsModel(value.model) && Array.isArray(value.summaries) && value.summaries.every(isColumnSummary);
+/**
+ * Validates persisted webview state (possibly from an older build); undefined when it holds no run to show.
+ * A place that does not validate is dropped, not the run.
+ */
+export function parseResultsWebviewState(value: unknown): ResultsWebviewState | undefined {
+  if (!isRecord(value) || !isResultsModel(value.model) || !Array.isArray(value.summaries) || !value.summaries.every(isColumnSummary)) return undefined;
+  const state: ResultsWebviewState = { model: value.model, summaries: value.summaries };
+  if (isResultsViewState(value.view)) state.view = value.view;
+  return state;
 }
 
 /** Validates a message from the extension; undefined for anything else that reaches the window. */
 export function parseResultsHostMessage(value: unknown): ResultsHostMessage | undefined {
   if (!isRecord(value)) return undefined;
   if (value.type === ResultsMessage.show) {
-    const state = { model: value.model, summaries: value.summaries };
-    return isResultsWebviewState(state) ? { type: ResultsMessage.show, ...state } : undefined;
+    const state = parseResultsWebviewState(value);
+    return state ? { type: ResultsMessage.show, ...state } : undefined;
   }
   if (value.type === ResultsMessage.notice && isString(value.text) && (value.level === 'info' || value.level === 'error')) {
     return { type: ResultsMessage.notice, level: value.level, text: value.text };

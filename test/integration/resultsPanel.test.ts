@@ -1,6 +1,7 @@
 // The results panel used the way a user uses it: by clicking in the webview (through the harness, which
 // sends real mouse clicks to the page). Copy as M, Re-run, the Summary and Request/response tabs, coming
-// back after the panel was hidden, and the CSV / JSON exports through VS Code's own save dialog.
+// back after the panel was hidden (at the same tab, also after a Re-run), and the CSV / JSON exports
+// through VS Code's own save dialog.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +11,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { predictChurn } from '../support/fakeFabric';
 import type { ResultsModel } from '../../src/protocol/results';
 import type { FabricMlExtensionApi } from '../../src/features/api';
+import type { ResultsPanelTestView } from '../../src/features/results';
 import { activateExtension, controlUrl, frameTexts, screenshot, setUpFakeFabric, waitFor, workbenchTexts, type FakeFabricSetup } from './support';
 
 const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -75,6 +77,37 @@ describe('Results panel interactions', function () {
       // The header (always shown, whatever the tab) says the page is there.
       return (await frameTexts(PANEL_MARK)).length > 0 ? model : undefined;
     }, 'the results panel to paint its run');
+  }
+
+  function resultsTab(): vscode.Tab | undefined {
+    return vscode.window.tabGroups.all.flatMap(g => g.tabs)
+      .find(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(RESULTS_VIEW_TYPE));
+  }
+
+  /**
+   * Hides the panel behind another editor in its group (without retainContextWhenHidden its page is
+   * discarded), then brings it back by clicking its tab, as a user does. Returns once the page has
+   * painted `model` again from its saved state; the other editor stays open behind the panel.
+   */
+  async function hideAndShowAgain(model: ResultsModel): Promise<{ view: ResultsPanelTestView; other: vscode.TextDocument; column: vscode.ViewColumn }> {
+    const tab = resultsTab();
+    assert.ok(tab, 'the results panel has a tab');
+    const column = tab.group.viewColumn;
+    const other = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), 'customers.json'));
+    await vscode.window.showTextDocument(other, { viewColumn: column, preview: false });
+    await waitFor(async () => !api.lastResults()!.visible && (await frameTexts(PANEL_MARK)).length === 0, 'the results page to be discarded');
+
+    await frameClick('', '.tabs-container .tab', `Results: ${model.endpoint.name}`);
+    const view = await waitFor(() => {
+      const v = api.lastResults()!;
+      return v.visible && v.rendered?.restored && v.rendered.runId === model.runId ? v : undefined;
+    }, 'the panel to restore its run');
+    return { view, other, column };
+  }
+
+  async function closeEditor(document: vscode.TextDocument, column: vscode.ViewColumn): Promise<void> {
+    await vscode.window.showTextDocument(document, { viewColumn: column });
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   }
 
   async function scoreDemoRows(): Promise<ResultsModel> {
@@ -181,24 +214,12 @@ describe('Results panel interactions', function () {
 
   it('shows the same run again after being hidden, without scoring again', async () => {
     const model = await shownModel();
-    const resultsTab = () => vscode.window.tabGroups.all.flatMap(g => g.tabs)
-      .find(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(RESULTS_VIEW_TYPE));
-    const tab = resultsTab();
-    assert.ok(tab, 'the results panel has a tab');
+    await clickInPanel('vscode-tab-header', 'Rows');
+    await waitFor(() => api.lastResults()!.view?.tab === 'rows', 'the page to save the Rows tab');
     fake.server.resetCounters();
     const postedBefore = api.lastResults()!.postedTypes.length;
 
-    // Another editor in the panel's group hides it; without retainContextWhenHidden its page is discarded.
-    const other = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), 'customers.json'));
-    await vscode.window.showTextDocument(other, { viewColumn: tab.group.viewColumn, preview: false });
-    await waitFor(async () => !api.lastResults()!.visible && (await frameTexts(PANEL_MARK)).length === 0, 'the results page to be discarded');
-
-    // Back to the panel by its tab, as a user does.
-    await frameClick('', '.tabs-container .tab', `Results: ${model.endpoint.name}`);
-    const restored = await waitFor(() => {
-      const view = api.lastResults()!;
-      return view.visible && view.rendered?.restored && view.rendered.runId === model.runId ? view : undefined;
-    }, 'the panel to restore its run');
+    const { view: restored, other, column } = await hideAndShowAgain(model);
     const text = await panelTextWith(String(model.inputs[0][0]), 'the restored rows');
     assert.ok(text.includes(String(model.predictions[0]![0])), 'the restored rows show their predictions');
     assert.strictEqual(restored.model?.runId, model.runId, 'the same run');
@@ -206,8 +227,43 @@ describe('Results panel interactions', function () {
     assert.deepStrictEqual(restored.postedTypes.slice(postedBefore), [], 'the page restored from its state: nothing re-posted');
     assert.strictEqual(fake.server.counters.scoreRequests, 0, 'no rows were sent again');
     assert.strictEqual(fake.server.counters.tokenRequests, 0);
-    await vscode.window.showTextDocument(other, { viewColumn: tab.group.viewColumn });
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await closeEditor(other, column);
+  });
+
+  it('keeps the selected tab when hidden and shown again, and after Re-run', async () => {
+    const model = await shownModel();
+    const firstId = String(model.inputs[0][0]);
+    await clickInPanel('vscode-tab-header', 'Summary');
+    await panelTextWith('Mean', 'the Summary tab');
+    // The page reports its place after saving it in its state: from here, hiding it loses nothing.
+    await waitFor(() => api.lastResults()!.view?.tab === 'summary', 'the page to save the Summary tab');
+
+    const { view: restored, other, column } = await hideAndShowAgain(model);
+    try {
+      assert.strictEqual(restored.view?.tab, 'summary');
+      const text = await panelTextWith('Mean', 'the restored page on the Summary tab');
+      await screenshot('results-restored-summary', 500);
+      const probabilities = model.predictions.map(p => p![0] as number);
+      const mean = probabilities.reduce((a, b) => a + b, 0) / probabilities.length;
+      assert.match(text, new RegExp(`Mean\\s+${escapeRegExp(shownStat(mean))}(\\s|$)`), `the summary of this run is shown:\n${text}`);
+      assert.ok(!text.includes(firstId), `the rows grid is not the tab shown:\n${text}`);
+
+      fake.server.resetCounters();
+      await clickInPanel('vscode-button', 'Re-run');
+      const again = await waitFor(async () => {
+        const next = await shownModel();
+        return next.runId !== model.runId ? next : undefined;
+      }, 'the re-run in the panel');
+      assert.strictEqual(fake.server.counters.scoreRequests, 1, 'the rows were scored again');
+      const view = api.lastResults()!;
+      assert.deepStrictEqual(view.view && { runId: view.view.runId, tab: view.view.tab }, { runId: again.runId, tab: 'summary' });
+      const rerunText = await panelTextWith('Mean', 'the re-run on the Summary tab');
+      assert.ok(!rerunText.includes(firstId), `the re-run opened on Summary, not on the rows:\n${rerunText}`);
+      assert.ok(!rerunText.includes('Re-running'), 'the status line no longer says it is re-running');
+      await screenshot('results-rerun-summary', 500);
+    } finally {
+      await closeEditor(other, column);
+    }
   });
 
   it('says in the panel when Re-run cannot run, and keeps the run shown', async () => {

@@ -6,11 +6,13 @@ import * as PQP from '@microsoft/powerquery-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   mColumnType, mText, redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, rowErrors, summarizeColumn, summarizePredictions,
+  viewAfterRerun,
 } from '../../src/core/results';
 import { registerSecret } from '../../src/core/redact';
 import type { BatchOutcome } from '../../src/core/fabric/types';
 import {
-  isResultsModel, MAX_SUMMARY_CLASSES, parseResultsHostMessage, parseResultsWebviewMessage, type ResultsModel,
+  isResultsModel, MAX_SUMMARY_CLASSES, parseResultsHostMessage, parseResultsWebviewMessage, parseResultsWebviewState, resultsViewFor,
+  type ResultsModel, type ResultsViewState,
 } from '../../src/protocol/results';
 import { resultsHtml } from '../../src/features/results/resultsHtml';
 
@@ -253,6 +255,64 @@ describe('Results', () => {
       const show = parseResultsHostMessage({ type: 'results/show', model: sampleModel(), summaries: summarizePredictions(sampleModel()) });
       assert.strictEqual(show?.type, 'results/show');
       assert.strictEqual(parseResultsHostMessage({ type: 'results/show', model: {}, summaries: [] }), undefined);
+    });
+  });
+
+  describe("the user's place on the page", () => {
+    const place = (overrides: Partial<ResultsViewState> = {}): ResultsViewState => ({ runId: 'run-1', tab: 'summary', firstRow: 3, rawBatch: 0, ...overrides });
+
+    it('is kept in the webview state; a place that does not validate is dropped, the run is not', () => {
+      const model = sampleModel();
+      const summaries = summarizePredictions(model);
+      assert.deepStrictEqual(parseResultsWebviewState({ model, summaries, view: place() })?.view, place());
+      for (const bad of [place({ tab: 'charts' as never }), place({ firstRow: -1 }), place({ rawBatch: 1.5 }), { tab: 'rows' }, 'summary']) {
+        const state = parseResultsWebviewState({ model, summaries, view: bad });
+        assert.ok(state, `the run survives the place ${JSON.stringify(bad)}`);
+        assert.strictEqual(state.view, undefined);
+        assert.strictEqual(state.model.runId, 'run-1');
+      }
+      assert.strictEqual(parseResultsWebviewState({ summaries, view: place() }), undefined, 'no run, nothing to restore');
+      assert.strictEqual(parseResultsWebviewState(undefined), undefined);
+    });
+
+    it('travels in results/show and results/viewChanged, checked like the rest', () => {
+      const model = sampleModel();
+      const show = parseResultsHostMessage({ type: 'results/show', model, summaries: [], view: place({ tab: 'raw', rawBatch: 1 }) });
+      assert.deepStrictEqual(show?.type === 'results/show' ? show.view : 'not a show message', place({ tab: 'raw', rawBatch: 1 }));
+      assert.deepStrictEqual(parseResultsWebviewMessage({ type: 'results/viewChanged', view: place() }), { type: 'results/viewChanged', view: place() });
+      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/viewChanged', view: place({ tab: 'nope' as never }) }), undefined);
+      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/viewChanged' }), undefined);
+    });
+
+    it("applies only to its own run, brought into the run's range; otherwise the run opens at Rows, top, first failed batch", () => {
+      const model = sampleModel();
+      assert.deepStrictEqual(resultsViewFor(model, place()), place());
+      assert.deepStrictEqual(resultsViewFor(model, place({ firstRow: 99, rawBatch: 7 })), place({ firstRow: 3, rawBatch: 1 }), 'last row, last batch');
+      const defaultPlace = { runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 };
+      assert.deepStrictEqual(resultsViewFor(model, place({ runId: 'run-0' })), defaultPlace, 'batch 2 (position 1) is the first failed one');
+      assert.deepStrictEqual(resultsViewFor(model, undefined), defaultPlace);
+      const allOk = sampleModel({ batches: [{ index: 0, startRow: 0, endRow: 4, ok: true, durationMs: 5, attempts: 1 }] });
+      assert.strictEqual(resultsViewFor(allOk, undefined).rawBatch, 0);
+    });
+
+    it('is kept by a Re-run: the tab and batch always, the grid row only when the row count is the same', () => {
+      const previous = sampleModel();
+      const again = sampleModel({ runId: 'run-2' });
+      assert.deepStrictEqual(viewAfterRerun(place({ tab: 'raw', rawBatch: 0 }), previous, again), place({ runId: 'run-2', tab: 'raw', rawBatch: 0 }));
+
+      const fewerRows = sampleModel({
+        runId: 'run-3', inputs: previous.inputs.slice(0, 2), predictions: previous.predictions.slice(0, 2), batches: previous.batches.slice(0, 1),
+      });
+      assert.deepStrictEqual(viewAfterRerun(place({ rawBatch: 1 }), previous, fewerRows), { runId: 'run-3', tab: 'summary', firstRow: 0, rawBatch: 0 },
+        'the file changed in between: row 4 is not the same row, and the batches differ');
+    });
+
+    it('is not carried to a run of other rows or another endpoint, nor from a place on another run', () => {
+      const previous = sampleModel();
+      assert.strictEqual(viewAfterRerun(place(), previous, sampleModel({ runId: 'run-2', source: { fileName: 'data/other.csv' } })), undefined);
+      assert.strictEqual(viewAfterRerun(place(), previous, sampleModel({ runId: 'run-2', endpoint: { ...previous.endpoint, id: 'other' } })), undefined);
+      assert.strictEqual(viewAfterRerun(place({ runId: 'run-0' }), previous, sampleModel({ runId: 'run-2' })), undefined);
+      assert.strictEqual(viewAfterRerun(undefined, previous, sampleModel({ runId: 'run-2' })), undefined);
     });
   });
 

@@ -35,14 +35,14 @@ export function rowRenderer(view: ModelView): (row: number) => TemplateResult {
     const prediction = model.predictions[row];
     if (prediction === null) {
       const reason = unscoredReason(view, row);
-      return html`<div class="vrow failed ${row % 2 ? 'odd' : ''}" role="row" aria-rowindex=${row + 2}>
+      return html`<div class="vrow failed ${row % 2 ? 'odd' : ''}" role="row" aria-rowindex=${row + 2} data-row=${row}>
         <div class="cell rownum" role="rowheader" title=${reason.full}><span class="codicon codicon-error" aria-label="not scored"></span>${row + 1}</div>
         ${lines ? html`<div class="cell line" role="gridcell">${lines[row] ?? ''}</div>` : nothing}
         <div class="cell unscored" role="gridcell" title=${reason.full}>${reason.short}</div>
         ${numericInputs.map((numeric, c) => valueCell(input[c], numeric, 'input'))}
       </div>`;
     }
-    return html`<div class="vrow ${row % 2 ? 'odd' : ''}" role="row" aria-rowindex=${row + 2}>
+    return html`<div class="vrow ${row % 2 ? 'odd' : ''}" role="row" aria-rowindex=${row + 2} data-row=${row}>
       <div class="cell rownum" role="rowheader">${row + 1}</div>
       ${lines ? html`<div class="cell line" role="gridcell">${lines[row] ?? ''}</div>` : nothing}
       ${numericOutputs.map((numeric, c) => valueCell(prediction[c], numeric, 'prediction'))}
@@ -51,8 +51,10 @@ export function rowRenderer(view: ModelView): (row: number) => TemplateResult {
   };
 }
 
-export function resultsGrid(view: ModelView, renderRow: (row: number) => TemplateResult): TemplateResult {
+/** `onScroll`: the grid's scroll container scrolled (keep the same function between renders). */
+export function resultsGrid(view: ModelView, renderRow: (row: number) => TemplateResult, onScroll?: (event: Event) => void): TemplateResult {
   return virtualGrid({
+    onScroll,
     className: 'results-grid',
     label: `Scored rows of ${view.model.source.fileName}`,
     columns: view.columns,

@@ -16,6 +16,8 @@ export interface VirtualGridOptions<T> {
   renderItem: (item: T, index: number) => TemplateResult;
   /** More custom properties for the row templates (e.g. --pred-count). */
   vars?: Record<string, string>;
+  /** Scroll events of the grid's scroll container. */
+  onScroll?: (event: Event) => void;
 }
 
 function applyVars(element: Element | undefined, vars: Record<string, string>): void {
@@ -28,7 +30,7 @@ export function virtualGrid<T>(options: VirtualGridOptions<T>): TemplateResult {
   return html`
     <div class="grid-scroll ${options.className}" role="grid" tabindex="0" aria-label=${options.label}
       aria-rowcount=${options.items.length + 1} aria-colcount=${options.columns.length}
-      ${ref(el => applyVars(el, vars))}>
+      ${ref(el => applyVars(el, vars))} @scroll=${options.onScroll}>
       <div class="vrow head" role="row">
         ${options.columns.map(c => html`<div class="cell ${c.cls}" role="columnheader" title=${c.title}>${c.label}</div>`)}
       </div>

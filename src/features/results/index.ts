@@ -1,17 +1,27 @@
 // The results webview surface: the panel, its restore-after-reload serializer, and the hooks the
-// scoring feature uses (show a run, hear Re-run).
+// scoring feature uses (show a run, hear Re-run). Unlike the other surfaces it hands back more than its
+// disposables: the presenter the scoring feature needs and the test view the extension API serves both
+// belong to the ResultsPanels object created here, so that they live and die with this activation.
 import type * as vscode from 'vscode';
-import type { ResultsModel } from '../../protocol/results';
 import type { Services } from '../services';
-import { onDidRequestRerun, registerResultsPanel, showResults, type ResultsDeps } from './resultsPanel';
+import { ResultsPanels, type ResultsPanelTestView, type ResultsPresenter } from './resultsPanel';
 
-export { lastResultsPanelForTests, onDidRequestRerun, RESULTS_VIEW_TYPE, showResults, type ResultsPanelHandle, type ResultsPanelTestView } from './resultsPanel';
+export { RESULTS_VIEW_TYPE, type ResultsPanelHandle, type ResultsPanelTestView, type ResultsPresenter } from './resultsPanel';
 
-export function register(services: Services): vscode.Disposable[] {
-  return registerResultsPanel(services);
+export interface ResultsFeature {
+  /** For context.subscriptions: disposing them closes the panel and drops the serializer and listeners. */
+  readonly disposables: vscode.Disposable[];
+  /** What the scoring feature needs: show a run, and hear Re-run (with the run's id). */
+  readonly presenter: ResultsPresenter;
+  /** The panel most recently created or restored; the extension API serves it only in test mode. */
+  testView(): ResultsPanelTestView | undefined;
 }
 
-/** What the scoring feature needs: show a run, and hear Re-run (with the run's id). */
-export function resultsPresenter(deps: ResultsDeps): { show(model: ResultsModel): void; onDidRequestRerun: vscode.Event<string> } {
-  return { show: model => { showResults(deps, model); }, onDidRequestRerun };
+export function createResultsFeature(services: Services): ResultsFeature {
+  const panels = new ResultsPanels(services);
+  return {
+    disposables: [panels],
+    presenter: { show: model => { panels.show(model); }, onDidRequestRerun: panels.onDidRequestRerun },
+    testView: () => panels.testView(),
+  };
 }

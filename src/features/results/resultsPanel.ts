@@ -1,14 +1,18 @@
-// The results panel: one webview panel (viewType fabricMl.results) that shows the latest scoring run.
+// The results panel: one webview panel (viewType fabricMl.results) that shows the latest scoring run,
+// owned by a ResultsPanels object that createResultsFeature() creates (with the restore serializer and
+// the Re-run listeners) and the extension disposes.
 // Handshake: the webview posts results/ready (with the run it restored from its own state, if any), the
 // panel answers with results/show unless the webview already shows that run, and the webview reports
-// results/rendered after its first paint. Exports, the M copy and Re-run arrive as messages and are
-// carried out here; the model posted is always passed through the redaction gate first.
+// results/rendered after its first paint. The page reports where the user is (results/viewChanged) so
+// that a Re-run opens its run at the same place. Exports, the M copy and Re-run arrive as messages and
+// are carried out here; the model posted is always passed through the redaction gate first.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions } from '../../core/results';
+import { redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions, viewAfterRerun } from '../../core/results';
 import {
-  isResultsWebviewState, parseResultsWebviewMessage, ResultsMessage,
-  type ColumnSummary, type ResultsHostMessage, type ResultsModel, type ResultsRenderedMessage, type ResultsWebviewMessage,
+  parseResultsWebviewMessage, parseResultsWebviewState, ResultsMessage,
+  type ColumnSummary, type ResultsHostMessage, type ResultsModel, type ResultsRenderedMessage, type ResultsViewState,
+  type ResultsWebviewMessage,
 } from '../../protocol/results';
 import type { Services } from '../services';
 import { resultsHtml } from './resultsHtml';
@@ -38,36 +42,124 @@ export interface ResultsPanelTestView {
   /** Every message posted to the webview, in order (types only, models are large). */
   postedTypes: string[];
   visible: boolean;
+  /** Where the user is on the page (tab, first grid row, raw batch), as the page last reported or restored it. */
+  view: ResultsViewState | undefined;
+}
+
+/** What the scoring feature needs: show a run, and hear Re-run (with the run's id). */
+export interface ResultsPresenter {
+  show(model: ResultsModel): void;
+  readonly onDidRequestRerun: vscode.Event<string>;
 }
 
 type RerunListener = (runId: string) => unknown;
-const rerunListeners = new Set<RerunListener>();
-
-/**
- * Fires with the runId when the user presses Re-run; the scoring feature subscribes. A listener may
- * return the re-run's promise: when it settles and no new run has reached the panel, the status line
- * says the re-run failed instead of "Re-running…" for good.
- */
-export const onDidRequestRerun: vscode.Event<string> = (listener, thisArgs?: unknown, disposables?: vscode.Disposable[]) => {
-  const bound: RerunListener = runId => listener.call(thisArgs, runId) as unknown;
-  rerunListeners.add(bound);
-  const subscription = new vscode.Disposable(() => rerunListeners.delete(bound));
-  disposables?.push(subscription);
-  return subscription;
-};
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
-let current: ResultsPanel | undefined;
-let lastForTests: ResultsPanel | undefined;
+/**
+ * The results panels of one activation: the panel shown (at most one is reused for new runs), the
+ * serializer that restores a panel after a window reload, and the Re-run listeners. Created once per
+ * activation by createResultsFeature() and disposed with the extension, so nothing outlives it.
+ */
+export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
+  /** The panel new runs go to. */
+  private current: ResultsPanel | undefined;
+  /** The panel most recently created or restored, for tests. */
+  private lastCreated: ResultsPanel | undefined;
+  private readonly live = new Set<ResultsPanel>();
+  private readonly rerunListeners = new Set<RerunListener>();
+  private readonly serializer: vscode.Disposable;
+  private disposed = false;
+
+  constructor(private readonly deps: ResultsDeps) {
+    this.serializer = vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => { this.revive(panel, state); },
+    });
+  }
+
+  /**
+   * Fires with the runId when the user presses Re-run; the scoring feature subscribes. A listener may
+   * return the re-run's promise: when it settles and no new run has reached the panel, the status line
+   * says the re-run failed instead of "Re-running…" for good.
+   */
+  readonly onDidRequestRerun: vscode.Event<string> = (listener, thisArgs?: unknown, disposables?: vscode.Disposable[]) => {
+    const bound: RerunListener = runId => listener.call(thisArgs, runId) as unknown;
+    this.rerunListeners.add(bound);
+    const subscription = new vscode.Disposable(() => this.rerunListeners.delete(bound));
+    disposables?.push(subscription);
+    return subscription;
+  };
+
+  /** Shows a run in the panel, creating the panel or revealing the existing one. */
+  show(model: ResultsModel): ResultsPanelHandle {
+    if (this.disposed) throw new Error('The results panels were disposed (the extension is shutting down).');
+    if (this.current) {
+      this.current.update(model);
+      return this.current;
+    }
+    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, panelTitle(model),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.deps));
+    const created = this.adopt(new ResultsPanel(this.deps, panel, runId => this.requestRerun(runId)));
+    this.current = created;
+    created.update(model);
+    return created;
+  }
+
+  /** The panel most recently created or restored, for integration tests. */
+  testView(): ResultsPanelTestView | undefined {
+    return this.lastCreated?.testView();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.serializer.dispose();
+    this.rerunListeners.clear();
+    for (const panel of [...this.live]) panel.dispose();
+  }
+
+  /** Restores a panel after a window reload from the state the webview persisted. */
+  private revive(panel: vscode.WebviewPanel, raw: unknown): void {
+    const state = parseResultsWebviewState(raw);
+    if (!state) {
+      // Nothing to show (state from an older build, or the window closed before the first paint).
+      this.deps.log.info('Results: a results panel from the last session had no results to restore; closed it.');
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = webviewOptions(this.deps);
+    const revived = this.adopt(new ResultsPanel(this.deps, panel, runId => this.requestRerun(runId)));
+    revived.restore(state.model, state.summaries, state.view);
+    this.current ??= revived;
+  }
+
+  private adopt(panel: ResultsPanel): ResultsPanel {
+    this.live.add(panel);
+    this.lastCreated = panel;
+    panel.onDidDispose(() => {
+      this.live.delete(panel);
+      if (this.current === panel) this.current = undefined;
+    });
+    return panel;
+  }
+
+  /** Calls every Re-run listener; returns the promises of those that returned one. */
+  private requestRerun(runId: string): PromiseLike<unknown>[] {
+    return [...this.rerunListeners].map(listener => listener(runId)).filter(isThenable);
+  }
+}
 
 type ExportFormat = 'csv' | 'json';
 
-export class ResultsPanel implements ResultsPanelHandle {
+class ResultsPanel implements ResultsPanelHandle {
   private model: ResultsModel | undefined;
   private summaries: ColumnSummary[] = [];
+  /** The user's place on the page for `model` (see ResultsPanelTestView.view). */
+  private view: ResultsViewState | undefined;
+  /** The run whose Re-run the user asked for, until a run arrives or the re-run ends without one. */
+  private rerunOf: string | undefined;
   private html = '';
   private rendered: ResultsRenderedMessage | undefined;
   private disposed = false;
@@ -78,36 +170,11 @@ export class ResultsPanel implements ResultsPanelHandle {
   private readonly disposables: vscode.Disposable[] = [this.disposeEmitter];
   readonly onDidDispose = this.disposeEmitter.event;
 
-  /** Shows a run in the panel, creating the panel or revealing the existing one. */
-  static show(deps: ResultsDeps, model: ResultsModel): ResultsPanelHandle {
-    if (current) {
-      current.update(model);
-      return current;
-    }
-    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, panelTitle(model),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(deps));
-    current = lastForTests = new ResultsPanel(deps, panel);
-    current.update(model);
-    return current;
-  }
-
-  /** Restores a panel after a window reload from the state the webview persisted. */
-  static revive(deps: ResultsDeps, panel: vscode.WebviewPanel, state: unknown): ResultsPanelHandle | undefined {
-    if (!isResultsWebviewState(state)) {
-      // Nothing to show (state from an older build, or the window closed before the first paint).
-      deps.log.info('Results: a results panel from the last session had no results to restore; closed it.');
-      panel.dispose();
-      return undefined;
-    }
-    panel.webview.options = webviewOptions(deps);
-    const revived = lastForTests = new ResultsPanel(deps, panel);
-    revived.model = redactResultsModel(state.model);
-    revived.summaries = state.summaries;
-    current ??= revived;
-    return revived;
-  }
-
-  private constructor(private readonly deps: ResultsDeps, readonly panel: vscode.WebviewPanel) {
+  constructor(
+    private readonly deps: ResultsDeps,
+    readonly panel: vscode.WebviewPanel,
+    private readonly requestRerun: (runId: string) => PromiseLike<unknown>[],
+  ) {
     panel.iconPath = vscode.Uri.joinPath(deps.context.extensionUri, 'media', 'fabric-ml.svg');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -126,7 +193,12 @@ export class ResultsPanel implements ResultsPanelHandle {
   }
 
   update(model: ResultsModel): void {
-    this.model = redactResultsModel(model);
+    const previous = this.model;
+    const next = redactResultsModel(model);
+    // The run a Re-run produced opens where the user was on the run it repeats.
+    this.view = previous && this.rerunOf === previous.runId ? viewAfterRerun(this.view, previous, next) : undefined;
+    this.rerunOf = undefined;
+    this.model = next;
     this.summaries = summarizePredictions(this.model);
     this.panel.title = panelTitle(this.model);
     this.panel.reveal(this.panel.viewColumn, true);
@@ -134,10 +206,16 @@ export class ResultsPanel implements ResultsPanelHandle {
     if (this.webviewReady) this.postShow();
   }
 
+  /** Takes the run (and place) the page persisted, after a window reload; the page shows it from its state. */
+  restore(model: ResultsModel, summaries: ColumnSummary[], view: ResultsViewState | undefined): void {
+    this.model = redactResultsModel(model);
+    this.summaries = summaries;
+    this.view = view?.runId === model.runId ? view : undefined;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (current === this) current = undefined;
     this.disposeEmitter.fire();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
@@ -146,7 +224,7 @@ export class ResultsPanel implements ResultsPanelHandle {
   testView(): ResultsPanelTestView {
     return {
       html: this.html, model: this.model, summaries: this.summaries, rendered: this.rendered,
-      postedTypes: [...this.postedTypes], visible: this.panel.visible,
+      postedTypes: [...this.postedTypes], visible: this.panel.visible, view: this.view,
     };
   }
 
@@ -169,7 +247,9 @@ export class ResultsPanel implements ResultsPanelHandle {
   }
 
   private postShow(): void {
-    if (this.model) this.post({ type: ResultsMessage.show, model: this.model, summaries: this.summaries });
+    if (!this.model) return;
+    const view = this.view?.runId === this.model.runId ? this.view : undefined;
+    this.post({ type: ResultsMessage.show, model: this.model, summaries: this.summaries, ...(view ? { view } : {}) });
   }
 
   private notice(level: 'info' | 'error', text: string): void {
@@ -186,6 +266,10 @@ export class ResultsPanel implements ResultsPanelHandle {
         this.rendered = message;
         this.deps.log.info(`Results: ${message.rows} rows painted in ${Math.round(message.firstPaintMs)} ms (${message.domRows} grid rows in the DOM${message.restored ? ', restored' : ''}).`);
         if (message.cspViolations.length) this.deps.log.warn(`Results webview CSP violations: ${message.cspViolations.join('; ')}`);
+        return;
+      case ResultsMessage.viewChanged:
+        // A report from a run that has since been replaced says nothing about the new one.
+        if (message.view.runId === this.model?.runId) this.view = message.view;
         return;
     }
     const model = this.model;
@@ -224,9 +308,14 @@ export class ResultsPanel implements ResultsPanelHandle {
 
   private async rerun(model: ResultsModel): Promise<void> {
     this.notice('info', 'Re-running with the same rows and endpoint…');
-    const pending = [...rerunListeners].map(listener => listener(model.runId)).filter(isThenable);
-    if (pending.length === 0) return;
+    this.rerunOf = model.runId;
+    const pending = this.requestRerun(model.runId);
+    if (pending.length === 0) {
+      this.rerunOf = undefined;
+      return;
+    }
     const outcomes = await Promise.allSettled(pending);
+    if (this.rerunOf === model.runId) this.rerunOf = undefined;
     // A re-run that produced results has shown them (which clears the notice) before it settles.
     if (this.disposed || this.model?.runId !== model.runId) return;
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -265,24 +354,4 @@ function defaultExportUri(model: ResultsModel, format: ExportFormat): vscode.Uri
   if (!folder) return undefined;
   const dir = path.posix.dirname(fileName.replace(/\\/g, '/'));
   return dir === '.' ? vscode.Uri.joinPath(folder, name) : vscode.Uri.joinPath(folder, dir, name);
-}
-
-/** Creates or reveals the results panel with this run. */
-export function showResults(deps: ResultsDeps, model: ResultsModel): ResultsPanelHandle {
-  return ResultsPanel.show(deps, model);
-}
-
-/** The panel most recently created or restored, for integration tests. */
-export function lastResultsPanelForTests(): ResultsPanelTestView | undefined {
-  return lastForTests?.testView();
-}
-
-export function registerResultsPanel(deps: ResultsDeps): vscode.Disposable[] {
-  return [
-    vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => { ResultsPanel.revive(deps, panel, state); },
-    }),
-    { dispose: () => current?.dispose() },
-    { dispose: () => rerunListeners.clear() },
-  ];
 }
