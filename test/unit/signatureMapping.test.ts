@@ -2,19 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SignatureField } from '../../src/core/endpoints/model';
+import { CHURN_INPUT_SIGNATURE } from '../support/fakeFabric/demoData';
 import { CoercionError, coerceValue, MappingError, mapToSignature, type ParsedTable, parseRows } from '../../src/core/rows';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/rows');
 
-/** The demo churn model's input signature (same as the fake server's CHURN_INPUT_SIGNATURE). */
-const CHURN_SIGNATURE: SignatureField[] = [
-  { name: 'age', type: 'double', required: true },
-  { name: 'income', type: 'double', required: true },
-  { name: 'tenure_months', type: 'long', required: true },
-  { name: 'is_active', type: 'boolean', required: true },
-  { name: 'plan', type: 'string', required: false },
-  { name: 'signup_date', type: 'datetime', required: false },
-];
+/** The demo churn model's input signature, as the fake server reports it. */
+const CHURN_SIGNATURE: SignatureField[] = CHURN_INPUT_SIGNATURE;
 
 function table(columns: string[], rows: Record<string, unknown>[], rowLines?: number[], warnings: string[] = []): ParsedTable {
   return { columns, rows, rowLines: rowLines ?? rows.map((_, i) => i + 2), warnings };

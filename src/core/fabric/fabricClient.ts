@@ -13,7 +13,7 @@ import {
   truncateForDisplay,
   tryParseJson,
 } from './fabricError';
-import { waitForOperation, type LroAnswer } from './lro';
+import { waitForOperation, type LroAnswer, type LroDriver } from './lro';
 
 /** A score or activation that has not finished after this long is reported instead of polled for ever. */
 const DEFAULT_OPERATION_TIMEOUT_MS = 15 * 60_000;
@@ -165,15 +165,7 @@ export class FabricClient implements FabricApi, BatchScorer {
     const first = await this.send({ method: 'POST', url, body: buildScoreBody(columns, rows, orientation), token, signal });
     let final: LroAnswer = first;
     if (first.status === 202) {
-      const operation = await waitForOperation(first, {
-        get: url => this.send({ method: 'GET', url, token, signal }),
-        wait: ms => this.wait(ms, signal),
-        pollFloorMs: this.pollFloorMs,
-        maxPollWaitMs: this.options.maxRetryAfterMs,
-        operationTimeoutMs: this.options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
-        apiBase: ref.apiBase,
-        onProgress: options.onProgress,
-      });
+      const operation = await waitForOperation(first, this.lroDriver(ref, token, signal, options.onProgress));
       final = await this.send({ method: 'GET', url: operation.resultUrl, token, signal });
     }
     const body = this.json(final);
@@ -187,6 +179,19 @@ export class FabricClient implements FabricApi, BatchScorer {
     return { predictions: read.predictions, exchange: final.exchange, attempts: first.attempts };
   }
 
+  /** How operations are polled: with this call's token and signal, within the Retry-After cap and deadline. */
+  private lroDriver(ref: EndpointRef, token: string, signal: AbortSignal | undefined, onProgress: FabricCallOptions['onProgress']): LroDriver {
+    return {
+      get: pollUrl => this.send({ method: 'GET', url: pollUrl, token, signal }),
+      wait: ms => this.wait(ms, signal),
+      pollFloorMs: this.pollFloorMs,
+      maxPollWaitMs: this.options.maxRetryAfterMs,
+      operationTimeoutMs: this.options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
+      apiBase: ref.apiBase,
+      onProgress,
+    };
+  }
+
   /** activate / deactivate: 200 ends at once, 202 is polled to Succeeded (or fails with the operation's error). */
   private async runOperation(ref: EndpointRef, url: string, options: FabricCallOptions): Promise<void> {
     const { signal } = options;
@@ -197,15 +202,7 @@ export class FabricClient implements FabricApi, BatchScorer {
       options.onProgress?.({ status: 'Succeeded', percentComplete: 100 });
       return;
     }
-    await waitForOperation(first, {
-      get: pollUrl => this.send({ method: 'GET', url: pollUrl, token, signal }),
-      wait: ms => this.wait(ms, signal),
-      pollFloorMs: this.pollFloorMs,
-      maxPollWaitMs: this.options.maxRetryAfterMs,
-      operationTimeoutMs: this.options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
-      apiBase: ref.apiBase,
-      onProgress: options.onProgress,
-    });
+    await waitForOperation(first, this.lroDriver(ref, token, signal, options.onProgress));
   }
 
   /**
