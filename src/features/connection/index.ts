@@ -7,7 +7,7 @@ import { FabricClient } from '../../core/fabric';
 import type { Services } from '../services';
 import { openSessionWith, SessionRefusedError, type ServicesImpl } from '../shared/createServices';
 import { readVersionInfo } from '../shared/metadataCache';
-import { registerCommand } from '../explorer/commandSupport';
+import { registerCommand } from '../shared/commands';
 import { resolveEndpoint } from '../explorer/endpointCommands';
 import { ProfileNode } from '../explorer/nodes';
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { ServicesImpl } from '../shared/createServices';
 import { authorityToBind, CredentialValidationError, currentAuthority, rotationRefusal, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
-import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../explorer/commandSupport';
+import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';
 import { ProfileNode } from '../explorer/nodes';
 
 export interface CredentialCommandResult {

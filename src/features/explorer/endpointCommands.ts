@@ -8,7 +8,7 @@ import type { ServicesImpl } from '../shared/createServices';
 import { validateProfileId } from '../shared/credentialStore';
 import { describeOrigin, MAX_BATCH_SIZE } from '../shared/endpointStore';
 import { allowLoopback } from '../shared/settings';
-import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from './commandSupport';
+import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';
 import { ExplorerNode, ProfileNode } from './nodes';
 import type { EndpointTreeProvider } from './treeProvider';
 

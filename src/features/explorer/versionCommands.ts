@@ -6,7 +6,7 @@ import { explainFailure } from '../../core/endpoints/connectionReport';
 import type { LroProgress } from '../../core/fabric/types';
 import type { ServicesImpl } from '../shared/createServices';
 import { readVersionInfo } from '../shared/metadataCache';
-import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from './commandSupport';
+import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';
 import { resolveEndpoint } from './endpointCommands';
 import { VersionNode } from './nodes';
 

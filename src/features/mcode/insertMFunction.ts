@@ -9,7 +9,7 @@ import {
 } from '../../core/mcode';
 import { redact } from '../../core/redact';
 import { formatFromFileName, parseRows } from '../../core/rows';
-import { isPlainArgs } from '../explorer/commandSupport';
+import { isPlainArgs, UserError } from '../shared/commands';
 import type { Services } from '../services';
 import { authSettings, scoringSettings } from '../shared/settings';
 
@@ -37,8 +37,6 @@ export interface InsertMResult {
   inputColumns: string[];
 }
 
-/** An expected failure with a message written for the user. */
-class InsertError extends Error {}
 
 const VARIANT_ITEMS: Array<vscode.QuickPickItem & { variant: MVariant }> = [
   {
@@ -63,17 +61,9 @@ const METADATA_WAIT_MS = 15_000;
 export class InsertMFunction {
   constructor(private readonly services: Services) {}
 
-  async run(arg: unknown): Promise<InsertMResult | undefined> {
-    const interactive = !isPlainArgs(arg);
-    try {
-      return await this.insert(this.readArgs(arg), interactive);
-    } catch (error) {
-      const message = redact(error instanceof Error ? error.message : String(error));
-      this.services.log.warn(`${INSERT_M_COMMAND}: ${message}`);
-      if (!interactive) throw error instanceof Error ? error : new Error(message);
-      void vscode.window.showErrorMessage(message);
-      return undefined;
-    }
+  /** Errors propagate to the shared command wrapper (shown, or rejected for plain arguments). */
+  run(arg: unknown): Promise<InsertMResult | undefined> {
+    return this.insert(this.readArgs(arg), !isPlainArgs(arg));
   }
 
   private readArgs(arg: unknown): InsertMArgs {
@@ -83,21 +73,21 @@ export class InsertMFunction {
     if (!isPlainArgs(arg)) return typeof a.endpointId === 'string' ? { endpointId: a.endpointId } : {}; // a tree item
     const out: InsertMArgs = {};
     if (a.variant !== undefined) {
-      if (!M_VARIANTS.includes(a.variant as MVariant)) throw new InsertError(`The argument "variant" must be one of ${M_VARIANTS.join(', ')}.`);
+      if (!M_VARIANTS.includes(a.variant as MVariant)) throw new UserError(`The argument "variant" must be one of ${M_VARIANTS.join(', ')}.`);
       out.variant = a.variant as MVariant;
     }
     for (const key of ['endpointId', 'target', 'sourceStep'] as const) {
       if (a[key] !== undefined) {
-        if (typeof a[key] !== 'string') throw new InsertError(`The argument "${key}" must be a string.`);
+        if (typeof a[key] !== 'string') throw new UserError(`The argument "${key}" must be a string.`);
         out[key] = a[key] as string;
       }
     }
     if (a.columns !== undefined) {
-      if (!Array.isArray(a.columns) || a.columns.some(c => typeof c !== 'string')) throw new InsertError('The argument "columns" must be a list of column names.');
+      if (!Array.isArray(a.columns) || a.columns.some(c => typeof c !== 'string')) throw new UserError('The argument "columns" must be a list of column names.');
       out.columns = a.columns as string[];
     }
     if (a.secretSource !== undefined) {
-      if (a.secretSource !== 'parameter' && a.secretSource !== 'variableLibrary') throw new InsertError('The argument "secretSource" must be "parameter" or "variableLibrary".');
+      if (a.secretSource !== 'parameter' && a.secretSource !== 'variableLibrary') throw new UserError('The argument "secretSource" must be "parameter" or "variableLibrary".');
       out.secretSource = a.secretSource;
     }
     return out;
@@ -148,7 +138,7 @@ export class InsertMFunction {
   private async resolveEndpoint(endpointId: string | undefined, interactive: boolean): Promise<EndpointDefinition | undefined | null> {
     if (endpointId !== undefined) {
       const def = this.services.endpoints.get(endpointId);
-      if (!def) throw new InsertError(`There is no endpoint with the id "${endpointId}". Add it in the Endpoint Explorer first.`);
+      if (!def) throw new UserError(`There is no endpoint with the id "${endpointId}". Add it in the Endpoint Explorer first.`);
       return def;
     }
     if (!interactive) return undefined;
@@ -223,7 +213,7 @@ export class InsertMFunction {
     const active = vscode.window.activeTextEditor;
     if (target === 'untitled') return { kind: 'untitled' };
     if (target === 'active') {
-      if (!active || !isMDocument(active.document)) throw new InsertError('The active editor is not a .pq file. Open a .pq file, or choose a new untitled document.');
+      if (!active || !isMDocument(active.document)) throw new UserError('The active editor is not a .pq file. Open a .pq file, or choose a new untitled document.');
       return { kind: 'editor', editor: active, document: active.document };
     }
     if (target !== undefined) return this.fileTarget(parseUri(target));
@@ -248,9 +238,9 @@ export class InsertMFunction {
     try {
       document = await vscode.workspace.openTextDocument(uri);
     } catch (error) {
-      throw new InsertError(`${uri.fsPath || uri.toString()} could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UserError(`${uri.fsPath || uri.toString()} could not be opened: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (!isMDocument(document)) throw new InsertError(`${vscode.workspace.asRelativePath(uri)} is not a .pq file.`);
+    if (!isMDocument(document)) throw new UserError(`${vscode.workspace.asRelativePath(uri)} is not a .pq file.`);
     return { kind: 'file', document };
   }
 
@@ -263,7 +253,7 @@ export class InsertMFunction {
     if (target.kind === 'editor') {
       const { editor } = target;
       const ok = await editor.edit(edit => edit.replace(editor.selection, text));
-      if (!ok) throw new InsertError('The editor did not accept the edit (is it read-only?).');
+      if (!ok) throw new UserError('The editor did not accept the edit (is it read-only?).');
       return editor.document.uri;
     }
     // A file that is not shown: append at the end, after a blank line.
@@ -272,7 +262,7 @@ export class InsertMFunction {
     const separator = doc.getText().trim() ? (doc.lineAt(doc.lineCount - 1).isEmptyOrWhitespace ? '\n' : '\n\n') : '';
     const edit = new vscode.WorkspaceEdit();
     edit.insert(doc.uri, end, separator + text);
-    if (!(await vscode.workspace.applyEdit(edit))) throw new InsertError(`${vscode.workspace.asRelativePath(doc.uri)} did not accept the edit.`);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new UserError(`${vscode.workspace.asRelativePath(doc.uri)} did not accept the edit.`);
     const editor = await vscode.window.showTextDocument(doc);
     editor.revealRange(new vscode.Range(end, end), vscode.TextEditorRevealType.AtTop);
     return doc.uri;
@@ -293,6 +283,6 @@ function parseUri(text: string): vscode.Uri {
   try {
     return /^[a-z][a-z0-9+.-]+:/i.test(text) ? vscode.Uri.parse(text, true) : vscode.Uri.file(text);
   } catch {
-    throw new InsertError(`"${text}" is not a file URI.`);
+    throw new UserError(`"${text}" is not a file URI.`);
   }
 }

@@ -8,7 +8,8 @@ import type { ScoreRunResult } from '../../core/fabric/types';
 import type { ResultsModel } from '../../protocol/results';
 import type { Services } from '../services';
 import { scoringSettings, type ScoringSettings } from '../shared/settings';
-import { normalizeArgs, resolveTarget, UserFacingError, type ScoreCommandArgs, type ScoreTarget } from './scoreTarget';
+import { UserError } from '../shared/commands';
+import { normalizeArgs, resolveTarget, type ScoreCommandArgs, type ScoreTarget } from './scoreTarget';
 
 const LAST_ENDPOINT_KEY = 'fabricMl.lastEndpointId';
 
@@ -25,40 +26,28 @@ export class ScoreCommands {
 
   constructor(private readonly services: Services, private readonly presenter: ResultsPresenter) {}
 
-  async scoreSelection(arg?: unknown): Promise<ScoreCommandResult> {
-    const args = normalizeArgs(arg);
-    return this.guard(args, () => this.run(args, false));
+  /** Score Selection; errors propagate to the shared command wrapper (shown, or rejected for plain args). */
+  scoreSelection(arg?: unknown): Promise<ScoreCommandResult> {
+    return this.run(normalizeArgs(arg), false);
   }
 
-  async scoreFile(arg?: unknown): Promise<ScoreCommandResult> {
-    const args = normalizeArgs(arg);
-    return this.guard(args, () => this.run(args, true));
+  scoreFile(arg?: unknown): Promise<ScoreCommandResult> {
+    return this.run(normalizeArgs(arg), true);
   }
 
+  /** Re-run from the results panel: interactive, and the user already confirmed this run once. */
   async rerun(runId: string): Promise<ScoreCommandResult> {
     const previous = this.runs.get(runId);
     if (!previous) {
       void vscode.window.showWarningMessage('This result came from an earlier session; select the rows and run Score Selection again.');
       return undefined;
     }
-    // The user already saw (and confirmed) this run once: no second confirmation.
-    const args: ScoreCommandArgs = { ...previous.args, interactive: true, confirm: false };
-    return this.guard(args, () => this.run(args, previous.wholeFile, true));
-  }
-
-  /** Interactive runs show a failure as one error notification; runs with arguments reject with it. */
-  private async guard(args: ScoreCommandArgs, body: () => Promise<ScoreCommandResult>): Promise<ScoreCommandResult> {
     try {
-      return await body();
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.services.log.error(`Scoring: ${message}`);
-      if (!args.interactive) throw e instanceof Error ? e : new Error(message);
-      const actions = e instanceof UserFacingError ? e.actions : [];
-      void vscode.window.showErrorMessage(message, ...actions.map(a => a.title)).then(choice => {
-        const action = actions.find(a => a.title === choice);
-        if (action) void vscode.commands.executeCommand(action.command);
-      });
+      return await this.run({ ...previous.args, interactive: true, confirm: false }, previous.wholeFile, true);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.services.log.warn(`Re-run: ${message}`);
+      void vscode.window.showErrorMessage(message);
       return undefined;
     }
   }
@@ -79,7 +68,7 @@ export class ScoreCommands {
     const mapped = mapToSignature(table, version?.inputSignature);
     warnings.push(...mapped.warnings);
     if (mapped.ignoredColumns.length) warnings.push(`Not sent (not in the input signature): ${mapped.ignoredColumns.join(', ')}`);
-    if (mapped.rows.length === 0) throw new UserFacingError(target.selection ? 'The selection has no data rows. Select rows below the header, or clear the selection to score the first rows.' : 'The file has no data rows.');
+    if (mapped.rows.length === 0) throw new UserError(target.selection ? 'The selection has no data rows. Select rows below the header, or clear the selection to score the first rows.' : 'The file has no data rows.');
 
     const startedAt = new Date();
     const result = await vscode.window.withProgress({
@@ -121,12 +110,12 @@ export class ScoreCommands {
     const all = this.services.endpoints.list();
     if (requested) {
       const found = this.services.endpoints.get(requested);
-      if (!found) throw new UserFacingError(`No endpoint with id "${requested}". Known endpoints: ${all.map(e => e.id).join(', ') || 'none'}.`);
+      if (!found) throw new UserError(`No endpoint with id "${requested}". Known endpoints: ${all.map(e => e.id).join(', ') || 'none'}.`);
       return found;
     }
-    if (all.length === 0) throw new UserFacingError('No Fabric ML endpoint is configured yet.', [{ title: 'Add Endpoint', command: 'fabricMl.addEndpoint' }]);
+    if (all.length === 0) throw new UserError('No Fabric ML endpoint is configured yet.', [{ title: 'Add Endpoint', command: 'fabricMl.addEndpoint' }]);
     if (all.length === 1) return all[0];
-    if (!interactive) throw new UserFacingError(`Several endpoints are configured; pass endpointId (one of: ${all.map(e => e.id).join(', ')}).`);
+    if (!interactive) throw new UserError(`Several endpoints are configured; pass endpointId (one of: ${all.map(e => e.id).join(', ')}).`);
     const state = this.services.context.workspaceState;
     const last = state.get<string>(LAST_ENDPOINT_KEY);
     const items = all

@@ -2,7 +2,7 @@
 // and other extensions can run them without prompts) or from the active editor.
 import * as vscode from 'vscode';
 import { formatFromFileName, type LineRange, type SourceFormat } from '../../core/rows';
-import { isPlainArgs } from '../explorer/commandSupport';
+import { isPlainArgs, UserError } from '../shared/commands';
 
 /** Arguments of fabricMl.scoreSelection / fabricMl.scoreFile (all optional). */
 export interface ScoreCommandArgs {
@@ -24,13 +24,6 @@ export interface ScoreTarget {
 }
 
 const LANGUAGE_FORMATS: Record<string, SourceFormat> = { csv: 'csv', tsv: 'tsv', json: 'json', jsonl: 'jsonl', jsonc: 'json' };
-
-export class UserFacingError extends Error {
-  constructor(message: string, readonly actions: Array<{ title: string; command: string }> = []) {
-    super(message);
-    this.name = 'UserFacingError';
-  }
-}
 
 /**
  * Normalises the first argument: a plain args object (scripts, tests: never prompts), a tree item with
@@ -61,13 +54,13 @@ export async function resolveTarget(args: ScoreCommandArgs, useSelection: boolea
     document = editor?.document;
   }
   if (!document) {
-    throw new UserFacingError(useSelection
+    throw new UserError(useSelection
       ? 'Open a CSV, TSV, JSON or JSON Lines file, select the rows to score, then run Score Selection.'
       : 'Open a CSV, TSV, JSON or JSON Lines file (or right-click one in the Explorer), then run Score File.');
   }
   const format = formatFromFileName(document.fileName) ?? LANGUAGE_FORMATS[document.languageId];
   if (!format) {
-    throw new UserFacingError(`${vscode.workspace.asRelativePath(document.uri)} is not a CSV, TSV, JSON or JSON Lines file. Scoring reads .csv, .tsv, .json and .jsonl files.`);
+    throw new UserError(`${vscode.workspace.asRelativePath(document.uri)} is not a CSV, TSV, JSON or JSON Lines file. Scoring reads .csv, .tsv, .json and .jsonl files.`);
   }
   let selection: LineRange | undefined = args.range;
   if (!selection && useSelection && editor && editor.document === document && !editor.selection.isEmpty) {

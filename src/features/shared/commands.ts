@@ -1,23 +1,30 @@
-// One wrapper for every Explorer, Credentials and Test connection command. A command runs "interactive"
-// when it comes from the palette, a menu or a tree item: it may prompt and confirm, and its failures are
-// shown as one error notification. Called with a plain arguments object (tests, scripts, other
-// extensions) it never prompts and its failures reject the executeCommand promise instead.
+// One wrapper for every command. A command runs "interactive" when it comes from the palette, a menu, a
+// tree item or the Explorer's context menu: it may prompt and confirm, and its failures are shown as one
+// error notification. Called with a plain arguments object (tests, scripts, other extensions) it never
+// prompts and its failures reject the executeCommand promise instead.
 import * as vscode from 'vscode';
 import { redact } from '../../core/redact';
 import type { Services } from '../services';
-import { ExplorerNode } from './nodes';
+
+/** A button on a failure notification that runs a command (e.g. "Set Credentials"). */
+export interface UserErrorAction {
+  title: string;
+  command: string;
+}
 
 /** An expected failure whose message is written for the user (shown as is, no stack in the log). */
 export class UserError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly actions: readonly UserErrorAction[] = []) {
     super(message);
     this.name = 'UserError';
   }
 }
 
-/** A plain arguments object: not a tree node, not a Uri, not an array. */
+/** A plain arguments object: not a tree node, not a Uri, not an array (those are class instances). */
 export function isPlainArgs(arg: unknown): arg is Record<string, unknown> {
-  return !!arg && typeof arg === 'object' && !Array.isArray(arg) && !(arg instanceof ExplorerNode) && !(arg instanceof vscode.Uri);
+  if (!arg || typeof arg !== 'object' || Array.isArray(arg)) return false;
+  const prototype = Object.getPrototypeOf(arg);
+  return prototype === Object.prototype || prototype === null;
 }
 
 export interface CommandContext {
@@ -39,7 +46,11 @@ export function registerCommand<T>(
       if (error instanceof UserError || !(error instanceof Error)) services.log.warn(`${id}: ${message}`);
       else services.log.error(error);
       if (!interactive) throw error instanceof Error ? error : new Error(message);
-      void vscode.window.showErrorMessage(message);
+      const actions = error instanceof UserError ? error.actions : [];
+      void vscode.window.showErrorMessage(message, ...actions.map(a => a.title)).then(choice => {
+        const action = actions.find(a => a.title === choice);
+        if (action) void vscode.commands.executeCommand(action.command);
+      });
       return undefined;
     }
   });
