@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import { AuthError as MsalAuthError, ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
 import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { raceAbort } from '../abort';
+import { hostOf } from '../endpoints/endpointUrl';
 import type { ServicePrincipalCredentials } from '../endpoints/model';
 import { redact, registerSecret } from '../redact';
 import type { AuthSettings, TokenSource } from './types';
@@ -82,7 +84,7 @@ export class MsalTokenSource implements TokenSource {
     current.pending ??= this.acquire(current).finally(() => {
       current.pending = undefined;
     });
-    return raceAbort(current.pending, signal);
+    return raceAbortToken(current.pending, signal);
   }
 
   clear(): void {
@@ -181,31 +183,7 @@ function sha256(text: string): string {
 }
 
 function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
-/** Rejects as soon as the signal aborts; the shared request itself keeps going for other callers. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
+  return hostOf(url) ?? '(invalid URL)';
 }
 
 /**
@@ -275,4 +253,9 @@ function classifyFetchError(err: unknown, host: string): TokenTransportError {
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) return new TokenTransportError('tls', host, code);
   const detail = code || (typeof cause?.message === 'string' ? cause.message : '') || (err instanceof Error ? err.message : 'unknown error');
   return new TokenTransportError('network', host, detail);
+}
+
+/** Rejects as soon as the signal aborts, with the token side's abort error; the shared request keeps going. */
+function raceAbortToken<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  return raceAbort(promise, signal, abortError);
 }

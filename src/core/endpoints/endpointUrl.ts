@@ -113,6 +113,15 @@ export function isTokenHostAllowed(target: string, options: ParseOptions): boole
   return url.protocol === 'https:' && FABRIC_API_HOSTS.includes(url.hostname.toLowerCase());
 }
 
+/** The host (with port) of a URL, or undefined when the text is not a URL. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 function truncate(text: string, max = 80): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }

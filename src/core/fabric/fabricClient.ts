@@ -1,7 +1,7 @@
 // The Fabric REST client: metadata, activate/deactivate, scale rule and scoring, over global fetch.
 // Every request (LRO Location and continuationUri included) passes the token-host check first, so the bearer
 // token never leaves for a host that is not Fabric (or loopback when the user allowed it).
-import { endpointUrl, FABRIC_API_HOSTS, isTokenHostAllowed, scoreUrl, versionUrl } from '../endpoints/endpointUrl';
+import { endpointUrl, FABRIC_API_HOSTS, hostOf, isTokenHostAllowed, scoreUrl, versionUrl } from '../endpoints/endpointUrl';
 import type { EndpointRef, EndpointVersionInfo, ModelEndpointInfo, ScaleRule } from '../endpoints/model';
 import { redact, redactHeaders } from '../redact';
 import {
@@ -225,7 +225,7 @@ export class FabricClient implements FabricApi, BatchScorer {
         }
         const retried = attempt > 1 ? ` (after ${attempt - 1} ${attempt === 2 ? 'retry' : 'retries'})` : '';
         throw new FabricError(
-          { kind: 'network', message: `The connection to ${hostOf(request.url)} failed: ${outcome.detail}${retried}.` },
+          { kind: 'network', message: `The connection to ${hostOrEmpty(request.url)} failed: ${outcome.detail}${retried}.` },
           { exchange: outcome.exchange, attempts: attempt, cause: outcome.cause },
         );
       }
@@ -257,7 +257,7 @@ export class FabricClient implements FabricApi, BatchScorer {
       if (status >= 300 && status < 400) {
         // Redirects are not followed (redirect: 'manual'), so the token cannot be carried elsewhere.
         throw new FabricError(
-          { kind: 'http', status, message: `Fabric redirected the request to ${hostOf(responseHeaders['location'] ?? '') || 'another address'}; redirects are not followed so that the token stays with Fabric.`, requestId: responseHeaders['x-ms-request-id'] || undefined },
+          { kind: 'http', status, message: `Fabric redirected the request to ${hostOrEmpty(responseHeaders['location'] ?? '') || 'another address'}; redirects are not followed so that the token stays with Fabric.`, requestId: responseHeaders['x-ms-request-id'] || undefined },
           { exchange, attempts: attempt },
         );
       }
@@ -305,7 +305,7 @@ export class FabricClient implements FabricApi, BatchScorer {
       if (timedOut) {
         this.logLine(request, 'timeout', exchange.durationMs);
         throw new FabricError(
-          { kind: 'timeout', message: `Fabric did not answer within ${formatDuration(this.options.requestTimeoutMs)} (${request.method} ${hostOf(request.url)}). Use a smaller batch or a longer request timeout.` },
+          { kind: 'timeout', message: `Fabric did not answer within ${formatDuration(this.options.requestTimeoutMs)} (${request.method} ${hostOrEmpty(request.url)}). Use a smaller batch or a longer request timeout.` },
           { exchange, attempts: attempt, cause: error },
         );
       }
@@ -330,7 +330,7 @@ export class FabricClient implements FabricApi, BatchScorer {
 
   assertTokenHostAllowed(url: string): void {
     if (isTokenHostAllowed(url, { allowLoopback: this.options.allowLoopback })) return;
-    const host = hostOf(url) || url;
+    const host = hostOrEmpty(url) || url;
     const loopbackHint = this.options.allowLoopback ? '' : ' and loopback only when the user setting "fabricMl.allowLoopbackEndpoints" is on';
     throw new FabricError({
       kind: 'hostNotAllowed',
@@ -367,13 +367,6 @@ export class FabricClient implements FabricApi, BatchScorer {
   }
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
-}
 
 /** "other side closed (UND_ERR_SOCKET)": the innermost useful reason of a fetch failure. */
 function networkDetail(error: unknown): string {
@@ -387,4 +380,8 @@ function networkDetail(error: unknown): string {
     }
   }
   return redact(detail);
+}
+
+function hostOrEmpty(url: string): string {
+  return hostOf(url) ?? '';
 }

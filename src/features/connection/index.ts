@@ -2,6 +2,7 @@
 // report token / reachability / status / auto-sleep. The report is returned (for tests and scripts) and
 // shown as one notification; details go to the redacted "Fabric ML" log.
 import * as vscode from 'vscode';
+import { hostOf } from '../../core/endpoints/endpointUrl';
 import { buildConnectionReport, type ConnectionAttempt, type ConnectionReport } from '../../core/endpoints/connectionReport';
 import { FabricClient } from '../../core/fabric';
 import type { Services } from '../services';
@@ -99,12 +100,4 @@ function show(services: ServicesImpl, report: ConnectionReport): void {
       void vscode.commands.executeCommand('fabricMl.setCredentials', def ? new ProfileNode(undefined, def.profileId) : undefined);
     }
   });
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
 }

@@ -2,6 +2,7 @@
 // and service principal, and a "Service principals" group. Metadata is fetched lazily and cached; a
 // failure is shown on its node (icon, description, tooltip, a child line), never as a pop-up.
 import * as vscode from 'vscode';
+import { hostOf } from '../../core/endpoints/endpointUrl';
 import type { EndpointDefinition, EndpointVersionInfo, SignatureField } from '../../core/endpoints/model';
 import { describeAuthorityChange, explainFailure, type ConnectionFailure } from '../../core/endpoints/connectionReport';
 import type { ServicesImpl } from '../shared/createServices';
@@ -306,13 +307,6 @@ function fieldItem(node: FieldNode): vscode.TreeItem {
   return item;
 }
 
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
-}
 
 function escapeMd(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, m => `\\${m}`);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { EndpointVersionInfo } from '../../core/endpoints/model';
 import type { EndpointMetadataCache, EndpointSession } from '../services';
+import { raceAbort } from '../../core/abort';
 
 export type MetadataState =
   | { kind: 'loading' }
@@ -133,23 +134,4 @@ export async function readVersionInfo(session: EndpointSession, signal?: AbortSi
   if (endpoint.defaultVersionInfo?.versionName) return { info: endpoint.defaultVersionInfo, usesDefaultVersion: true };
   if (endpoint.defaultVersionName) return { info: await api.getVersion(ref, endpoint.defaultVersionName, { signal }), usesDefaultVersion: true };
   throw new NoDefaultVersionError();
-}
-
-function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason ?? new Error('Cancelled.'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason ?? new Error('Cancelled.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      v => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      e => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
