@@ -47,3 +47,19 @@ describe('Activation and manifest', () => {
     assert.ok(fs.statSync(file).size > 10_000, 'screenshot written');
   });
 });
+
+describe('Getting started walkthrough', () => {
+  it('opens with its four steps', async function () {
+    if (!controlUrl) this.skip();
+    await activateExtension();
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#gettingStarted`, false);
+    const texts = await waitFor(async () => {
+      const t = await workbenchTexts('.gettingStartedContainer');
+      return t.some(x => x.includes('Get started with Fabric ML Endpoints')) ? t : undefined;
+    }, 'the walkthrough page');
+    const page = texts.join('\n');
+    for (const step of ['Add an endpoint', 'Store the service principal', 'Score real rows', 'Insert the M function']) assert.ok(page.includes(step), `step "${step}" shown`);
+    await screenshot('walkthrough', 3000);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});
