@@ -318,7 +318,9 @@ describe('Fabric helpers', () => {
     assert.deepEqual(
       readPredictions({ predictions: [{ churn_label: 'stay', churn_probability: 0.2 }] }, 1, ['churn_probability', 'churn_label']),
       { predictions: [[0.2, 'stay']] });
-    assert.deepEqual(readPredictions({ predictions: [{ b: 1, a: 2 }] }, 1, ['a', 'missing']), { predictions: [[1, 2]] }, 'names that do not match fall back to key order');
+    assert.deepEqual(readPredictions({ predictions: [{ score: 0.9, label: 'a' }, { score: 0.1 }] }, 2, ['label', 'score']),
+      { predictions: [['a', 0.9], [null, 0.1]] }, 'a missing output column is null, the others stay in their columns');
+    assert.deepEqual(readPredictions({ predictions: [{ b: 1, a: 2 }] }, 1, ['x', 'y']), { predictions: [[1, 2]] }, 'records with none of the names fall back to key order');
     assert.deepEqual(readPredictions({ result: [] }, 1), { problem: 'the response has no "predictions" array' });
   });
 

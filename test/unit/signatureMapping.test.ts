@@ -146,11 +146,16 @@ describe('rows: datetime values do not depend on the machine\'s time zone', () =
     assert.equal(coerceValue('2024-03-01T10:00:00', 'datetime'), '2024-03-01T10:00:00.000Z');
     assert.equal(coerceValue('03/01/2024', 'datetime'), '2024-03-01T00:00:00.000Z');
     assert.equal(coerceValue('2024-03-01', 'datetime'), '2024-03-01T00:00:00.000Z');
+    assert.equal(coerceValue('12-31-2024', 'datetime'), '2024-12-31T00:00:00.000Z', 'a year after a dash is not an offset');
+    assert.equal(coerceValue('2024', 'datetime'), '2024-01-01T00:00:00.000Z', 'a bare year is already UTC');
+    assert.equal(coerceValue('2024-03-31 02:30', 'datetime'), '2024-03-31T02:30:00.000Z', 'a time in the local daylight-saving gap stays as written');
   });
 
   it('keeps an explicit zone', () => {
     assert.equal(coerceValue('2024-03-01T10:00:00+02:00', 'datetime'), '2024-03-01T08:00:00.000Z');
     assert.equal(coerceValue('2024-03-01T10:00:00Z', 'datetime'), '2024-03-01T10:00:00.000Z');
+    assert.equal(coerceValue('2024-03-01 10:00 GMT', 'datetime'), '2024-03-01T10:00:00.000Z');
+    assert.equal(coerceValue('2024-03-01T10:00:00-0500', 'datetime'), '2024-03-01T15:00:00.000Z');
   });
 });
 

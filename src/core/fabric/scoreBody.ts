@@ -16,8 +16,8 @@ function toRecord(columns: readonly string[], row: readonly unknown[]): Record<s
 /**
  * Pulls one prediction row per input row out of a ScoreDataResponse. Returns a problem text instead of
  * throwing so that the caller can attach the exchange. A scalar prediction becomes [value]; an object
- * (record-shaped output) is read by the output signature's column names when they are known (key order
- * in JSON is the server's choice), else its values in key order.
+ * (record-shaped output) is read by the output signature's column names when any of them is a key (key
+ * order in JSON is the server's choice; a missing column is null), else its values in key order.
  */
 export function readPredictions(body: unknown, expectedRows: number, outputColumns?: readonly string[]): { predictions: unknown[][] } | { problem: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -33,8 +33,10 @@ function toPredictionRow(value: unknown, outputColumns: readonly string[] | unde
   if (Array.isArray(value)) return value;
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
-    const named = outputColumns?.length && outputColumns.every(c => Object.prototype.hasOwnProperty.call(record, c));
-    return named ? outputColumns.map(c => record[c]) : Object.values(record);
+    const has = (c: string): boolean => Object.prototype.hasOwnProperty.call(record, c);
+    // Any known name means the record is keyed by output column: a missing one is null, never a shifted value.
+    if (outputColumns?.length && outputColumns.some(has)) return outputColumns.map(c => (has(c) ? record[c] : null));
+    return Object.values(record);
   }
   return [value];
 }

@@ -203,17 +203,22 @@ function toDateTime(value: unknown, typeName: string): string | null {
   throw notA(value, typeName, ' (use ISO 8601 text, e.g. 2024-01-31T09:30:00Z)');
 }
 
-const ZONE_SUFFIX = /(?:z|[+-]\d{2}(?::?\d{2})?|\b(?:utc|gmt)(?:[+-]\d{1,4})?)\s*$/i;
-const ISO_DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+// An explicit zone: an offset or Z right after a time, or a zone name at the end ("… GMT", "… UTC+1").
+const EXPLICIT_ZONE = /(?:\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:z|[+-]\d{2}(?::?\d{2})?)|\b(?:utc|gmt|z)(?:\s*[+-]\d{1,4})?)\s*$/i;
+const ISO_DATE_ONLY = /^\d{4}(?:-\d{2}-\d{2})?$/;
+const ISO_LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 
 /**
  * Date.parse reads text without a zone ("2024-03-01 10:00", "03/01/2024") as the machine's local time,
- * which would make the value sent depend on where VS Code runs. Such text is taken as UTC wall-clock time
- * instead, like a bare ISO date already is, so a file scores the same everywhere (and as in Dataflow).
+ * which would make the value sent depend on where VS Code runs. Such text is read again as UTC wall-clock
+ * time, like a bare ISO date already is, so a file scores the same everywhere (and as in Dataflow).
+ * Reading it as UTC (rather than shifting by the local offset) also keeps times that do not exist locally
+ * (a daylight-saving gap) intact.
  */
 function asUtcWallClock(text: string, parsed: number): number {
-  if (ISO_DATE_ONLY.test(text) || ZONE_SUFFIX.test(text)) return parsed;
-  return parsed - new Date(parsed).getTimezoneOffset() * 60_000;
+  if (ISO_DATE_ONLY.test(text) || EXPLICIT_ZONE.test(text)) return parsed;
+  const utc = ISO_LOCAL_DATE_TIME.test(text) ? Date.parse(`${text.replace(' ', 'T')}Z`) : Date.parse(`${text} UTC`);
+  return Number.isNaN(utc) ? parsed - new Date(parsed).getTimezoneOffset() * 60_000 : utc;
 }
 
 /** V8 rolls "2024-02-30" over to March 1; a day that does not exist in its month is refused instead. */
