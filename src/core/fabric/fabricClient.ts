@@ -15,11 +15,12 @@ import {
 } from './fabricError';
 import { waitForOperation, type LroAnswer, type LroDriver } from './lro';
 
-/** A score or activation that has not finished after this long is reported instead of polled for ever. */
-const DEFAULT_OPERATION_TIMEOUT_MS = 15 * 60_000;
 import { backoffMs, formatDuration, isRetryableStatus, parseRetryAfter, sleep, SleepAbortedError } from './retry';
 import { buildScoreBody, readPredictions } from './scoreBody';
 import type { FabricApi, FabricCallOptions, HttpExchange, Orientation } from './types';
+
+/** A score or activation that has not finished after this long is reported instead of polled for ever. */
+const DEFAULT_OPERATION_TIMEOUT_MS = 15 * 60_000;
 
 export interface FabricClientOptions {
   /** A bearer token for the Fabric API. May cache (MsalTokenSource does); runScoring calls it once per run. */

@@ -117,6 +117,10 @@ async function setCredentials(services: ServicesImpl, arg: unknown, ctx: Command
       validateInput: validateSecret,
     });
     if (sec === undefined) return undefined;
+    // The prompt promised this authority: if the settings changed while the user typed, store nothing.
+    if (authorityToBind() !== authority) {
+      throw new UserError(`The sign-in authority changed to ${authorityToBind()} while the credentials were being entered (the prompt named ${authority}). Nothing was stored; run Set Credentials again.`);
+    }
     [tenantId, clientId, clientSecret] = [t, c, sec];
   }
   try {

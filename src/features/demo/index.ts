@@ -4,6 +4,7 @@
 // to the authority the settings name, so the demo credentials are stored again when the user points the
 // authority settings at the fake server after the window opened.
 import * as vscode from 'vscode';
+import { isLoopbackHost } from '../../core/endpoints/endpointUrl';
 import type { ServicePrincipalCredentials } from '../../core/endpoints/model';
 import type { Services } from '../services';
 import { authorityToBind, type SecretStorageCredentialStore } from '../shared/credentialStore';
@@ -22,8 +23,10 @@ async function seed(services: Services, raw: string): Promise<void> {
   try {
     const parsed = JSON.parse(raw) as Partial<ServicePrincipalCredentials>;
     if (!parsed.tenantId || !parsed.clientId || !parsed.clientSecret) return;
-    const stored = await (services.credentials as SecretStorageCredentialStore).stored(DEMO_PROFILE);
     const authority = authorityToBind();
+    // The demo service principal is the fake server's: never bind it to a real sign-in authority.
+    if (!isLoopbackHost(new URL(authority).hostname)) return;
+    const stored = await (services.credentials as SecretStorageCredentialStore).stored(DEMO_PROFILE);
     const isDemo = stored?.credentials.clientId === parsed.clientId && stored.credentials.tenantId === parsed.tenantId;
     // Never overwrite the user's own credentials; only store (or re-bind) the demo service principal.
     if (stored && (!isDemo || stored.authority === authority)) return;

@@ -275,7 +275,8 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     item.id = node.id;
     item.description = !set ? 'credentials missing' : change ? 'credentials stored for another authority' : 'credentials set';
     item.iconPath = set && !change ? new vscode.ThemeIcon('key') : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-    item.contextValue = set ? 'fabricMl.profile.set' : 'fabricMl.profile.missing';
+    // Rotate Secret keeps the stored authority, so it is not offered when the settings name another one.
+    item.contextValue = !set ? 'fabricMl.profile.missing' : change ? 'fabricMl.profile.authorityChanged' : 'fabricMl.profile.set';
     if (change) {
       const { title, action } = describeAuthorityChange(change.storedFor, change.current, label);
       item.tooltip = `${title} ${action}`;

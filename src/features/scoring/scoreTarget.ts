@@ -45,7 +45,10 @@ export function normalizeArgs(arg: unknown): ScoreCommandArgs {
 }
 
 export async function resolveTarget(args: ScoreCommandArgs, useSelection: boolean): Promise<ScoreTarget> {
-  const editor = vscode.window.activeTextEditor;
+  // From a button outside the editor (the walkthrough, a view) there is no active editor: use the one
+  // visible file that can be scored, if there is exactly one.
+  const scorable = vscode.window.visibleTextEditors.filter(e => formatOf(e.document) !== undefined);
+  const editor = vscode.window.activeTextEditor ?? (scorable.length === 1 ? scorable[0] : undefined);
   let document: vscode.TextDocument | undefined;
   if (args.uri) {
     const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
@@ -58,7 +61,7 @@ export async function resolveTarget(args: ScoreCommandArgs, useSelection: boolea
       ? 'Open a CSV, TSV, JSON or JSON Lines file, select the rows to score, then run Score Selection.'
       : 'Open a CSV, TSV, JSON or JSON Lines file (or right-click one in the Explorer), then run Score File.');
   }
-  const format = formatFromFileName(document.fileName) ?? LANGUAGE_FORMATS[document.languageId];
+  const format = formatOf(document);
   if (!format) {
     throw new UserError(`${vscode.workspace.asRelativePath(document.uri)} is not a CSV, TSV, JSON or JSON Lines file. Scoring reads .csv, .tsv, .json and .jsonl files.`);
   }
@@ -70,4 +73,8 @@ export async function resolveTarget(args: ScoreCommandArgs, useSelection: boolea
     selection = { startLine: start.line, endLine };
   }
   return { document, format, selection };
+}
+
+function formatOf(document: vscode.TextDocument): SourceFormat | undefined {
+  return formatFromFileName(document.fileName) ?? LANGUAGE_FORMATS[document.languageId];
 }
