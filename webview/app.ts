@@ -1,8 +1,10 @@
 // The results app: holds what is shown (the derived model view, the user's place on the page: tab, first
 // grid row, chosen raw batch; the status line) and renders it with lit into #app. Rendering is a pure
 // function of that state; lit updates only what changed, and the grids keep their virtualizers across
-// renders. The place is saved with the run in the webview state (the page is discarded when the panel
-// is hidden) and reported to the extension, which carries it over to a Re-run.
+// renders. The run is saved in the webview state once, after its first paint (the page is discarded when
+// the panel is hidden, and VS Code serialises the whole state on every save). The user's moves are only
+// reported to the extension (results/viewChanged): it carries the place over to a Re-run and hands it
+// back to a page that reloads the run from its state (results/view).
 import { html, nothing, render, type TemplateResult } from 'lit';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
 import {
@@ -26,8 +28,13 @@ declare global {
   }
 }
 
-/** Scrolling saves the grid row once it has rested this long: each save serialises the whole run. */
-const SCROLL_SAVE_DELAY_MS = 400;
+/** Scrolling reports the grid row once it has rested this long: reading the row costs a layout. */
+const SCROLL_REPORT_DELAY_MS = 150;
+/**
+ * How long a page that reloaded its run from state waits for the extension to say where the user was;
+ * it always answers (results/view or results/show) within a round trip, this only guards a lost answer.
+ */
+const RESTORE_ANSWER_TIMEOUT_MS = 1500;
 
 interface Shown {
   view: ModelView;
@@ -92,9 +99,11 @@ export class ResultsApp {
   private pendingGridRow: number | undefined;
   /** The user scrolled the rows grid since its row was last read. */
   private gridMoved = false;
-  private persistTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The place in the webview state; undefined until the shown run itself is saved. */
-  private savedPlace: ResultsViewState | undefined;
+  private reportTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The place the extension last heard from this page. */
+  private reportedPlace: ResultsViewState | undefined;
+  /** A run read from the webview state, held until the extension says where the user was on it. */
+  private pendingRestore: { state: ResultsWebviewState; startedAt: number; timeout: ReturnType<typeof setTimeout> } | undefined;
   private notice: Notice | undefined;
   private readonly actions: HeaderActions = {
     exportCsv: () => this.act(ResultsMessage.exportCsv),
@@ -108,17 +117,39 @@ export class ResultsApp {
     root.replaceChildren();
   }
 
+  /**
+   * A run the page reloaded from its state: painted when the extension answers results/ready with the
+   * user's latest place on it (applyView), so that the page does not first paint an older place.
+   */
+  restore(state: ResultsWebviewState, startedAt: number): void {
+    this.dropPendingRestore();
+    const timeout = setTimeout(() => this.applyView(state.model.runId, undefined), RESTORE_ANSWER_TIMEOUT_MS);
+    this.pendingRestore = { state, startedAt, timeout };
+  }
+
+  /**
+   * The extension's answer to a restore: shows the run held by restore() at `view` (absent: at the place
+   * saved with it). An answer that comes after the page gave up waiting is not applied: the user may
+   * have moved since.
+   */
+  applyView(runId: string, view: ResultsViewState | undefined): void {
+    const pending = this.pendingRestore;
+    if (!pending || pending.state.model.runId !== runId) return;
+    this.show({ ...pending.state, view: view ?? pending.state.view }, true, pending.startedAt);
+  }
+
   /** `receivedAt`: performance.now() when the message (or the saved state) arrived, for the timing report. */
   show(state: ResultsWebviewState, restored: boolean, receivedAt = performance.now()): void {
     const started = receivedAt;
+    // A run posted by the extension replaces one still waiting to be restored.
+    this.dropPendingRestore();
     const view = deriveView(state);
     const showRaw = (position: number) => this.showRaw(position);
     this.shown = { view, renderRow: rowRenderer(view), batchColumns: batchColumns(view), renderBatch: batchRenderer(view, showRaw) };
     // Another run's place (or none) gives the default place: Rows, top, first failed batch.
     this.place = resultsViewFor(state.model, state.view);
-    this.cancelPersist();
-    // A restored page's state holds this run already; a posted run is saved after its first paint.
-    this.savedPlace = restored ? this.place : undefined;
+    this.cancelReport();
+    this.reportedPlace = undefined;
     // Also when it is 0: lit reuses the grid element, which may still be scrolled to the last run's place.
     this.pendingGridRow = this.place.firstRow;
     this.gridMoved = false;
@@ -135,9 +166,17 @@ export class ResultsApp {
         restored,
         cspViolations: [...(window.fabricMlCspViolations ?? [])],
       });
-      // Persist after the paint: serialising a large model must not delay it.
-      if (!restored) this.schedulePersist(0);
+      if (this.shown?.view.model.runId !== state.model.runId) return;
+      // Saved once per run, after the paint (serialising a large model must not delay it); a restored
+      // page's state holds this run already.
+      if (!restored) this.host.setState({ model: state.model, summaries: state.summaries, view: this.place });
+      this.reportPlace();
     });
+  }
+
+  private dropPendingRestore(): void {
+    if (this.pendingRestore) clearTimeout(this.pendingRestore.timeout);
+    this.pendingRestore = undefined;
   }
 
   setNotice(notice: Notice): void {
@@ -148,7 +187,7 @@ export class ResultsApp {
   private act(type: ResultsAction): void {
     if (!this.shown) return;
     // The extension hears the latest place before the action (a Re-run keeps it).
-    if (this.persistTimer !== undefined) this.persist();
+    this.reportPlace();
     this.host.post({ type, runId: this.shown.view.model.runId });
   }
 
@@ -161,25 +200,25 @@ export class ResultsApp {
     if (tab && tab !== this.place?.tab) this.move({ tab });
   }
 
-  /** A move by the user to another tab or batch: shown at once, saved after the paint. */
+  /** A move by the user to another tab or batch: shown at once and reported to the extension. */
   private move(change: Partial<Pick<ResultsViewState, 'tab' | 'rawBatch'>>): void {
     if (!this.place) return;
-    // A scroll not yet saved is read while the grid is still visible.
+    // A scroll not yet reported is read while the grid is still visible.
     this.captureGridRow();
     this.place = { ...this.place, ...change };
     // A grid that was hidden may come back re-laid out a row off; it is put back at the place.
     if (change.tab === 'rows') this.pendingGridRow = this.place.firstRow;
     this.render();
     void this.applyGridRow();
-    requestAnimationFrame(() => this.schedulePersist(0));
+    this.reportPlace();
   }
 
   private readonly onGridScroll = (): void => {
-    // Scrolls while a place is being restored are not the user's. The row is read when saving: reading
-    // the layout on every scroll event would cost frames.
+    // Scrolls while a place is being restored are not the user's. The row is read when reporting:
+    // reading the layout on every scroll event would cost frames.
     if (this.pendingGridRow !== undefined) return;
     this.gridMoved = true;
-    this.schedulePersist(SCROLL_SAVE_DELAY_MS);
+    this.scheduleReport(SCROLL_REPORT_DELAY_MS);
   };
 
   private rowsGrid(): { scroller: HTMLElement; virtualizer: LitVirtualizer } | undefined {
@@ -238,26 +277,23 @@ export class ResultsApp {
     this.gridMoved = false;
   }
 
-  private schedulePersist(delayMs: number): void {
-    this.cancelPersist();
-    this.persistTimer = setTimeout(() => this.persist(), delayMs);
+  private scheduleReport(delayMs: number): void {
+    this.cancelReport();
+    this.reportTimer = setTimeout(() => this.reportPlace(), delayMs);
   }
 
-  private cancelPersist(): void {
-    if (this.persistTimer !== undefined) clearTimeout(this.persistTimer);
-    this.persistTimer = undefined;
+  private cancelReport(): void {
+    if (this.reportTimer !== undefined) clearTimeout(this.reportTimer);
+    this.reportTimer = undefined;
   }
 
-  /** Saves the run with the user's place in the webview state, then tells the extension the place. */
-  private persist(): void {
-    this.cancelPersist();
+  /** Tells the extension the user's place when it changed: a small message, the webview state is left alone. */
+  private reportPlace(): void {
+    this.cancelReport();
     this.captureGridRow();
     const place = this.place;
-    if (!this.shown || !place || (this.savedPlace && samePlace(this.savedPlace, place))) return;
-    const { model, summaries } = this.shown.view;
-    this.host.setState({ model, summaries, view: place });
-    this.savedPlace = place;
-    // Posted after setState, through the same channel: when the extension hears it, the state is saved.
+    if (!this.shown || !place || (this.reportedPlace && samePlace(this.reportedPlace, place))) return;
+    this.reportedPlace = place;
     this.host.post({ type: ResultsMessage.viewChanged, view: place });
   }
 

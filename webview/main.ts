@@ -1,6 +1,7 @@
 // Entry of the results webview bundle. Registers the elements it uses (one by one, to keep the bundle
-// small), restores the last run from the webview state if there is one, and then tells the extension
-// it is ready; the extension answers with results/show when it has a different run to show.
+// small), reads the last run from the webview state if there is one, and then tells the extension it is
+// ready; the extension answers with results/show when it has a different run to show, otherwise with
+// results/view (where the user last was on that run), and the page paints the run from its state.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
@@ -22,6 +23,7 @@ window.addEventListener('message', event => {
   const message = parseResultsHostMessage(event.data);
   if (!message) return;
   if (message.type === ResultsMessage.show) app.show({ model: message.model, summaries: message.summaries, view: message.view }, false, receivedAt);
+  else if (message.type === ResultsMessage.view) app.applyView(message.runId, message.view);
   else app.setNotice({ level: message.level, text: message.text });
 });
 
@@ -29,5 +31,5 @@ const restoreStarted = performance.now();
 const saved = host.getState();
 // The run and the user's place on it, when the page was discarded (panel hidden) or the window reloaded.
 const restored = parseResultsWebviewState(saved);
-if (restored) app.show(restored, true, restoreStarted);
+if (restored) app.restore(restored, restoreStarted);
 host.post({ type: ResultsMessage.ready, restoredRunId: restored?.model.runId });

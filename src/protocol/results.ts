@@ -91,11 +91,15 @@ export interface ResultsViewState {
   rawBatch: number;
 }
 
-/** What the webview keeps with `setState`, so that the panel comes back after a reload. */
+/**
+ * What the webview keeps with `setState`, so that the panel comes back after a reload. Saved once per run:
+ * VS Code serialises the whole state on every save, so the user's later moves go to the extension
+ * (results/viewChanged), which hands the latest place back to the reloaded page (results/view).
+ */
 export interface ResultsWebviewState {
   model: ResultsModel;
   summaries: ColumnSummary[];
-  /** Absent in state from older builds and before the first paint: the run then opens at its default place. */
+  /** The place when the run was saved (its opening place); absent in state from older builds. */
   view?: ResultsViewState;
 }
 
@@ -109,8 +113,10 @@ export const ResultsMessage = {
   rendered: 'results/rendered',
   /** extension → webview: a short status line (after an export, a copy, …). */
   notice: 'results/notice',
-  /** webview → extension: the user moved (tab, grid scroll, raw batch); sent after the page saved its state. */
+  /** webview → extension: the user moved (tab, grid scroll, raw batch); the extension keeps the latest place. */
   viewChanged: 'results/viewChanged',
+  /** extension → webview: the answer to a ready that restored the run shown: where the user last was on it. */
+  view: 'results/view',
   exportCsv: 'results/exportCsv',
   exportJson: 'results/exportJson',
   copyMTable: 'results/copyMTable',
@@ -158,13 +164,21 @@ export interface ResultsShowMessage {
   view?: ResultsViewState;
 }
 
+export interface ResultsViewMessage {
+  type: typeof ResultsMessage.view;
+  /** The run the page restored; the page waits for this answer before it paints that run. */
+  runId: string;
+  /** The user's latest place on that run; absent: the place saved with the run. */
+  view?: ResultsViewState;
+}
+
 export interface ResultsNoticeMessage {
   type: typeof ResultsMessage.notice;
   level: 'info' | 'error';
   text: string;
 }
 
-export type ResultsHostMessage = ResultsShowMessage | ResultsNoticeMessage;
+export type ResultsHostMessage = ResultsShowMessage | ResultsViewMessage | ResultsNoticeMessage;
 
 const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([
   ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable, ResultsMessage.rerun,
@@ -263,6 +277,10 @@ export function parseResultsHostMessage(value: unknown): ResultsHostMessage | un
   if (value.type === ResultsMessage.show) {
     const state = parseResultsWebviewState(value);
     return state ? { type: ResultsMessage.show, ...state } : undefined;
+  }
+  if (value.type === ResultsMessage.view && isString(value.runId)) {
+    if (value.view !== undefined && !(isResultsViewState(value.view) && value.view.runId === value.runId)) return undefined;
+    return { type: ResultsMessage.view, runId: value.runId, ...(value.view ? { view: value.view } : {}) };
   }
   if (value.type === ResultsMessage.notice && isString(value.text) && (value.level === 'info' || value.level === 'error')) {
     return { type: ResultsMessage.notice, level: value.level, text: value.text };

@@ -224,7 +224,8 @@ describe('Results panel interactions', function () {
     assert.ok(text.includes(String(model.predictions[0]![0])), 'the restored rows show their predictions');
     assert.strictEqual(restored.model?.runId, model.runId, 'the same run');
     assert.deepStrictEqual(restored.rendered!.cspViolations, [], 'the reloaded page ran without CSP violations');
-    assert.deepStrictEqual(restored.postedTypes.slice(postedBefore), [], 'the page restored from its state: nothing re-posted');
+    assert.deepStrictEqual(restored.postedTypes.slice(postedBefore), ['results/view'],
+      'the page restored the run from its state: only the user\'s place was posted, not the run');
     assert.strictEqual(fake.server.counters.scoreRequests, 0, 'no rows were sent again');
     assert.strictEqual(fake.server.counters.tokenRequests, 0);
     await closeEditor(other, column);
@@ -235,8 +236,9 @@ describe('Results panel interactions', function () {
     const firstId = String(model.inputs[0][0]);
     await clickInPanel('vscode-tab-header', 'Summary');
     await panelTextWith('Mean', 'the Summary tab');
-    // The page reports its place after saving it in its state: from here, hiding it loses nothing.
-    await waitFor(() => api.lastResults()!.view?.tab === 'summary', 'the page to save the Summary tab');
+    // The extension keeps the place the page reports (the page's own state holds the run's opening
+    // place, Rows): from here, hiding the page loses nothing.
+    await waitFor(() => api.lastResults()!.view?.tab === 'summary', 'the page to report the Summary tab');
 
     const { view: restored, other, column } = await hideAndShowAgain(model);
     try {
@@ -266,18 +268,26 @@ describe('Results panel interactions', function () {
     }
   });
 
-  it('says in the panel when Re-run cannot run, and keeps the run shown', async () => {
+  it('says in the panel when Re-run cannot run, keeps the run shown, and says why in a notification', async () => {
     const model = await shownModel();
     // The endpoint was removed since the run (e.g. from the Endpoint Explorer).
     await vscode.commands.executeCommand('fabricMl.removeEndpoint', { endpointId: fake.endpointId });
     try {
       fake.server.resetCounters();
       await clickInPanel('vscode-button', 'Re-run');
-      const text = await panelTextWith('Re-run ended without new results', 'the failed re-run in the status line');
+      const text = await panelTextWith('Re-run did not produce new results.', 'the re-run outcome in the status line');
       assert.ok(!text.includes('Re-running'), 'the status line no longer says it is re-running');
+      // The notification center lists the notification whether or not its toast is showing.
+      await vscode.commands.executeCommand('notifications.showList');
+      const notifications = await waitFor(async () => {
+        const shown = (await workbenchTexts('.notifications-center .notification-list-item-message')).filter(t => t.includes(fake.endpointId));
+        return shown.length ? shown : undefined;
+      }, 'the reason in a notification');
+      assert.match(notifications[0], new RegExp(`No endpoint with id "${escapeRegExp(fake.endpointId)}"`));
       assert.strictEqual(api.lastResults()!.model!.runId, model.runId, 'the run shown stays');
       assert.strictEqual(fake.server.counters.scoreRequests, 0);
     } finally {
+      await vscode.commands.executeCommand('notifications.hideList');
       await vscode.commands.executeCommand('fabricMl.addEndpoint', {
         id: fake.endpointId, name: model.endpoint.name, scoreUrl: model.endpoint.scoreUrl, profileId: 'default', target: 'user',
       });

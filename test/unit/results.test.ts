@@ -284,6 +284,15 @@ describe('Results', () => {
       assert.strictEqual(parseResultsWebviewMessage({ type: 'results/viewChanged' }), undefined);
     });
 
+    it('comes back to a page that reloaded its run in results/view, for that run only', () => {
+      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/view', runId: 'run-1', view: place() }), { type: 'results/view', runId: 'run-1', view: place() });
+      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/view', runId: 'run-1' }), { type: 'results/view', runId: 'run-1' },
+        'no place kept: the page opens the run at the place saved with it');
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/view', runId: 'run-2', view: place() }), undefined, 'a place on another run');
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/view', runId: 'run-1', view: place({ firstRow: -2 }) }), undefined);
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/view', view: place() }), undefined, 'no run named');
+    });
+
     it("applies only to its own run, brought into the run's range; otherwise the run opens at Rows, top, first failed batch", () => {
       const model = sampleModel();
       assert.deepStrictEqual(resultsViewFor(model, place()), place());

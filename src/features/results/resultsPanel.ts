@@ -3,14 +3,17 @@
 // the Re-run listeners) and the extension disposes.
 // Handshake: the webview posts results/ready (with the run it restored from its own state, if any), the
 // panel answers with results/show unless the webview already shows that run, and the webview reports
-// results/rendered after its first paint. The page reports where the user is (results/viewChanged) so
-// that a Re-run opens its run at the same place. Exports, the M copy and Re-run arrive as messages and
-// are carried out here; the model posted is always passed through the redaction gate first.
+// results/rendered after its first paint. The page saves each run in its webview state once; where the
+// user is on it (results/viewChanged) is kept here, not in that state (VS Code would serialise the whole
+// run again on every move): a page that reloads the run from its state (the panel was hidden) is
+// answered with results/view, and a Re-run opens its run at the same place. Exports, the M copy and
+// Re-run arrive as messages and are carried out here; the model posted is always passed through the
+// redaction gate first.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions, viewAfterRerun } from '../../core/results';
 import {
-  parseResultsWebviewMessage, parseResultsWebviewState, ResultsMessage,
+  isResultsViewState, parseResultsWebviewMessage, parseResultsWebviewState, ResultsMessage,
   type ColumnSummary, type ResultsHostMessage, type ResultsModel, type ResultsRenderedMessage, type ResultsViewState,
   type ResultsWebviewMessage,
 } from '../../protocol/results';
@@ -18,6 +21,9 @@ import type { Services } from '../services';
 import { resultsHtml } from './resultsHtml';
 
 export const RESULTS_VIEW_TYPE = 'fabricMl.results';
+
+/** workspaceState key of the user's latest place on a results page, for a panel restored after a window reload. */
+const LAST_VIEW_KEY = 'fabricMl.results.lastView';
 
 /** What the panel needs from the services. */
 export type ResultsDeps = Pick<Services, 'context' | 'log'>;
@@ -80,9 +86,9 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   }
 
   /**
-   * Fires with the runId when the user presses Re-run; the scoring feature subscribes. A listener may
-   * return the re-run's promise: when it settles and no new run has reached the panel, the status line
-   * says the re-run failed instead of "Re-running…" for good.
+   * Fires with the runId when the user presses Re-run; the scoring feature subscribes and tells the user
+   * about its own failures. A listener may return the re-run's promise: when it settles and no new run
+   * has reached the panel, the status line says so instead of "Re-running…" for good.
    */
   readonly onDidRequestRerun: vscode.Event<string> = (listener, thisArgs?: unknown, disposables?: vscode.Disposable[]) => {
     const bound: RerunListener = runId => listener.call(thisArgs, runId) as unknown;
@@ -206,11 +212,15 @@ class ResultsPanel implements ResultsPanelHandle {
     if (this.webviewReady) this.postShow();
   }
 
-  /** Takes the run (and place) the page persisted, after a window reload; the page shows it from its state. */
+  /**
+   * Takes the run the page persisted, after a window reload; the page shows it from its state. The place
+   * is the latest one reported for this run before the reload, else the one saved with the run.
+   */
   restore(model: ResultsModel, summaries: ColumnSummary[], view: ResultsViewState | undefined): void {
     this.model = redactResultsModel(model);
     this.summaries = summaries;
-    this.view = view?.runId === model.runId ? view : undefined;
+    const last = this.deps.context.workspaceState.get<unknown>(LAST_VIEW_KEY);
+    this.view = isResultsViewState(last) && last.runId === model.runId ? last : view?.runId === model.runId ? view : undefined;
   }
 
   dispose(): void {
@@ -260,7 +270,11 @@ class ResultsPanel implements ResultsPanelHandle {
     switch (message.type) {
       case ResultsMessage.ready:
         this.webviewReady = true;
-        if (this.model && message.restoredRunId !== this.model.runId) this.postShow();
+        if (!this.model) return;
+        if (message.restoredRunId !== this.model.runId) this.postShow();
+        // The page reloaded this run from its state (saved when the run was first shown): it waits for
+        // where the user has been since.
+        else this.post({ type: ResultsMessage.view, runId: this.model.runId, ...(this.view?.runId === this.model.runId ? { view: this.view } : {}) });
         return;
       case ResultsMessage.rendered:
         this.rendered = message;
@@ -269,7 +283,10 @@ class ResultsPanel implements ResultsPanelHandle {
         return;
       case ResultsMessage.viewChanged:
         // A report from a run that has since been replaced says nothing about the new one.
-        if (message.view.runId === this.model?.runId) this.view = message.view;
+        if (message.view.runId !== this.model?.runId) return;
+        this.view = message.view;
+        // Small, and kept for a window reload, which loses this object.
+        void this.deps.context.workspaceState.update(LAST_VIEW_KEY, message.view);
         return;
     }
     const model = this.model;
@@ -309,19 +326,14 @@ class ResultsPanel implements ResultsPanelHandle {
   private async rerun(model: ResultsModel): Promise<void> {
     this.notice('info', 'Re-running with the same rows and endpoint…');
     this.rerunOf = model.runId;
-    const pending = this.requestRerun(model.runId);
-    if (pending.length === 0) {
-      this.rerunOf = undefined;
-      return;
-    }
-    const outcomes = await Promise.allSettled(pending);
+    // The listeners report their own failures (the scoring feature in a notification); here only the
+    // outcome for the panel matters.
+    await Promise.allSettled(this.requestRerun(model.runId));
     if (this.rerunOf === model.runId) this.rerunOf = undefined;
-    // A re-run that produced results has shown them (which clears the notice) before it settles.
+    // A re-run that produced results has shown them (which clears the notice) before it settles. One
+    // that did not failed, was cancelled (Escape at the endpoint pick) or could not start.
     if (this.disposed || this.model?.runId !== model.runId) return;
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed) throw failed.reason;
-    // The scoring feature has told the user why in a notification.
-    this.notice('error', 'Re-run ended without new results; the notification says why.');
+    this.notice('info', 'Re-run did not produce new results.');
   }
 
   private async copyMTable(model: ResultsModel): Promise<void> {

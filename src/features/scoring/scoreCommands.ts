@@ -8,7 +8,7 @@ import type { ScoreRunResult } from '../../core/fabric/types';
 import type { ResultsModel } from '../../protocol/results';
 import type { Services } from '../services';
 import { scoringSettings, type ScoringSettings } from '../shared/settings';
-import { UserError } from '../shared/commands';
+import { showCommandError, UserError } from '../shared/commands';
 import { normalizeArgs, resolveTarget, type ScoreCommandArgs, type ScoreTarget } from './scoreTarget';
 
 const LAST_ENDPOINT_KEY = 'fabricMl.lastEndpointId';
@@ -35,7 +35,10 @@ export class ScoreCommands {
     return this.run(normalizeArgs(arg), true);
   }
 
-  /** Re-run from the results panel: interactive, and the user already confirmed this run once. */
+  /**
+   * Re-run from the results panel: interactive, and the user already confirmed this run once. Failures
+   * are shown like a command's (redacted, with a UserError's buttons); undefined when there is no new run.
+   */
   async rerun(runId: string): Promise<ScoreCommandResult> {
     const previous = this.runs.get(runId);
     if (!previous) {
@@ -45,9 +48,7 @@ export class ScoreCommands {
     try {
       return await this.run({ ...previous.args, interactive: true, confirm: false }, previous.wholeFile, true);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.services.log.warn(`Re-run: ${message}`);
-      void vscode.window.showErrorMessage(message);
+      showCommandError(this.services, 'Re-run', error);
       return undefined;
     }
   }

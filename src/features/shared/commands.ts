@@ -42,17 +42,34 @@ export function registerCommand<T>(
     try {
       return await handler(arg, { interactive });
     } catch (error) {
-      const message = redact(error instanceof Error ? error.message : String(error));
-      if (error instanceof UserError || !(error instanceof Error)) services.log.warn(`${id}: ${message}`);
-      else services.log.error(error);
-      if (!interactive) throw error instanceof Error ? error : new Error(message);
-      const actions = error instanceof UserError ? error.actions : [];
-      void vscode.window.showErrorMessage(message, ...actions.map(a => a.title)).then(choice => {
-        const action = actions.find(a => a.title === choice);
-        if (action) void vscode.commands.executeCommand(action.command);
-      });
-      return undefined;
+      if (interactive) {
+        showCommandError(services, id, error);
+        return undefined;
+      }
+      const message = logCommandError(services, id, error);
+      throw error instanceof Error ? error : new Error(message);
     }
+  });
+}
+
+/** Logs a failure of `id` (redacted; a stack only for unexpected errors) and returns its redacted message. */
+function logCommandError(services: Services, id: string, error: unknown): string {
+  const message = redact(error instanceof Error ? error.message : String(error));
+  if (error instanceof UserError || !(error instanceof Error)) services.log.warn(`${id}: ${message}`);
+  else services.log.error(error);
+  return message;
+}
+
+/**
+ * How an interactive command's failure reaches the user: logged, then one error notification with the
+ * redacted message and a UserError's action buttons. For work started outside registerCommand (Re-run).
+ */
+export function showCommandError(services: Services, id: string, error: unknown): void {
+  const message = logCommandError(services, id, error);
+  const actions = error instanceof UserError ? error.actions : [];
+  void vscode.window.showErrorMessage(message, ...actions.map(a => a.title)).then(choice => {
+    const action = actions.find(a => a.title === choice);
+    if (action) void vscode.commands.executeCommand(action.command);
   });
 }
 
