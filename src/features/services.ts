@@ -44,6 +44,15 @@ export interface EndpointSession {
   score(request: Omit<ScoreRunRequest, 'ref'>): Promise<ScoreRunResult>;
 }
 
+export interface SessionOptions {
+  /** 'metadata' and 'test' use a shorter timeout and fewer retries than scoring. */
+  purpose?: 'score' | 'metadata' | 'test';
+  /** Use a token source of its own, so the token is requested from Entra now (Test connection). */
+  freshToken?: boolean;
+  /** The document being scored: its folder's scoring settings apply (multi-root workspaces). */
+  resource?: vscode.Uri;
+}
+
 export interface Services {
   context: vscode.ExtensionContext;
   /** Every line written here goes through redact(). */
@@ -53,5 +62,5 @@ export interface Services {
   metadata: EndpointMetadataCache;
   /** Builds a session for an endpoint; throws a user-facing Error when credentials are missing,
    *  the workspace is untrusted for it, or its host may not receive a token. */
-  openSession(endpointId: string): Promise<EndpointSession>;
+  openSession(endpointId: string, options?: SessionOptions): Promise<EndpointSession>;
 }

@@ -55,6 +55,8 @@ describe('Credentials bound to their authority', function () {
     serverB = await FakeFabricServer.start();
     await useFakeServer(serverA);
     await vscode.commands.executeCommand('workbench.view.extension.fabricMl');
+    // Stored while the settings name server A; every test below starts from these credentials.
+    await vscode.commands.executeCommand('fabricMl.setCredentials', { profileId: PROFILE, label: LABEL, ...DEMO });
   });
 
   after(async () => {
@@ -69,7 +71,6 @@ describe('Credentials bound to their authority', function () {
   });
 
   it('stores, beside the credentials, the authority the settings name when they are set', async () => {
-    await vscode.commands.executeCommand('fabricMl.setCredentials', { profileId: PROFILE, label: LABEL, ...DEMO });
     assert.strictEqual(await context.secrets.get(bindingKey(PROFILE)), serverA.url);
     assert.ok(serverA.url.startsWith('http://127.0.0.1:') && serverA.url !== serverB.url, 'two loopback authorities');
   });

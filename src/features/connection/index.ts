@@ -6,7 +6,7 @@ import { hostOf } from '../../core/endpoints/endpointUrl';
 import { buildConnectionReport, type ConnectionAttempt, type ConnectionReport } from '../../core/endpoints/connectionReport';
 import { FabricClient } from '../../core/fabric';
 import type { Services } from '../services';
-import { openSessionWith, SessionRefusedError, type ServicesImpl } from '../shared/createServices';
+import { SessionRefusedError, type ServicesImpl } from '../shared/createServices';
 import { readVersionInfo } from '../shared/metadataCache';
 import { registerCommand } from '../shared/commands';
 import { resolveEndpoint } from '../explorer/endpointCommands';
@@ -40,7 +40,7 @@ export async function testConnection(services: ServicesImpl, endpointId: string,
   log.info(`Test connection: "${def.name}" (${def.id}), service principal "${attempt.profileLabel}", ${def.scoreUrl}`);
   try {
     // A token source of its own: the token is requested from Entra now, not taken from a cache.
-    const session = await openSessionWith(services, endpointId, { purpose: 'test', freshToken: true });
+    const session = await services.openSession(endpointId, { purpose: 'test', freshToken: true });
     const client = session.api as FabricClient;
     let started = Date.now();
     try {

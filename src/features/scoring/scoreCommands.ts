@@ -58,7 +58,7 @@ export class ScoreCommands {
     const endpoint = await this.pickEndpoint(args.endpointId, args.interactive !== false);
     if (!endpoint) return undefined;
     const settings = scoringSettings(target.document.uri);
-    const session = await this.services.openSession(endpoint.id);
+    const session = await this.services.openSession(endpoint.id, { purpose: 'score', resource: target.document.uri });
 
     const warnings: string[] = [];
     const version = await this.signatureOf(endpoint, warnings);

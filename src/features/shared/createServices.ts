@@ -9,7 +9,7 @@ import type { AuthSettings, TokenSource } from '../../core/auth/types';
 import { describeAuthorityChange } from '../../core/endpoints/connectionReport';
 import { EndpointUrlError, isTokenHostAllowed, scoreUrl } from '../../core/endpoints/endpointUrl';
 import { FabricClient, runScoring } from '../../core/fabric';
-import type { EndpointSession, Services } from '../services';
+import type { EndpointSession, Services, SessionOptions } from '../services';
 import { authorityChange, SecretStorageCredentialStore } from './credentialStore';
 import { SettingsEndpointStore } from './endpointStore';
 import { createLog } from './logger';
@@ -34,13 +34,6 @@ export class SessionRefusedError extends Error {
   }
 }
 
-export interface SessionOptions {
-  /** 'metadata' and 'test' use a shorter timeout and fewer retries than scoring. */
-  purpose?: 'score' | 'metadata' | 'test';
-  /** Use a token source of its own, so the token is requested from Entra now (Test connection). */
-  freshToken?: boolean;
-}
-
 export type OpenSession = (endpointId: string, options?: SessionOptions) => Promise<EndpointSession>;
 
 /** The services with the fuller openSession() signature this file implements. */
@@ -49,11 +42,6 @@ export interface ServicesImpl extends Services {
   endpoints: SettingsEndpointStore;
   credentials: SecretStorageCredentialStore;
   metadata: FabricMetadataCache;
-}
-
-/** Opens a session with options; Services.openSession declares only the endpoint id. */
-export function openSessionWith(services: Services, endpointId: string, options: SessionOptions): Promise<EndpointSession> {
-  return (services.openSession as OpenSession)(endpointId, options);
 }
 
 /**
@@ -121,7 +109,7 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
     }
     const creds = stored.credentials;
     const source = options.freshToken ? newTokenSource(auth) : sharedTokens(auth);
-    const settings = scoringSettings();
+    const settings = scoringSettings(options.resource);
     const quick = options.purpose === 'metadata' || options.purpose === 'test';
     const client = new FabricClient({
       getToken: signal => source.getToken(creds, signal),
