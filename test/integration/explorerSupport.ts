@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { FakeFabricServer } from '../support/fakeFabric';
-import { activateExtension, waitFor, workbenchTexts } from './support';
+import { activateExtension, approveLocalAddress, waitFor, workbenchTexts } from './support';
 
 const ROWS = '.monaco-list-row';
 
@@ -29,6 +29,7 @@ export async function waitForRow(pattern: RegExp, what: string, timeoutMs = 20_0
 
 /** User settings that let the extension reach the fake server: loopback opt-in and the custom authority. */
 export async function useFakeServer(server: FakeFabricServer): Promise<void> {
+  await approveLocalAddress(server.url);
   const config = vscode.workspace.getConfiguration('fabricMl');
   await config.update('allowLoopbackEndpoints', true, vscode.ConfigurationTarget.Global);
   await config.update('cloud', 'custom', vscode.ConfigurationTarget.Global);

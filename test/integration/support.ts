@@ -63,10 +63,26 @@ export interface FakeFabricSetup {
   dispose(): Promise<void>;
 }
 
+/**
+ * Stands in for the user approving a local address in the modal dialog "Send your Fabric token to …?"
+ * (the harness cannot press a modal's buttons): writes the approval where the extension keeps it, its own
+ * global state, reached through the context it publishes in ExtensionMode.Test only.
+ */
+export async function approveLocalAddress(url: string): Promise<void> {
+  await activateExtension();
+  const context = (globalThis as Record<symbol, unknown>)[Symbol.for('fabricMl.testExtensionContext')] as vscode.ExtensionContext | undefined;
+  assert.ok(context, 'the extension publishes its ExtensionContext in ExtensionMode.Test');
+  const key = 'fabricMl.approvedLoopbackOrigins';
+  const approved = context.globalState.get<string[]>(key) ?? [];
+  const origin = new URL(url).origin;
+  if (!approved.includes(origin)) await context.globalState.update(key, [...approved, origin]);
+}
+
 /** Starts a fake server, points the user settings at it, stores the demo credentials and adds an endpoint. */
 export async function setUpFakeFabric(options: { endpointId?: string; version?: string; profileId?: string; latencyMs?: number } = {}): Promise<FakeFabricSetup> {
   await activateExtension();
   const server = await FakeFabricServer.start({ latencyMs: options.latencyMs ?? 0 });
+  await approveLocalAddress(server.url);
   const config = vscode.workspace.getConfiguration('fabricMl');
   await config.update('allowLoopbackEndpoints', true, vscode.ConfigurationTarget.Global);
   await config.update('cloud', 'custom', vscode.ConfigurationTarget.Global);

@@ -3,3 +3,14 @@ export type { AuthSettings, CloudName, TokenSource } from './types';
 export { AUTHORITY_HOSTS, FABRIC_SCOPE, resolveAuthority, type ResolvedAuthority } from './clouds';
 export { AuthError, explainAuthError, isValidClientId, isValidTenant, type AuthErrorKind } from './authErrors';
 export { MsalTokenSource, type MsalTokenSourceOptions } from './tokenProvider';
+export {
+  authorityChange,
+  rotationRefusal,
+  UNBOUND_AUTHORITY,
+  validateClientId,
+  validateProfileId,
+  validateSecret,
+  validateTenant,
+  type AuthorityChange,
+  type StoredCredentials,
+} from './binding';

@@ -4,47 +4,53 @@
 import * as vscode from 'vscode';
 import { hostOf } from '../../core/endpoints/endpointUrl';
 import { buildConnectionReport, type ConnectionAttempt, type ConnectionReport } from '../../core/endpoints/connectionReport';
-import { FabricClient } from '../../core/fabric';
+import { unknownEndpointMessage } from '../../core/endpoints/readiness';
 import type { Services } from '../services';
-import { SessionRefusedError, type ServicesImpl } from '../shared/createServices';
+import { SessionRefusedError } from '../shared/sessionRefused';
+import { pickEndpoint } from '../shared/endpointPicker';
 import { readVersionInfo } from '../shared/metadataCache';
 import { registerCommand } from '../shared/commands';
-import { resolveEndpoint } from '../explorer/endpointCommands';
 import { ProfileNode } from '../explorer/nodes';
+import { registerLocalAddressCommands } from './localAddresses';
 
 export function register(services: Services): vscode.Disposable[] {
-  const s = services as ServicesImpl;
+  const s = services;
   return [
     registerCommand(s, 'fabricMl.testConnection', async (arg, ctx) => {
-      const def = await resolveEndpoint(s, arg, ctx, 'Choose the endpoint to test');
+      const def = await pickEndpoint(s, arg, ctx, { title: 'Test the connection to which endpoint?' });
       if (!def) return undefined;
       const report = ctx.interactive
         ? await vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: `Testing the connection to "${def.name}"…`, cancellable: true },
-            (_progress, token) => testConnection(s, def.id, token),
+            (_progress, token) => testConnection(s, def.id, { cancel: token, interactive: true }),
           )
         : await testConnection(s, def.id);
       show(s, report);
       return report;
     }),
+    ...registerLocalAddressCommands(s),
   ];
 }
 
-export async function testConnection(services: ServicesImpl, endpointId: string, cancel?: vscode.CancellationToken): Promise<ConnectionReport> {
+export async function testConnection(
+  services: Services,
+  endpointId: string,
+  options: { cancel?: vscode.CancellationToken; interactive?: boolean } = {},
+): Promise<ConnectionReport> {
+  const { cancel } = options;
   const { endpoints, credentials, metadata, log } = services;
   const def = endpoints.get(endpointId);
-  if (!def) throw new Error(`There is no Fabric ML endpoint with id "${endpointId}".`);
+  if (!def) throw new Error(unknownEndpointMessage(endpointId));
   const abort = new AbortController();
   const onCancel = cancel?.onCancellationRequested(() => abort.abort());
   const attempt: ConnectionAttempt = { endpointId, endpointName: def.name, profileLabel: credentials.label(def.profileId), host: hostOf(def.scoreUrl) };
   log.info(`Test connection: "${def.name}" (${def.id}), service principal "${attempt.profileLabel}", ${def.scoreUrl}`);
   try {
     // A token source of its own: the token is requested from Entra now, not taken from a cache.
-    const session = await services.openSession(endpointId, { purpose: 'test', freshToken: true });
-    const client = session.api as FabricClient;
+    const session = await services.openSession(endpointId, { purpose: 'test', freshToken: true, interactive: options.interactive });
     let started = Date.now();
     try {
-      await (client instanceof FabricClient ? client.acquireToken(abort.signal) : Promise.resolve());
+      await session.acquireToken(abort.signal);
       attempt.token = { ok: true, ms: Date.now() - started };
     } catch (error) {
       attempt.token = { ok: false, error };
@@ -79,7 +85,7 @@ export async function testConnection(services: ServicesImpl, endpointId: string,
 }
 
 /** One notification per test: information, warning (connected but not ready) or error. */
-function show(services: ServicesImpl, report: ConnectionReport): void {
+function show(services: Services, report: ConnectionReport): void {
   // The user cancelled: they know, and a notification would only add noise.
   if (report.outcome === 'cancelled') return;
   const details = 'Show Details';

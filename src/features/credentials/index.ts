@@ -4,8 +4,8 @@
 // sent nowhere else; rotating keeps that authority (see credentialStore.ts).
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import type { ServicesImpl } from '../shared/createServices';
-import { authorityToBind, CredentialValidationError, currentAuthority, rotationRefusal, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
+import { rotationRefusal } from '../../core/auth/binding';
+import { authorityToBind, CredentialValidationError, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
 import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';
 import { ProfileNode } from '../explorer/nodes';
 
@@ -20,10 +20,12 @@ export interface CredentialStorageInfo {
   /** The SecretStorage key names used by a profile (names only). */
   keys: string[];
   profiles: Array<{ id: string; label: string; credentialsSet: boolean }>;
+  /** Local addresses the user approved to receive a token (revocable). */
+  approvedLocalAddresses: string[];
 }
 
 export function register(services: Services): vscode.Disposable[] {
-  const s = services as ServicesImpl;
+  const s = services;
   return [
     registerCommand(s, 'fabricMl.setCredentials', (arg, ctx) => setCredentials(s, arg, ctx)),
     registerCommand(s, 'fabricMl.rotateSecret', (arg, ctx) => rotateSecret(s, arg, ctx)),
@@ -33,7 +35,7 @@ export function register(services: Services): vscode.Disposable[] {
 }
 
 /** The profile a command is about: a profile node, `{ profileId }`, "default", or (interactive) a pick. */
-async function resolveProfile(services: ServicesImpl, arg: unknown, ctx: CommandContext, options: { allowNew: boolean; onlySet: boolean }): Promise<{ id: string; label?: string } | undefined> {
+async function resolveProfile(services: Services, arg: unknown, ctx: CommandContext, options: { allowNew: boolean; onlySet: boolean }): Promise<{ id: string; label?: string } | undefined> {
   if (arg instanceof ProfileNode) return { id: arg.profileId };
   if (isPlainArgs(arg)) {
     const id = stringArg(arg, 'profileId')?.trim() || 'default';
@@ -71,7 +73,7 @@ async function resolveProfile(services: ServicesImpl, arg: unknown, ctx: Command
   return { id, label: label.trim() };
 }
 
-async function setCredentials(services: ServicesImpl, arg: unknown, ctx: CommandContext): Promise<CredentialCommandResult | undefined> {
+async function setCredentials(services: Services, arg: unknown, ctx: CommandContext): Promise<CredentialCommandResult | undefined> {
   const profile = await resolveProfile(services, arg, ctx, { allowNew: true, onlySet: false });
   if (!profile) return undefined;
   const { credentials, log } = services;
@@ -142,7 +144,7 @@ async function setCredentials(services: ServicesImpl, arg: unknown, ctx: Command
   return { profileId: profile.id, label };
 }
 
-async function rotateSecret(services: ServicesImpl, arg: unknown, ctx: CommandContext): Promise<CredentialCommandResult | undefined> {
+async function rotateSecret(services: Services, arg: unknown, ctx: CommandContext): Promise<CredentialCommandResult | undefined> {
   const profile = await resolveProfile(services, arg, ctx, { allowNew: false, onlySet: true });
   if (!profile) return undefined;
   const { credentials, log } = services;
@@ -153,7 +155,7 @@ async function rotateSecret(services: ServicesImpl, arg: unknown, ctx: CommandCo
     const stored = await credentials.stored(profile.id);
     if (!stored) throw new UserError(`"${label}" has no credentials yet. Run "Fabric ML: Set Credentials" first.`);
     // Say so before the user types a secret that could not be saved.
-    const refusal = rotationRefusal(stored, currentAuthority(), label);
+    const refusal = rotationRefusal(stored, services.credentials.currentAuthority(), label);
     if (refusal) throw new UserError(refusal);
     secret = await vscode.window.showInputBox({
       title: `Rotate the client secret of "${label}"`,
@@ -175,7 +177,7 @@ async function rotateSecret(services: ServicesImpl, arg: unknown, ctx: CommandCo
   return { profileId: profile.id, label };
 }
 
-async function clearCredentials(services: ServicesImpl, arg: unknown, ctx: CommandContext): Promise<(CredentialCommandResult & { cleared: boolean }) | undefined> {
+async function clearCredentials(services: Services, arg: unknown, ctx: CommandContext): Promise<(CredentialCommandResult & { cleared: boolean }) | undefined> {
   const profile = await resolveProfile(services, arg, ctx, { allowNew: false, onlySet: true });
   if (!profile) return undefined;
   const { credentials, endpoints, log } = services;
@@ -210,7 +212,7 @@ export function storageDescription(): string {
   return `VS Code SecretStorage, encrypted with ${keychain}.${remote}`;
 }
 
-async function showCredentialStorage(services: ServicesImpl, ctx: CommandContext): Promise<CredentialStorageInfo> {
+async function showCredentialStorage(services: Services, ctx: CommandContext): Promise<CredentialStorageInfo> {
   const { credentials } = services;
   const profiles = [];
   const authorities = new Map<string, string>();
@@ -223,6 +225,7 @@ async function showCredentialStorage(services: ServicesImpl, ctx: CommandContext
     storage: storageDescription(),
     keys: ['tenantId', 'clientId', 'clientSecret'].map(f => secretKey('<profile>', f as 'tenantId')),
     profiles,
+    approvedLocalAddresses: services.loopbackApprovals.list(),
   };
   if (ctx.interactive) {
     const lines = [
@@ -232,6 +235,10 @@ async function showCredentialStorage(services: ServicesImpl, ctx: CommandContext
       `Each profile's credentials are sent only to the sign-in authority they were stored for (${secretKey('<profile>', 'authority')}).`,
       '',
       ...profiles.map(p => `• ${p.label} (${p.id}): ${p.credentialsSet ? `credentials set, for ${authorities.get(p.id)}` : 'credentials missing'}`),
+      '',
+      info.approvedLocalAddresses.length
+        ? `Local addresses you approved to receive a token: ${info.approvedLocalAddresses.join(', ')} (revoke with "Fabric ML: Revoke Local Address Approval").`
+        : 'No local address is approved to receive a token.',
     ];
     void vscode.window.showInformationMessage('Where Fabric ML keeps credentials', { modal: true, detail: lines.join('\n') });
   }

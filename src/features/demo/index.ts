@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { isLoopbackHost } from '../../core/endpoints/endpointUrl';
 import type { ServicePrincipalCredentials } from '../../core/endpoints/model';
 import type { Services } from '../services';
-import { authorityToBind, type SecretStorageCredentialStore } from '../shared/credentialStore';
+import { authorityToBind } from '../shared/credentialStore';
 import { affectsConnection } from '../shared/settings';
 
 const DEMO_PROFILE = 'default';
@@ -26,7 +26,9 @@ async function seed(services: Services, raw: string): Promise<void> {
     const authority = authorityToBind();
     // The demo service principal is the fake server's: never bind it to a real sign-in authority.
     if (!isLoopbackHost(new URL(authority).hostname)) return;
-    const stored = await (services.credentials as SecretStorageCredentialStore).stored(DEMO_PROFILE);
+    // The fake server answers Entra and Fabric on one origin: the demo's own command approved it.
+    await services.loopbackApprovals.grantForDemo(new URL(authority).origin);
+    const stored = await services.credentials.stored(DEMO_PROFILE);
     const isDemo = stored?.credentials.clientId === parsed.clientId && stored.credentials.tenantId === parsed.tenantId;
     // Never overwrite the user's own credentials; only store (or re-bind) the demo service principal.
     if (stored && (!isDemo || stored.authority === authority)) return;

@@ -4,12 +4,13 @@ import * as vscode from 'vscode';
 import type { EndpointDefinition, EndpointRef } from '../../core/endpoints/model';
 import { EndpointUrlError, normalizeScoreUrl, parseScoreUrl, SCORE_URL_EXAMPLE } from '../../core/endpoints/endpointUrl';
 import { explainFailure } from '../../core/endpoints/connectionReport';
-import type { ServicesImpl } from '../shared/createServices';
+import type { Services } from '../services';
+import { pickEndpoint } from '../shared/endpointPicker';
 import { validateProfileId } from '../shared/credentialStore';
 import { describeOrigin, MAX_BATCH_SIZE } from '../shared/endpointStore';
 import { allowLoopback } from '../shared/settings';
 import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';
-import { ExplorerNode, ProfileNode } from './nodes';
+import { ProfileNode } from './nodes';
 import type { EndpointTreeProvider } from './treeProvider';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -25,7 +26,7 @@ export interface AddEndpointArgs {
 
 export interface RefreshResult {
   endpointId: string;
-  state: 'ready' | 'failed' | 'credentialsMissing' | 'authorityChanged' | 'restricted' | 'invalidUrl';
+  state: 'ready' | 'failed' | 'credentialsMissing' | 'authorityChanged' | 'loopbackNotApproved' | 'restricted' | 'invalidUrl';
   status?: string;
   scaleRule?: string;
   versionName?: string;
@@ -62,30 +63,9 @@ function batchSizeProblem(value: unknown): string | undefined {
     : `The batch size must be a whole number from 1 to ${MAX_BATCH_SIZE}.`;
 }
 
-/** The endpoint a command is about: a tree node, `{ endpointId }`, or (interactive) a pick. */
-export async function resolveEndpoint(services: ServicesImpl, arg: unknown, ctx: CommandContext, placeHolder = 'Choose an endpoint'): Promise<EndpointDefinition | undefined> {
-  let id: string | undefined;
-  if (arg instanceof ExplorerNode && typeof (arg as { endpointId?: unknown }).endpointId === 'string') id = (arg as unknown as { endpointId: string }).endpointId;
-  else if (isPlainArgs(arg)) id = stringArg(arg, 'endpointId', true);
-  if (id !== undefined) {
-    const def = services.endpoints.get(id);
-    if (!def) throw new UserError(`There is no Fabric ML endpoint with id "${id}".`);
-    return def;
-  }
-  if (!ctx.interactive) throw new UserError('The argument "endpointId" is required.');
-  const all = services.endpoints.list();
-  if (all.length === 0) throw new UserError('No Fabric ML endpoints yet. Add one with "Fabric ML: Add Endpoint".');
-  if (all.length === 1) return all[0];
-  const pick = await vscode.window.showQuickPick(
-    all.map(d => ({ label: d.name, description: d.id, detail: d.scoreUrl, def: d })),
-    { placeHolder, matchOnDescription: true },
-  );
-  return pick?.def;
-}
-
 export class EndpointCommands {
   constructor(
-    private readonly services: ServicesImpl,
+    private readonly services: Services,
     private readonly tree: EndpointTreeProvider,
     private readonly view: vscode.TreeView<unknown>,
   ) {}
@@ -204,7 +184,7 @@ export class EndpointCommands {
   }
 
   async edit(arg: unknown, ctx: CommandContext): Promise<EndpointDefinition | undefined> {
-    const def = await resolveEndpoint(this.services, arg, ctx, 'Choose the endpoint to edit');
+    const def = await pickEndpoint(this.services, arg, ctx, { title: 'Edit which endpoint?' });
     if (!def) return undefined;
     if (this.services.endpoints.isRestricted(def.id)) throw new UserError(`"${def.name}" comes from the settings of an untrusted workspace and cannot be edited here.`);
     const next: EndpointDefinition = { ...def };
@@ -288,7 +268,7 @@ export class EndpointCommands {
   }
 
   async remove(arg: unknown, ctx: CommandContext): Promise<boolean> {
-    const def = await resolveEndpoint(this.services, arg, ctx, 'Choose the endpoint to remove');
+    const def = await pickEndpoint(this.services, arg, ctx, { title: 'Remove which endpoint?' });
     if (!def) return false;
     if (this.services.endpoints.isRestricted(def.id)) throw new UserError(`"${def.name}" comes from the settings of an untrusted workspace and cannot be removed here.`);
     const origin = this.services.endpoints.origin(def.id);
@@ -308,7 +288,7 @@ export class EndpointCommands {
   }
 
   async copyUrl(arg: unknown, ctx: CommandContext): Promise<string | undefined> {
-    const def = await resolveEndpoint(this.services, arg, ctx, 'Choose the endpoint whose URL to copy');
+    const def = await pickEndpoint(this.services, arg, ctx, { title: 'Copy the score URL of which endpoint?' });
     if (!def) return undefined;
     await vscode.env.clipboard.writeText(def.scoreUrl);
     if (ctx.interactive) void vscode.window.showInformationMessage(`Copied the score URL of "${def.name}".`);
@@ -322,10 +302,14 @@ export class EndpointCommands {
     const defs = endpoints.list();
     const results = await Promise.all(
       defs.map(async (def): Promise<RefreshResult> => {
-        const v = await this.tree.view(def);
-        if (v.kind === 'restricted' || v.kind === 'invalidUrl' || v.kind === 'credentialsMissing') return { endpointId: def.id, state: v.kind };
-        // Not called: the credentials were stored for another sign-in authority.
-        if (v.kind === 'authorityChanged') return { endpointId: def.id, state: v.kind, failure: { code: v.kind, title: `${v.title} ${v.action}` } };
+        const readiness = await this.services.readiness(def.id);
+        if (readiness.kind === 'refused') {
+          const state = readiness.reason === 'unknownEndpoint' ? 'invalidUrl' : readiness.reason;
+          // Not called: the rule refused it. An authority change also says what to do.
+          return readiness.reason === 'authorityChanged' || readiness.reason === 'loopbackNotApproved'
+            ? { endpointId: def.id, state, failure: { code: readiness.reason, title: `${readiness.title} ${readiness.action}` } }
+            : { endpointId: def.id, state };
+        }
         try {
           const info = await metadata.version(def.id);
           return { endpointId: def.id, state: 'ready', status: String(info.status), scaleRule: info.scaleRule, versionName: info.versionName };

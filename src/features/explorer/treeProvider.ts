@@ -5,19 +5,15 @@ import * as vscode from 'vscode';
 import { hostOf } from '../../core/endpoints/endpointUrl';
 import type { EndpointDefinition, EndpointVersionInfo, SignatureField } from '../../core/endpoints/model';
 import { describeAuthorityChange, explainFailure, type ConnectionFailure } from '../../core/endpoints/connectionReport';
-import type { ServicesImpl } from '../shared/createServices';
-import { authorityChange } from '../shared/credentialStore';
-import { describeOrigin } from '../shared/endpointStore';
+import { authorityChange } from '../../core/auth/binding';
+import { READY_FLAGS, readinessFlags, type Refusal } from '../../core/endpoints/readiness';
+import type { Services } from '../services';
 import { EndpointNode, type ExplorerNode, FieldNode, MessageNode, ProfileNode, ProfilesGroupNode, SignatureNode, VersionNode, type AnyNode } from './nodes';
-import { autoSleepText, statusIcon, statusToken, scaleToken } from './versionText';
+import { autoSleepText, statusIcon, versionFlags } from './versionText';
 
-/** What the tree knows about one endpoint right now. */
+/** What the tree knows about one endpoint right now: refused by the readiness rule, or its metadata state. */
 export type EndpointView =
-  | { kind: 'restricted'; def: EndpointDefinition; message: string }
-  | { kind: 'invalidUrl'; def: EndpointDefinition; message: string }
-  | { kind: 'credentialsMissing'; def: EndpointDefinition }
-  /** The credentials were stored for another sign-in authority than the settings name now: not called. */
-  | { kind: 'authorityChanged'; def: EndpointDefinition; title: string; action: string }
+  | { kind: 'refused'; def: EndpointDefinition; refusal: Refusal }
   | { kind: 'loading'; def: EndpointDefinition }
   | { kind: 'failed'; def: EndpointDefinition; failure: ConnectionFailure }
   | { kind: 'ready'; def: EndpointDefinition; info: EndpointVersionInfo; usesDefaultVersion: boolean };
@@ -28,7 +24,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
   private readonly nodes = new Map<string, ExplorerNode>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly services: ServicesImpl) {
+  constructor(private readonly services: Services) {
     const { endpoints, credentials, metadata } = services;
     this.subscriptions.push(
       endpoints.onDidChange(() => this.refreshAll()),
@@ -41,6 +37,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
         if (e.affectsConfiguration('fabricMl')) this.refreshAll();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshAll()),
+      services.loopbackApprovals.onDidChange(() => this.refreshAll()),
     );
   }
 
@@ -64,24 +61,9 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
 
   /** Works out the state of an endpoint; starts a metadata fetch when nothing is cached yet. */
   async view(def: EndpointDefinition): Promise<EndpointView> {
-    const { endpoints, credentials, metadata } = this.services;
-    if (endpoints.isRestricted(def.id)) {
-      const origin = endpoints.origin(def.id);
-      return {
-        kind: 'restricted',
-        def,
-        message: `From ${origin ? describeOrigin(origin) : 'workspace settings'} of an untrusted workspace: listed, never called with your credentials.`,
-      };
-    }
-    try {
-      endpoints.refFor(def);
-    } catch (error) {
-      return { kind: 'invalidUrl', def, message: error instanceof Error ? error.message : String(error) };
-    }
-    const stored = await credentials.stored(def.profileId);
-    if (!stored) return { kind: 'credentialsMissing', def };
-    const change = authorityChange(stored);
-    if (change) return { kind: 'authorityChanged', def, ...describeAuthorityChange(change.storedFor, change.current, credentials.label(def.profileId)) };
+    const { metadata } = this.services;
+    const readiness = await this.services.readiness(def.id);
+    if (readiness.kind === 'refused') return { kind: 'refused', def, refusal: readiness };
     let state = metadata.state(def.id);
     if (!state) {
       metadata.version(def.id).catch(() => undefined);
@@ -118,14 +100,8 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
         return node;
       };
       switch (v.kind) {
-        case 'restricted':
-          return [message('restricted', 'Untrusted workspace: not called', v.message, 'workspace-untrusted'), profile];
-        case 'invalidUrl':
-          return [message('invalidUrl', v.message, v.message, 'error')];
-        case 'credentialsMissing':
-          return [message('credentials', 'Credentials missing: set them to read the status', 'Run "Fabric ML: Set Credentials" for this service principal.', 'key'), profile];
-        case 'authorityChanged':
-          return [message('authority', 'Credentials stored for another sign-in authority: set them again to use them here', `${v.title}\n\n${v.action}`, 'warning'), profile];
+        case 'refused':
+          return [...refusalLines(v.refusal).map(line => message(line.slot, line.text, line.tooltip, line.icon)), ...(v.refusal.reason === 'invalidUrl' ? [] : [profile])];
         case 'loading':
           return [message('loading', 'Reading status from Fabric…', 'Reading the endpoint metadata from Fabric.', 'loading~spin'), profile];
         case 'failed': {
@@ -177,6 +153,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
       const def = this.services.endpoints.get(element.endpointId);
       if (def) item.command = { command: 'fabricMl.setCredentials', title: 'Set Credentials', arguments: [this.node(`endpoint/${def.id}/profile/${def.profileId}`, () => new ProfileNode(element.parent, def.profileId, def.id))] };
     }
+    if (element.slot === 'loopback') item.command = { command: 'fabricMl.approveLocalAddress', title: 'Approve Local Address', arguments: [element] };
     return item;
   }
 
@@ -191,26 +168,13 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     tooltip.appendMarkdown(`**${escapeMd(def.name)}**\n\n`);
     const profileLabel = this.services.credentials.label(def.profileId);
     switch (v.kind) {
-      case 'restricted':
-        item.description = 'untrusted workspace · not called';
-        item.iconPath = new vscode.ThemeIcon('workspace-untrusted');
-        tooltip.appendMarkdown(`$(workspace-untrusted) ${escapeMd(v.message)}\n\n`);
+      case 'refused': {
+        const look = REFUSAL_LOOK[v.refusal.reason];
+        item.description = look.description;
+        item.iconPath = look.color ? new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color)) : new vscode.ThemeIcon(look.icon);
+        tooltip.appendMarkdown(`$(${look.icon}) ${escapeMd(v.refusal.title)}${v.refusal.action ? `\n\n${escapeMd(v.refusal.action)}` : ''}\n\n`);
         break;
-      case 'invalidUrl':
-        item.description = 'invalid URL';
-        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-        tooltip.appendMarkdown(`$(error) ${escapeMd(v.message)}\n\n`);
-        break;
-      case 'credentialsMissing':
-        item.description = 'credentials missing';
-        item.iconPath = new vscode.ThemeIcon('key', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-        tooltip.appendMarkdown(`$(key) Credentials missing for "${escapeMd(profileLabel)}": run **Fabric ML: Set Credentials**.\n\n`);
-        break;
-      case 'authorityChanged':
-        item.description = 'credentials stored for another authority';
-        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-        tooltip.appendMarkdown(`$(warning) ${escapeMd(v.title)}\n\n${escapeMd(v.action)}\n\n`);
-        break;
+      }
       case 'loading':
         item.description = 'loading…';
         item.iconPath = new vscode.ThemeIcon('loading~spin');
@@ -231,8 +195,8 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     tooltip.appendMarkdown(`Service principal: ${escapeMd(profileLabel)}\n\n`);
     tooltip.appendText(def.scoreUrl);
     item.tooltip = tooltip;
-    // The menus (package.json) know credentialsMissing; an authority change is fixed the same way.
-    item.contextValue = `fabricMl.endpoint.${v.kind}`;
+    // Menus test one flag each (package.json: viewItem =~ /\bcallable\b/), decided by the readiness rule.
+    item.contextValue = contextValue('fabricMl.endpoint', v.kind === 'refused' ? readinessFlags(v.refusal) : READY_FLAGS);
     return item;
   }
 
@@ -245,7 +209,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     if (!info) return item;
     item.description = `${info.status} · ${autoSleepText(info.scaleRule)}`;
     item.iconPath = statusIcon(info.status);
-    item.contextValue = `fabricMl.version.${statusToken(info.status)}.${scaleToken(info.scaleRule)}`;
+    item.contextValue = contextValue('fabricMl.version', versionFlags(info.status, info.scaleRule));
     const lines = [`Status: ${info.status}`, `Auto-sleep: ${autoSleepText(info.scaleRule)}${info.scaleRule === 'AllowScaleToZero' ? ' (the first call after idle is slow)' : ''}`];
     const why = [info.failureDetails?.errorCode, info.failureDetails?.message].filter(Boolean).join(': ');
     if (why) lines.push(`Failure: ${why}`);
@@ -269,14 +233,14 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     const { credentials } = this.services;
     const stored = await credentials.stored(node.profileId);
     const set = stored !== undefined;
-    const change = stored ? authorityChange(stored) : undefined;
+    const change = stored ? authorityChange(stored, credentials.currentAuthority()) : undefined;
     const label = credentials.label(node.profileId);
     const item = new vscode.TreeItem(node.endpointId ? `Service principal: ${label}` : label, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     item.description = !set ? 'credentials missing' : change ? 'credentials stored for another authority' : 'credentials set';
     item.iconPath = set && !change ? new vscode.ThemeIcon('key') : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     // Rotate Secret keeps the stored authority, so it is not offered when the settings name another one.
-    item.contextValue = !set ? 'fabricMl.profile.missing' : change ? 'fabricMl.profile.authorityChanged' : 'fabricMl.profile.set';
+    item.contextValue = contextValue('fabricMl.profile', { credentialsSet: set, rotatable: set && !change, clearable: set });
     if (change) {
       const { title, action } = describeAuthorityChange(change.storedFor, change.current, label);
       item.tooltip = `${title} ${action}`;
@@ -308,6 +272,39 @@ function fieldItem(node: FieldNode): vscode.TreeItem {
   return item;
 }
 
+
+/** How a refused endpoint's node looks, per reason. */
+const REFUSAL_LOOK: Record<Refusal['reason'], { description: string; icon: string; color?: string }> = {
+  unknownEndpoint: { description: 'unknown endpoint', icon: 'error', color: 'errorForeground' },
+  restricted: { description: 'untrusted workspace · not called', icon: 'workspace-untrusted' },
+  invalidUrl: { description: 'invalid URL', icon: 'error', color: 'errorForeground' },
+  loopbackNotApproved: { description: 'local address not approved', icon: 'shield', color: 'problemsWarningIcon.foreground' },
+  credentialsMissing: { description: 'credentials missing', icon: 'key', color: 'problemsWarningIcon.foreground' },
+  authorityChanged: { description: 'credentials stored for another authority', icon: 'warning', color: 'problemsWarningIcon.foreground' },
+};
+
+/** The explanation lines under a refused endpoint (slot, text, tooltip, icon). */
+function refusalLines(refusal: Refusal): Array<{ slot: string; text: string; tooltip: string; icon: string }> {
+  const full = refusal.action ? `${refusal.title}\n\n${refusal.action}` : refusal.title;
+  switch (refusal.reason) {
+    case 'restricted':
+      return [{ slot: 'restricted', text: 'Untrusted workspace: not called', tooltip: refusal.short, icon: 'workspace-untrusted' }];
+    case 'invalidUrl':
+    case 'unknownEndpoint':
+      return [{ slot: 'invalidUrl', text: refusal.short, tooltip: refusal.short, icon: 'error' }];
+    case 'credentialsMissing':
+      return [{ slot: 'credentials', text: refusal.short, tooltip: 'Run "Fabric ML: Set Credentials" for this service principal.', icon: 'key' }];
+    case 'authorityChanged':
+      return [{ slot: 'authority', text: refusal.short, tooltip: full, icon: 'warning' }];
+    case 'loopbackNotApproved':
+      return [{ slot: 'loopback', text: `${refusal.short}: click to approve`, tooltip: full, icon: 'shield' }];
+  }
+}
+
+/** `fabricMl.endpoint callable editable`: a base name and the flags that are on, for `viewItem =~ /\bflag\b/`. */
+export function contextValue(base: string, flags: Record<string, boolean>): string {
+  return [base, ...Object.entries(flags).filter(([, on]) => on).map(([name]) => name)].join(' ');
+}
 
 function escapeMd(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, m => `\\${m}`);

@@ -4,15 +4,16 @@ import * as vscode from 'vscode';
 import type { EndpointDefinition, EndpointVersionInfo } from '../../core/endpoints/model';
 import { explainFailure } from '../../core/endpoints/connectionReport';
 import type { LroProgress } from '../../core/fabric/types';
-import type { ServicesImpl } from '../shared/createServices';
+import type { Services } from '../services';
+import { pickEndpoint } from '../shared/endpointPicker';
 import { readVersionInfo } from '../shared/metadataCache';
 import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';
-import { resolveEndpoint } from './endpointCommands';
 import { VersionNode } from './nodes';
 
 type VersionAction = 'activate' | 'deactivate' | 'autoSleepOn' | 'autoSleepOff';
 
 interface ActionText {
+  pickTitle: string;
   question: (version: string, name: string) => string;
   detail: string;
   button: string;
@@ -23,6 +24,7 @@ interface ActionText {
 
 const TEXT: Record<VersionAction, ActionText> = {
   activate: {
+    pickTitle: 'Activate a version of which endpoint?',
     question: (v, n) => `Activate version ${v} of "${n}"?`,
     detail: 'An active endpoint uses Fabric capacity. A model can have at most 5 versions with active endpoints.',
     button: 'Activate',
@@ -31,6 +33,7 @@ const TEXT: Record<VersionAction, ActionText> = {
     failed: 'activate',
   },
   deactivate: {
+    pickTitle: 'Deactivate a version of which endpoint?',
     question: (v, n) => `Deactivate version ${v} of "${n}"?`,
     detail: 'Calls to this version, including Dataflows that use it, fail until it is activated again.',
     button: 'Deactivate',
@@ -39,6 +42,7 @@ const TEXT: Record<VersionAction, ActionText> = {
     failed: 'deactivate',
   },
   autoSleepOn: {
+    pickTitle: 'Turn auto-sleep on for which endpoint?',
     question: (v, n) => `Turn auto-sleep on for version ${v} of "${n}"?`,
     detail: 'The endpoint sleeps after 5 minutes without requests; the first call after that is slow.',
     button: 'Turn On',
@@ -47,6 +51,7 @@ const TEXT: Record<VersionAction, ActionText> = {
     failed: 'turn auto-sleep on for',
   },
   autoSleepOff: {
+    pickTitle: 'Turn auto-sleep off for which endpoint?',
     question: (v, n) => `Turn auto-sleep off for version ${v} of "${n}"?`,
     detail: 'The endpoint stays awake (always on) and keeps using Fabric capacity while it is active.',
     button: 'Turn Off',
@@ -57,7 +62,7 @@ const TEXT: Record<VersionAction, ActionText> = {
 };
 
 export class VersionCommands {
-  constructor(private readonly services: ServicesImpl) {}
+  constructor(private readonly services: Services) {}
 
   register(): vscode.Disposable[] {
     const s = this.services;
@@ -70,7 +75,7 @@ export class VersionCommands {
   }
 
   async run(action: VersionAction, arg: unknown, ctx: CommandContext): Promise<EndpointVersionInfo | undefined> {
-    const def = await resolveEndpoint(this.services, arg, ctx);
+    const def = await pickEndpoint(this.services, arg, ctx, { title: TEXT[action].pickTitle });
     if (!def) return undefined;
     const version = await this.versionOf(def, arg);
     const text = TEXT[action];
@@ -84,7 +89,7 @@ export class VersionCommands {
         const onCancel = token.onCancellationRequested(() => abort.abort());
         const { metadata, log } = this.services;
         try {
-          const session = await this.services.openSession(def.id);
+          const session = await this.services.openSession(def.id, { interactive: ctx.interactive });
           const { ref, api } = session;
           let shownTransition = false;
           const onProgress = (p: LroProgress): void => {

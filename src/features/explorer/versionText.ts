@@ -1,5 +1,5 @@
-// How a version's status and scale rule read in the tree, and the tokens its context menus match on
-// (`fabricMl.version.<status>.<alwaysOn|autoSleep>` in package.json).
+// How a version's status and scale rule read in the tree, and the flags its context menus test
+// (`fabricMl.version canActivate canTurnAutoSleepOn …`, one flag per menu entry in package.json).
 import * as vscode from 'vscode';
 import type { ScaleRule, VersionStatus } from '../../core/endpoints/model';
 
@@ -8,6 +8,17 @@ const KNOWN_STATUSES = ['Active', 'Activating', 'Deactivated', 'Deactivating', '
 /** `active`, `activating`, … or `unknown` for statuses Fabric does not document (e.g. "Running"). */
 export function statusToken(status: VersionStatus | undefined): string {
   return status && KNOWN_STATUSES.includes(status) ? status.toLowerCase() : 'unknown';
+}
+
+/** Which version actions make sense now: the menu shows exactly these. */
+export function versionFlags(status: VersionStatus | undefined, scaleRule: ScaleRule | undefined): Record<string, boolean> {
+  const token = statusToken(status);
+  return {
+    canActivate: token === 'deactivated' || token === 'failed' || token === 'unknown',
+    canDeactivate: token === 'active' || token === 'activating',
+    canTurnAutoSleepOn: scaleToken(scaleRule) === 'alwaysOn',
+    canTurnAutoSleepOff: scaleToken(scaleRule) === 'autoSleep',
+  };
 }
 
 export function scaleToken(scaleRule: ScaleRule | undefined): 'autoSleep' | 'alwaysOn' {

@@ -1,48 +1,22 @@
 // Builds the Services every feature receives: the redacting log, the endpoint and credential stores, the
-// metadata cache and openSession(), which is the single gate in front of the token: it refuses endpoints
-// whose credentials are missing, that come from an untrusted workspace's settings, whose host may not
-// receive a token, or whose credentials were stored for another sign-in authority than the settings name
-// now, with a message the user can act on.
+// metadata cache, the user's loopback approvals, readiness() and openSession(). openSession() is the single
+// gate in front of the token: it asks the one readiness rule (src/core/endpoints/readiness.ts) and refuses,
+// with a message the user can act on, anything that rule refuses.
 import * as vscode from 'vscode';
 import { MsalTokenSource } from '../../core/auth';
 import type { AuthSettings, TokenSource } from '../../core/auth/types';
-import { describeAuthorityChange } from '../../core/endpoints/connectionReport';
-import { EndpointUrlError, isTokenHostAllowed, scoreUrl } from '../../core/endpoints/endpointUrl';
+import { endpointReadiness, type EndpointReadiness } from '../../core/endpoints/readiness';
 import { FabricClient, runScoring } from '../../core/fabric';
 import type { EndpointSession, Services, SessionOptions } from '../services';
-import { authorityChange, SecretStorageCredentialStore } from './credentialStore';
-import { SettingsEndpointStore } from './endpointStore';
+import { currentAuthority, SecretStorageCredentialStore } from './credentialStore';
+import { describeOrigin, SettingsEndpointStore } from './endpointStore';
 import { createLog } from './logger';
+import { GlobalStateLoopbackApprovals } from './loopbackApprovals';
 import { FabricMetadataCache } from './metadataCache';
-import { affectsConnection, allowLoopback, authSettings, METADATA_TIMEOUT_CAP_MS, scoringSettings } from './settings';
+import { SessionRefusedError } from './sessionRefused';
+import { affectsConnection, authSettings, METADATA_TIMEOUT_CAP_MS, scoringSettings } from './settings';
 
-export type SessionRefusal = 'unknownEndpoint' | 'restricted' | 'invalidUrl' | 'credentialsMissing' | 'authorityChanged';
-
-/** openSession() said no before anything was sent. The message (title, then action) is written for the user. */
-export class SessionRefusedError extends Error {
-  /** What went wrong; the message adds the action when there is one. */
-  readonly title: string;
-
-  constructor(
-    readonly reason: SessionRefusal,
-    title: string,
-    readonly action = '',
-  ) {
-    super(action ? `${title} ${action}` : title);
-    this.name = 'SessionRefusedError';
-    this.title = title;
-  }
-}
-
-export type OpenSession = (endpointId: string, options?: SessionOptions) => Promise<EndpointSession>;
-
-/** The services with the fuller openSession() signature this file implements. */
-export interface ServicesImpl extends Services {
-  openSession: OpenSession;
-  endpoints: SettingsEndpointStore;
-  credentials: SecretStorageCredentialStore;
-  metadata: FabricMetadataCache;
-}
+export { SessionRefusedError } from './sessionRefused';
 
 /**
  * Integration tests check the extension's own SecretStorage, globalState/workspaceState and log folder.
@@ -50,82 +24,64 @@ export interface ServicesImpl extends Services {
  */
 export const TEST_CONTEXT_KEY = Symbol.for('fabricMl.testExtensionContext');
 
-export function createServices(context: vscode.ExtensionContext): { services: ServicesImpl; disposables: vscode.Disposable[] } {
+export function createServices(context: vscode.ExtensionContext): { services: Services; disposables: vscode.Disposable[] } {
   if (context.extensionMode === vscode.ExtensionMode.Test) (globalThis as Record<symbol, unknown>)[TEST_CONTEXT_KEY] = context;
   const log = createLog();
   const endpoints = new SettingsEndpointStore(log);
   const credentials = new SecretStorageCredentialStore(context.secrets);
-  const newTokenSource = (settings: AuthSettings): TokenSource => new MsalTokenSource(settings, { log: line => log.debug(line) });
-  const initialSettings = authSettings();
-  let tokensFor = JSON.stringify(initialSettings);
-  let tokens = newTokenSource(initialSettings);
-  /** The shared token source, built from exactly the settings the authority check saw. */
-  const sharedTokens = (settings: AuthSettings): TokenSource => {
-    const key = JSON.stringify(settings);
-    if (key !== tokensFor) {
-      tokens.clear();
-      tokens = newTokenSource(settings);
-      tokensFor = key;
-    }
-    return tokens;
+  const loopbackApprovals = new GlobalStateLoopbackApprovals(context.globalState);
+  const tokens = new SharedTokenSource(settings => new MsalTokenSource(settings, { log: line => log.debug(line) }));
+
+  /** The readiness of an endpoint with the authority settings `auth` (one snapshot for check and use). */
+  const readinessWith = async (endpointId: string, auth: AuthSettings): Promise<EndpointReadiness> => {
+    const definition = endpoints.get(endpointId);
+    const origin = endpoints.origin(endpointId);
+    return endpointReadiness({
+      endpointId,
+      definition,
+      profileLabel: definition ? credentials.label(definition.profileId) : '',
+      untrustedOrigin: definition && endpoints.isRestricted(endpointId) ? (origin ? describeOrigin(origin) : 'workspace settings') : undefined,
+      allowLoopback: auth.allowLoopback === true,
+      isLoopbackOriginApproved: o => loopbackApprovals.isApproved(o),
+      stored: definition ? await credentials.stored(definition.profileId) : undefined,
+      currentAuthority: currentAuthority(auth),
+    });
   };
 
-  const openSession: OpenSession = async (endpointId, options = {}) => {
-    const definition = endpoints.get(endpointId);
-    if (!definition) {
-      throw new SessionRefusedError('unknownEndpoint', `There is no Fabric ML endpoint with id "${endpointId}". Add it with "Fabric ML: Add Endpoint".`);
-    }
-    if (endpoints.isRestricted(endpointId)) {
-      throw new SessionRefusedError(
-        'restricted',
-        `"${definition.name}" comes from the settings of a workspace you have not trusted, so it is listed but never called with your credentials. Trust the workspace (Manage Workspace Trust), or add the endpoint to your user settings.`,
-      );
-    }
-    let ref;
-    try {
-      ref = endpoints.refFor(definition);
-    } catch (error) {
-      const reason = error instanceof EndpointUrlError ? error.message : String(error);
-      throw new SessionRefusedError('invalidUrl', `"${definition.name}" cannot be called: ${reason}`);
-    }
-    const loopback = allowLoopback();
-    if (!isTokenHostAllowed(scoreUrl(ref), { allowLoopback: loopback })) {
-      throw new SessionRefusedError('invalidUrl', `"${definition.name}" cannot be called: its host may not receive the Fabric token.`);
-    }
+  const openSession = async (endpointId: string, options: SessionOptions = {}): Promise<EndpointSession> => {
     // One snapshot of the authority settings for the check and the token source, so a change in between
     // cannot send the credentials to a host that was not checked.
     const auth = authSettings();
-    const stored = await credentials.stored(definition.profileId);
-    if (!stored) {
-      throw new SessionRefusedError(
-        'credentialsMissing',
-        `Credentials missing for service principal "${credentials.label(definition.profileId)}" (used by "${definition.name}"). Run "Fabric ML: Set Credentials" to store its tenant ID, client ID and client secret.`,
-      );
+    let readiness = await readinessWith(endpointId, auth);
+    if (readiness.kind === 'refused' && readiness.reason === 'loopbackNotApproved' && options.interactive && readiness.ref) {
+      const definition = endpoints.get(endpointId);
+      if (await loopbackApprovals.ask(new URL(readiness.ref.apiBase).origin, definition?.name ?? endpointId)) readiness = await readinessWith(endpointId, auth);
     }
-    const change = authorityChange(stored, auth);
-    if (change) {
-      const { title, action } = describeAuthorityChange(change.storedFor, change.current, credentials.label(definition.profileId));
-      throw new SessionRefusedError('authorityChanged', title, action);
-    }
+    if (readiness.kind === 'refused') throw new SessionRefusedError(readiness);
+    const definition = endpoints.get(endpointId)!;
+    const stored = (await credentials.stored(definition.profileId))!;
     const creds = stored.credentials;
-    const source = options.freshToken ? newTokenSource(auth) : sharedTokens(auth);
-    const settings = scoringSettings(options.resource);
+    const source = options.freshToken ? tokens.fresh(auth) : tokens.shared(auth);
+    const settings = options.settings ?? scoringSettings(options.resource);
     const quick = options.purpose === 'metadata' || options.purpose === 'test';
+    const { ref } = readiness;
     const client = new FabricClient({
       getToken: signal => source.getToken(creds, signal),
-      allowLoopback: loopback,
+      allowLoopback: auth.allowLoopback === true,
       requestTimeoutMs: quick ? Math.min(settings.requestTimeoutMs, METADATA_TIMEOUT_CAP_MS) : settings.requestTimeoutMs,
       maxRetries: quick ? Math.min(settings.maxRetries, 1) : settings.maxRetries,
       maxRetryAfterMs: settings.maxRetryAfterMs,
       log: line => log.debug(line),
     });
-    const session: EndpointSession = {
+    return {
       definition,
       ref,
       api: client,
+      acquireToken: async signal => {
+        await client.acquireToken(signal);
+      },
       score: request => runScoring(client, { ...request, ref }, { tokenRequestCount: () => source.networkTokenRequests }),
     };
-    return session;
   };
 
   const metadata = new FabricMetadataCache((id, options) => openSession(id, options));
@@ -137,6 +93,7 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
     endpoints,
     credentials,
     metadata,
+    loopbackApprovals,
     endpoints.onDidChange(() => {
       const next = new Map(endpoints.list().map(d => [d.id, JSON.stringify(d)]));
       for (const [id, text] of knownDefinitions) if (next.get(id) !== text) metadata.invalidate(id);
@@ -146,15 +103,55 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
       tokens.clear();
       for (const def of endpoints.list()) if (def.profileId === profileId) metadata.invalidate(def.id);
     }),
+    loopbackApprovals.onDidChange(() => {
+      tokens.clear();
+      metadata.invalidate();
+    }),
     vscode.workspace.onDidChangeConfiguration(e => {
       if (!affectsConnection(e)) return;
       tokens.clear();
-      sharedTokens(authSettings());
       metadata.invalidate();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => metadata.invalidate()),
   ];
 
-  const services: ServicesImpl = { context, log, endpoints, credentials, metadata, openSession };
+  const services: Services = {
+    context,
+    log,
+    endpoints,
+    credentials,
+    metadata,
+    loopbackApprovals,
+    readiness: endpointId => readinessWith(endpointId, authSettings()),
+    openSession,
+  };
   return { services, disposables };
+}
+
+/** One msal-node token source per authority settings, so its cache gives one token per run. */
+class SharedTokenSource {
+  private key = '';
+  private source: TokenSource | undefined;
+
+  constructor(private readonly create: (settings: AuthSettings) => TokenSource) {}
+
+  /** The shared source, built from exactly the settings the readiness check saw. */
+  shared(settings: AuthSettings): TokenSource {
+    const key = JSON.stringify(settings);
+    if (!this.source || key !== this.key) {
+      this.source?.clear();
+      this.source = this.create(settings);
+      this.key = key;
+    }
+    return this.source;
+  }
+
+  /** A source of its own: the token is requested from Entra now, not taken from a cache. */
+  fresh(settings: AuthSettings): TokenSource {
+    return this.create(settings);
+  }
+
+  clear(): void {
+    this.source?.clear();
+  }
 }

@@ -10,9 +10,20 @@ import * as vscode from 'vscode';
 import type { ServicePrincipalCredentials, ServicePrincipalProfile } from '../../core/endpoints/model';
 import type { CredentialStore } from '../services';
 import { forgetSecret, registerSecret } from '../../core/redact';
-import { AUTHORITY_HOSTS, AuthError, isValidClientId, isValidTenant, resolveAuthority, type AuthSettings } from '../../core/auth';
-import { describeAuthorityChange } from '../../core/endpoints/connectionReport';
-import { isGuid } from '../../core/endpoints/endpointUrl';
+import {
+  AuthError,
+  authorityChange as bindingChange,
+  resolveAuthority,
+  rotationRefusal,
+  UNBOUND_AUTHORITY,
+  validateClientId,
+  validateProfileId,
+  validateSecret,
+  validateTenant,
+  type AuthorityChange,
+  type AuthSettings,
+  type StoredCredentials,
+} from '../../core/auth';
 import { authSettings, SECTION } from './settings';
 
 export const DEFAULT_PROFILE: ServicePrincipalProfile = { id: 'default', label: 'Default service principal' };
@@ -23,10 +34,6 @@ type Field = (typeof FIELDS)[number];
 /** The key suffix of the authority origin the credentials are bound to (not a secret; kept beside them). */
 const AUTHORITY_FIELD = 'authority';
 const KEY_FIELDS: readonly string[] = [...FIELDS, AUTHORITY_FIELD];
-const PROFILE_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** Credentials stored before the binding existed count as stored for the public cloud. */
-export const UNBOUND_AUTHORITY = AUTHORITY_HOSTS.public;
 
 /** The SecretStorage key of one credential field, e.g. `fabricMl.sp.default.clientSecret`. */
 export function secretKey(profileId: string, field: Field | typeof AUTHORITY_FIELD): string {
@@ -41,18 +48,7 @@ export function profileIdOfKey(key: string): string | undefined {
   return dot > 0 && KEY_FIELDS.includes(rest.slice(dot + 1)) ? rest.slice(0, dot) : undefined;
 }
 
-/** A profile's credentials and the authority origin they may be sent to. */
-export interface StoredCredentials {
-  credentials: ServicePrincipalCredentials;
-  /** e.g. `https://login.microsoftonline.com`, or the custom / loopback origin current when they were stored. */
-  authority: string;
-}
-
-/** The stored authority and the one the settings name now, when they differ. */
-export interface AuthorityChange {
-  storedFor: string;
-  current: string;
-}
+export type { AuthorityChange, StoredCredentials };
 
 /**
  * The authority origin the settings resolve to, or undefined when they are unusable (then the token source
@@ -68,8 +64,7 @@ export function currentAuthority(settings: AuthSettings = authSettings()): strin
 
 /** How the authority changed since the credentials were stored; undefined while it is the same. */
 export function authorityChange(stored: StoredCredentials, settings: AuthSettings = authSettings()): AuthorityChange | undefined {
-  const current = currentAuthority(settings);
-  return current === undefined || current === stored.authority ? undefined : { storedFor: stored.authority, current };
+  return bindingChange(stored, currentAuthority(settings));
 }
 
 /** The authority new credentials are bound to; a CredentialValidationError when the settings are unusable. */
@@ -85,13 +80,6 @@ export function authorityToBind(): string {
   }
 }
 
-/** Why the secret may not be rotated while the settings name `authority`, if they name another one. */
-export function rotationRefusal(stored: StoredCredentials, authority: string | undefined, profileLabel: string): string | undefined {
-  if (authority === undefined || authority === stored.authority) return undefined;
-  const { title } = describeAuthorityChange(stored.authority, authority, profileLabel);
-  return `${title} Rotating the secret keeps that authority: to use the new one, run "Fabric ML: Set Credentials" again for this profile.`;
-}
-
 export class CredentialValidationError extends Error {
   constructor(
     readonly field: Field | 'profileId' | 'authority',
@@ -102,28 +90,7 @@ export class CredentialValidationError extends Error {
   }
 }
 
-export function validateProfileId(profileId: string): string | undefined {
-  return PROFILE_ID_RE.test(profileId) ? undefined : `The profile id "${profileId.slice(0, 40)}" may contain letters, digits, ".", "_" and "-" only (at most 64 characters).`;
-}
-
-export function validateTenant(value: string): string | undefined {
-  const v = value.trim();
-  if (!v) return 'Enter the tenant ID: the Directory (tenant) ID GUID from the app registration\'s Overview page, or a verified domain such as contoso.onmicrosoft.com.';
-  return isValidTenant(v) ? undefined : `"${v.slice(0, 60)}" is neither a tenant GUID nor a domain. Use the Directory (tenant) ID from the app registration's Overview page, or a verified domain such as contoso.onmicrosoft.com.`;
-}
-
-export function validateClientId(value: string): string | undefined {
-  const v = value.trim();
-  if (!v) return 'Enter the client ID: the Application (client) ID GUID from the app registration\'s Overview page.';
-  return isValidClientId(v) ? undefined : `"${v.slice(0, 60)}" is not a GUID. The client ID is the Application (client) ID from the app registration's Overview page.`;
-}
-
-export function validateSecret(value: string): string | undefined {
-  if (!value.trim()) return 'Enter the client secret: the Value column under Certificates & secrets (shown only right after it is created).';
-  // The Secret ID column is a GUID and a frequent mix-up (it makes Entra answer AADSTS7000215).
-  if (isGuid(value.trim())) return 'That looks like the secret\'s ID (a GUID). Paste the secret\'s Value instead: the Value column under Certificates & secrets.';
-  return undefined;
-}
+export { validateClientId, validateProfileId, validateSecret, validateTenant };
 
 export class SecretStorageCredentialStore implements CredentialStore, vscode.Disposable {
   private readonly cache = new Map<string, Promise<StoredCredentials | undefined>>();
@@ -164,6 +131,10 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
     }
     if (!seen.has(DEFAULT_PROFILE.id)) out.unshift({ ...DEFAULT_PROFILE });
     return out;
+  }
+
+  currentAuthority(): string | undefined {
+    return currentAuthority();
   }
 
   label(profileId: string): string {
@@ -244,8 +215,10 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
     const [tenantId, clientId, clientSecret, authority] = await Promise.all(KEY_FIELDS.map(f => this.secrets.get(`${KEY_PREFIX}${profileId}.${f}`)));
     // A half-written profile (e.g. another window is saving) counts as missing rather than as broken.
     if (!tenantId || !clientId || !clientSecret) return undefined;
-    registerSecret(tenantId);
-    registerSecret(clientId);
+    // Only IDs of a valid shape are masked: a stored value such as "common" would otherwise turn every
+    // later "common" in every message into [REDACTED].
+    if (!validateTenant(tenantId)) registerSecret(tenantId);
+    if (!validateClientId(clientId)) registerSecret(clientId);
     registerSecret(clientSecret);
     return { credentials: { tenantId, clientId, clientSecret }, authority: authority || UNBOUND_AUTHORITY };
   }

@@ -6,10 +6,10 @@ import * as vscode from 'vscode';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { EndpointDefinition, EndpointRef } from '../../core/endpoints/model';
 import { parseScoreUrl } from '../../core/endpoints/endpointUrl';
-import type { EndpointStore } from '../services';
+import type { EndpointOrigin, EndpointStore } from '../services';
 import { allowLoopback, SECTION } from './settings';
 
-export type EndpointOrigin = { kind: 'user' } | { kind: 'workspace' } | { kind: 'folder'; folder: vscode.WorkspaceFolder };
+export type { EndpointOrigin };
 
 interface Entry {
   definition: EndpointDefinition;

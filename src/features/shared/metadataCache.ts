@@ -3,20 +3,13 @@
 // failed) so that a failure is shown on its node instead of as a pop-up; concurrent reads share one request.
 import * as vscode from 'vscode';
 import type { EndpointVersionInfo } from '../../core/endpoints/model';
-import type { EndpointMetadataCache, EndpointSession } from '../services';
+import type { EndpointMetadataCache, EndpointSession, MetadataState, SessionOptions } from '../services';
 import { raceAbort } from '../../core/abort';
 
-export type MetadataState =
-  | { kind: 'loading' }
-  | { kind: 'ready'; info: EndpointVersionInfo; usesDefaultVersion: boolean; fetchedAt: number }
-  | { kind: 'failed'; error: unknown; at: number };
+export type { MetadataState };
 
-export interface MetadataSessionOptions {
-  /** Metadata reads use a shorter timeout than scoring. */
-  purpose: 'metadata';
-}
-
-export type SessionOpener = (endpointId: string, options: MetadataSessionOptions) => Promise<EndpointSession>;
+/** Opens the session metadata reads use (a background read: never interactive). */
+export type SessionOpener = (endpointId: string, options: SessionOptions) => Promise<EndpointSession>;
 
 export class NoDefaultVersionError extends Error {
   constructor() {
