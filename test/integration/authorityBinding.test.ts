@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer } from '../support/fakeFabric';
-import { activateExtension, controlUrl } from './support';
+import { activateExtension, approveLocalAddress, controlUrl } from './support';
 import { extensionContext, rejection, row, useFakeServer, waitForRow } from './explorerSupport';
 
 interface Report {
@@ -54,6 +54,8 @@ describe('Credentials bound to their authority', function () {
     serverA = await FakeFabricServer.start();
     serverB = await FakeFabricServer.start();
     await useFakeServer(serverA);
+    // The endpoints below live on server B: approved as the user would, so only the binding decides.
+    await approveLocalAddress(serverB.url);
     await vscode.commands.executeCommand('workbench.view.extension.fabricMl');
     // Stored while the settings name server A; every test below starts from these credentials.
     await vscode.commands.executeCommand('fabricMl.setCredentials', { profileId: PROFILE, label: LABEL, ...DEMO });

@@ -111,9 +111,9 @@ describe('Credentials', function () {
 
   it('validates the tenant, client and secret before saving anything', async () => {
     const badTenant = await rejection(vscode.commands.executeCommand('fabricMl.setCredentials', { profileId: PROFILE, tenantId: 'contoso tenant', clientId, clientSecret: 'x-secret-value' }));
-    assert.strictEqual(badTenant, '"contoso tenant" is neither a tenant GUID nor a domain. Use the Directory (tenant) ID from the app registration\'s Overview page, or a verified domain such as contoso.onmicrosoft.com.');
+    assert.strictEqual(badTenant, 'The tenant ID must be a GUID (36 characters, 8-4-4-4-12 hexadecimal digits) or a domain such as contoso.onmicrosoft.com (the value entered has 14 characters). Use the Directory (tenant) ID from the app registration\'s Overview page.');
     const badClient = await rejection(vscode.commands.executeCommand('fabricMl.setCredentials', { profileId: PROFILE, tenantId: 'contoso.onmicrosoft.com', clientId: 'my-app', clientSecret: 'x-secret-value' }));
-    assert.strictEqual(badClient, '"my-app" is not a GUID. The client ID is the Application (client) ID from the app registration\'s Overview page.');
+    assert.strictEqual(badClient, 'The client ID must be a GUID (36 characters, 8-4-4-4-12 hexadecimal digits) (the value entered has 6 characters). It is the Application (client) ID from the app registration\'s Overview page.');
     const secretId = await rejection(vscode.commands.executeCommand('fabricMl.setCredentials', { profileId: PROFILE, tenantId, clientId, clientSecret: randomUUID() }));
     assert.strictEqual(secretId, 'That looks like the secret\'s ID (a GUID). Paste the secret\'s Value instead: the Value column under Certificates & secrets.');
     const missing = await rejection(vscode.commands.executeCommand('fabricMl.setCredentials', { profileId: PROFILE, tenantId, clientId }));
@@ -122,6 +122,16 @@ describe('Credentials', function () {
     assert.strictEqual(await context.secrets.get(key('tenantId')), tenantId);
     assert.strictEqual(await context.secrets.get(key('clientId')), clientId);
     assert.strictEqual(await context.secrets.get(key('clientSecret')), clientSecret);
+  });
+
+  it('never echoes a secret pasted into the ID field, in the error or in the log', async () => {
+    const pasted = 'Qx8~kP2vN5rT9wY3zA6bC1dE4fG7hJ0mL2nQ5sU8';
+    const message = await rejection(vscode.commands.executeCommand('fabricMl.setCredentials', { profileId: PROFILE, tenantId, clientId: pasted, clientSecret: 'x-secret-value' }));
+    assert.match(message, /the value entered has 40 characters/);
+    assert.ok(!message.includes(pasted.slice(0, 8)), message);
+    const read = (): string => logFiles(context).map(f => fs.readFileSync(f, 'utf8')).join('\n');
+    const logged = await waitFor(() => (read().includes('the value entered has 40 characters') ? read() : ''), 'the refusal in the log');
+    assert.ok(!logged.includes(pasted.slice(0, 8)), 'no part of the pasted value reached the log');
   });
 
   it('rotates only the secret, and the next connection test sends the new one', async () => {

@@ -232,6 +232,6 @@ describe('Endpoint Explorer', function () {
       await waitFor(async () => ((await explorerRows()).some(r => r.startsWith('Churn v2')) ? undefined : true), 'the removed endpoint to leave the tree');
     }
     const missing = await rejection(vscode.commands.executeCommand('fabricMl.removeEndpoint', { endpointId: 'churn-v2-staging' }));
-    assert.strictEqual(missing, 'There is no Fabric ML endpoint with id "churn-v2-staging".');
+    assert.strictEqual(missing, 'There is no Fabric ML endpoint with id "churn-v2-staging". Add it with "Fabric ML: Add Endpoint".');
   });
 });

@@ -70,16 +70,6 @@ export function endpointReadiness(facts: EndpointFacts): EndpointReadiness {
     const reason = 'its host may not receive the Fabric token.';
     return { kind: 'refused', reason: 'invalidUrl', title: `"${def.name}" cannot be called: ${reason}`, action: '', short: `Its host may not receive the Fabric token.`, ref };
   }
-  if (isLoopbackHost(url.hostname) && !facts.isLoopbackOriginApproved(url.origin)) {
-    return {
-      kind: 'refused',
-      reason: 'loopbackNotApproved',
-      title: `"${def.name}" calls the local address ${url.origin}, which you have not approved to receive your Fabric token.`,
-      action: 'Run Test Connection or Score from the Endpoint Explorer and approve it, only if you started a test server there yourself.',
-      short: `Local address ${url.origin} not approved to receive your token`,
-      ref,
-    };
-  }
   if (!facts.stored) {
     return {
       kind: 'refused',
@@ -94,6 +84,17 @@ export function endpointReadiness(facts: EndpointFacts): EndpointReadiness {
   if (change) {
     const { title, action } = describeAuthorityChange(change.storedFor, change.current, facts.profileLabel);
     return { kind: 'refused', reason: 'authorityChanged', title, action, short: 'Credentials stored for another sign-in authority: set them again to use them here', ref };
+  }
+  // Last: approving a local address is only asked when nothing else would refuse the call anyway.
+  if (isLoopbackHost(url.hostname) && !facts.isLoopbackOriginApproved(url.origin)) {
+    return {
+      kind: 'refused',
+      reason: 'loopbackNotApproved',
+      title: `"${def.name}" calls the local address ${url.origin}, which you have not approved to receive your Fabric token.`,
+      action: 'Run Test Connection or Score from the Endpoint Explorer and approve it, only if you started a test server there yourself.',
+      short: `Local address ${url.origin} not approved to receive your token`,
+      ref,
+    };
   }
   return { kind: 'ready', ref, origin: url.origin };
 }

@@ -8,6 +8,7 @@ import type { EndpointDefinition, EndpointRef } from '../../core/endpoints/model
 import { parseScoreUrl } from '../../core/endpoints/endpointUrl';
 import type { EndpointOrigin, EndpointStore } from '../services';
 import { allowLoopback, SECTION } from './settings';
+import { SCORING_BOUNDS } from '../../core/scoringBounds';
 
 export type { EndpointOrigin };
 
@@ -18,7 +19,7 @@ interface Entry {
 
 const KEY = 'endpoints';
 const FULL_KEY = `${SECTION}.${KEY}`;
-export const MAX_BATCH_SIZE = 10_000;
+export const MAX_BATCH_SIZE = SCORING_BOUNDS.batchSize.maximum;
 
 /** Reads one raw settings entry; undefined (and a reason) when it is not a usable definition. */
 export function toDefinition(raw: unknown): { definition?: EndpointDefinition; problem?: string } {

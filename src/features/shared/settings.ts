@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { AuthSettings, CloudName } from '../../core/auth/types';
 import type { Orientation } from '../../core/fabric/types';
+import { clampSetting, type ScoringBoundName } from '../../core/scoringBounds';
 
 export const SECTION = 'fabricMl';
 
@@ -52,19 +53,16 @@ export interface ScoringSettings {
 
 export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSettings {
   const c = config(scope);
-  const num = (key: string, fallback: number, min: number, max: number): number => {
-    const v = c.get<number>(key);
-    return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
-  };
+  const read = (name: ScoringBoundName): number => clampSetting(name, c.get<number>(`scoring.${name}`));
   return {
-    batchSize: Math.round(num('scoring.batchSize', 100, 1, 10_000)),
-    concurrency: Math.round(num('scoring.concurrency', 4, 1, 32)),
+    batchSize: read('batchSize'),
+    concurrency: read('concurrency'),
     orientation: c.get<string>('scoring.orientation') === 'record' ? 'record' : 'values',
-    requestTimeoutMs: num('scoring.requestTimeoutSeconds', 100, 1, 3600) * 1000,
-    maxRetries: Math.round(num('scoring.maxRetries', 3, 0, 10)),
-    maxRetryAfterMs: num('scoring.maxRetryAfterSeconds', 120, 1, 3600) * 1000,
-    defaultRows: Math.round(num('scoring.defaultRows', 20, 1, 1_000_000)),
-    confirmAboveRows: Math.round(num('scoring.confirmAboveRows', 10_000, 1, Number.MAX_SAFE_INTEGER)),
+    requestTimeoutMs: read('requestTimeoutSeconds') * 1000,
+    maxRetries: read('maxRetries'),
+    maxRetryAfterMs: read('maxRetryAfterSeconds') * 1000,
+    defaultRows: read('defaultRows'),
+    confirmAboveRows: read('confirmAboveRows'),
   };
 }
 
