@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, DEMO_WORKSPACE_ID, FakeFabricServer } from '../support/fakeFabric';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, DEMO_WORKSPACE_ID, FakeFabricServer } from '../../tools/fake-fabric';
 import { activateExtension, controlUrl, screenshot, waitFor } from './support';
 import { explorerRows, rejection, restoreSideBar, row, useFakeServer, waitForRow, widenSideBar } from './explorerSupport';
 

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import * as PQP from '@microsoft/powerquery-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { predictChurn } from '../support/fakeFabric';
+import { predictChurn } from '../../tools/fake-fabric';
 import type { ResultsModel } from '../../src/protocol/results';
 import type { FabricMlExtensionApi } from '../../src/features/api';
 import type { ResultsPanelTestView } from '../../src/features/results';

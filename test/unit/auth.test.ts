@@ -13,7 +13,7 @@ import {
   type AuthSettings,
 } from '../../src/core/auth';
 import type { ServicePrincipalCredentials } from '../../src/core/endpoints/model';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../support/fakeFabric';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../../tools/fake-fabric';
 
 const DEMO: ServicePrincipalCredentials = { tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET };
 /** Looks like a secret ID (a GUID), which is what people paste by mistake. */

@@ -7,7 +7,7 @@ import { FabricError } from '../../src/core/fabric/fabricError';
 import { parseRetryAfter } from '../../src/core/fabric/retry';
 import { buildScoreBody, readPredictions } from '../../src/core/fabric/scoreBody';
 import type { LroProgress } from '../../src/core/fabric/types';
-import { FakeFabricServer } from '../support/fakeFabric';
+import { FakeFabricServer } from '../../tools/fake-fabric';
 import { CHURN_COLUMNS, cachingTokenSupplier, churnRows, clientFor, expectedPredictions } from '../support/fabricTestKit';
 
 async function rejection(promise: Promise<unknown>): Promise<FabricError> {

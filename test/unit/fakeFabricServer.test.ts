@@ -1,4 +1,4 @@
-// The fake Fabric + Entra server keeps its contract (test/support/fakeFabric): other tests, the demo and
+// The fake Fabric + Entra server keeps its contract (tools/fake-fabric): other tests, the demo and
 // the benchmark rely on these shapes, so each route is exercised over real HTTP on 127.0.0.1.
 import * as assert from 'node:assert/strict';
 import {
@@ -10,7 +10,7 @@ import {
   DEMO_WORKSPACE_ID,
   FakeFabricServer,
   predictChurn,
-} from '../support/fakeFabric';
+} from '../../tools/fake-fabric';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
