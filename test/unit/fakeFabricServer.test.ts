@@ -448,22 +448,25 @@ describe('fake Fabric + Entra server', () => {
 
   describe('route modules and request log', () => {
     // A workspace list as the next Fabric API families will add them: one module, no change to the server.
-    const workspaces: RouteModule = (router, context) => {
+    // Its handle is what a test scripts it with.
+    const workspaces: RouteModule<{ add(id: string, displayName: string): void }> = (router, context) => {
+      const list: Array<{ id: string; displayName: string; type: 'Workspace' }> = [];
       router.add(
         '/v1/workspaces',
         byMethod({
           GET: async (exchange) => {
             if (!(await context.fabricLatency()) || !context.authorize(exchange)) return;
-            sendFabricJson(exchange, { value: [{ id: DEMO_WORKSPACE_ID, displayName: 'Demo workspace', type: 'Workspace' }] });
+            sendFabricJson(exchange, { value: list });
           },
         }),
       );
+      return { add: (id, displayName) => list.push({ id, displayName, type: 'Workspace' }) };
     };
 
     it('serves a route module added with use(), behind the same bearer check, beside the built-in routes', async () => {
       const before = await call(`${server.url}/v1/workspaces`, { headers: authed() });
       assert.equal(before.status, 404, 'no workspace route until the module is added');
-      server.use(workspaces);
+      server.use(workspaces).add(DEMO_WORKSPACE_ID, 'Demo workspace');
 
       const listed = await call(`${server.url}/v1/workspaces`, { headers: authed() });
       assert.equal(listed.status, 200);

@@ -35,5 +35,5 @@ export interface FakeContext {
   readonly operations: Operations;
 }
 
-/** Registers one family of routes. */
-export type RouteModule = (router: Router, context: FakeContext) => void;
+/** Registers one family of routes; what it returns (its state, the calls tests script it with) is the caller's handle. */
+export type RouteModule<Handle = void> = (router: Router, context: FakeContext) => Handle;

@@ -100,10 +100,9 @@ export class FakeFabricServer {
     });
   }
 
-  /** Adds a family of routes (tried after the built-in ones, before the Fabric 404). */
-  use(module: RouteModule): this {
-    module(this.router, this.context);
-    return this;
+  /** Adds a family of routes (tried after the built-in ones, before the Fabric 404); returns the module's handle. */
+  use<Handle>(module: RouteModule<Handle>): Handle {
+    return module(this.router, this.context);
   }
 
   // ---------------------------------------------------------------- timing
