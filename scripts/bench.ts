@@ -25,7 +25,7 @@ import {
   FakeFabricServer,
   predictChurn,
   type FakeCounters,
-} from '../test/support/fakeFabric';
+} from '../tools/fake-fabric';
 
 interface BenchOptions {
   rows: number;

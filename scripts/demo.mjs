@@ -29,7 +29,7 @@ if (!argv.includes('--server-only')) step('installing the VS Code host (first ti
 step('building', 'npm', ['run', '--silent', 'compile']);
 
 const require = createRequire(import.meta.url);
-const { FakeFabricServer, DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } = require(path.join(root, 'out/test/support/fakeFabric/index.js'));
+const { FakeFabricServer, DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } = require(path.join(root, 'out/tools/fake-fabric/index.js'));
 const serverOnly = argv.includes('--server-only');
 const fake = await FakeFabricServer.start({ port: Number(opt('fake-port', 0)), latencyMs: Number(opt('latency', 40)), lroRetryAfterSeconds: 1, lroPolls: 2 });
 console.log(`[demo] fake Fabric + Entra server on ${fake.url}`);

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
       extensionTestsPath: path.join(root, 'out/test/integration/index.js'),
       // --password-store=basic: SecretStorage without an OS keyring on headless Linux.
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--password-store=basic'],
+      // Tells UI checks that no harness page exists here (test/integration/harnessOnly.ts).
+      extensionTestsEnv: { FABRIC_ML_TEST_HOST: 'electron' },
     });
   } catch (err) {
     console.error('Failed to run tests:', err);

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { parse as parseJsonc } from 'jsonc-parser';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, predictChurn } from '../support/fakeFabric';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, predictChurn } from '../../tools/fake-fabric';
 import type { ResultsModel } from '../../src/protocol/results';
 import { activateExtension, controlUrl, screenshot, waitFor, workbenchTexts } from '../integration/support';
 import { explorerRows, rejection, row, useFakeServer, waitForRow, widenSideBar } from '../integration/explorerSupport';

@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer } from '../support/fakeFabric';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer } from '../../tools/fake-fabric';
 import { activateExtension, approveLocalAddress, controlUrl } from './support';
 import { extensionContext, rejection, row, useFakeServer, waitForRow } from './explorerSupport';
 

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { FakeFabricServer } from '../support/fakeFabric';
+import { FakeFabricServer } from '../../tools/fake-fabric';
 import { activateExtension, controlUrl, waitFor } from './support';
 import { extensionContext, logFiles, mementoText, rejection, row, useFakeServer, userSettingsFile, waitForRow } from './explorerSupport';
 

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { FakeFabricServer } from '../support/fakeFabric';
+import type { FakeFabricServer } from '../../tools/fake-fabric';
 import { activateExtension, approveLocalAddress, waitFor, workbenchTexts } from './support';
 
 const ROWS = '.monaco-list-row';

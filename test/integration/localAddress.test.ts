@@ -3,7 +3,7 @@
 // argument objects: with no approval, not one request reaches that port, and an argument object cannot approve.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer } from '../support/fakeFabric';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer } from '../../tools/fake-fabric';
 import { activateExtension, approveLocalAddress } from './support';
 import { extensionContext, rejection, useFakeServer } from './explorerSupport';
 

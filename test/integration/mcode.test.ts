@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import * as PQP from '@microsoft/powerquery-parser';
-import { CHURN_INPUT_SIGNATURE, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_WORKSPACE_ID } from '../support/fakeFabric/demoData';
+import { CHURN_INPUT_SIGNATURE, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_WORKSPACE_ID } from '../../tools/fake-fabric';
 import type { InsertMResult } from '../../src/features/mcode/insertMFunction';
 import { activateExtension, controlUrl, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
 

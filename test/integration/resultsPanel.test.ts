@@ -8,11 +8,12 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import * as PQP from '@microsoft/powerquery-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { predictChurn } from '../support/fakeFabric';
+import { predictChurn } from '../../tools/fake-fabric';
 import type { ResultsModel } from '../../src/protocol/results';
 import type { FabricMlExtensionApi } from '../../src/features/api';
 import type { ResultsPanelTestView } from '../../src/features/results';
 import { activateExtension, controlUrl, frameTexts, screenshot, setUpFakeFabric, waitFor, workbenchTexts, type FakeFabricSetup } from './support';
+import { harnessOnly } from './harnessOnly';
 
 const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 /** Only the results page has this text (the action bar), so it picks the results webview's frame. */
@@ -122,7 +123,7 @@ describe('Results panel interactions', function () {
 
   before(async function () {
     // Clicking needs the offline harness (HARNESS_CONTROL_URL); desktop VS Code runs have no page to click in.
-    if (!controlUrl) this.skip();
+    harnessOnly(this, 'clicking in the results panel');
     api = await activateExtension<FabricMlExtensionApi>();
     fake = await setUpFakeFabric({ endpointId: 'results-ui' });
   });

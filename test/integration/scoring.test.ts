@@ -5,11 +5,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { predictChurn } from '../support/fakeFabric';
-import { DEMO_CLIENT_SECRET } from '../support/fakeFabric';
+import { predictChurn } from '../../tools/fake-fabric';
+import { DEMO_CLIENT_SECRET } from '../../tools/fake-fabric';
 import type { ResultsModel } from '../../src/protocol/results';
 import type { FabricMlExtensionApi } from '../../src/features/api';
-import { activateExtension, controlUrl, frameTexts, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
+import { activateExtension, frameTexts, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
+import { harnessOnly } from './harnessOnly';
 
 const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 
@@ -46,7 +47,7 @@ describe('Score Selection', function () {
     await fake?.dispose();
   });
 
-  it('scores the selected CSV rows and shows the toy model predictions in the results panel', async () => {
+  it('scores the selected CSV rows and shows the toy model predictions in the results panel', async function () {
     await openWithSelection('customers.csv', 3, 12); // editor lines 3..12 = data rows 3..12 (header on line 0)
     fake.server.resetCounters();
     const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: fake.endpointId });
@@ -64,7 +65,7 @@ describe('Score Selection', function () {
     assert.strictEqual(fake.server.counters.scoreRowsReceived, 10);
     assert.ok(model.batches.every(b => b.ok));
 
-    if (!controlUrl) return;
+    harnessOnly(this, 'reading the predictions in the results panel');
     const [text] = await waitFor(async () => {
       const t = await frameTexts('churn_probability');
       return t.length && t[0].includes('C-1003') ? t : undefined;
@@ -87,19 +88,19 @@ describe('Score Selection', function () {
     assert.strictEqual(model.inputs[0][0], 'C-1002');
   });
 
-  it('renders endpoint-supplied text as text, not markup', async () => {
+  it('renders endpoint-supplied text as text, not markup', async function () {
     const file = path.join(workspaceRoot(), 'xss.csv');
     fs.writeFileSync(file, 'age,income,tenure_months,is_active,plan\n30,40000,3,true,<img src=x onerror=alert(1)>\n');
     await openWithSelection('xss.csv', 1, 1);
     const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: fake.endpointId });
     assert.ok(model);
     assert.strictEqual(model.predictions[0]?.[1], '<img src=x onerror=alert(1)>');
-    if (!controlUrl) return;
+    harnessOnly(this, 'reading the label in the results panel');
     // innerText shows the literal markup only when it was inserted as text.
     await waitFor(async () => (await frameTexts('<img src=x onerror=alert(1)>')).length > 0, 'the label shown as literal text');
   });
 
-  it('keeps the other batches when one fails and shows the failed batch inline', async () => {
+  it('keeps the other batches when one fails and shows the failed batch inline', async function () {
     await vscode.workspace.getConfiguration('fabricMl.scoring').update('batchSize', 4, vscode.ConfigurationTarget.Global);
     // The second batch (rows C-1005..C-1008; C-1005 is the only customer aged 58 in rows 1..12) fails with a 500.
     fake.server.scriptScore({ type: 'error', status: 500, errorCode: 'UnknownError', message: 'The model container crashed.' },
@@ -116,7 +117,7 @@ describe('Score Selection', function () {
     assert.strictEqual(scored, 8, 'the two good batches keep their predictions');
     assert.deepStrictEqual([failed[0].startRow, failed[0].endRow], [4, 8]);
     assert.deepStrictEqual(model.predictions.slice(4, 8), [null, null, null, null]);
-    if (!controlUrl) return;
+    harnessOnly(this, 'reading the failed batch in the results panel');
     await waitFor(async () => (await frameTexts('UnknownError')).length > 0, 'the failed batch shown in the panel');
     await screenshot('results-error-batch', 1000);
   });

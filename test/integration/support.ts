@@ -55,7 +55,7 @@ export async function waitFor<T>(probe: () => Promise<T> | T, what: string, time
 // ---------------------------------------------------------------------------------------------------
 // The fake Fabric + Entra server inside the extension host, and the user settings that let the
 // extension reach it (loopback is a user-level opt-in; the custom authority points msal at it).
-import { FakeFabricServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID } from '../support/fakeFabric';
+import { FakeFabricServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID } from '../../tools/fake-fabric';
 
 export interface FakeFabricSetup {
   server: FakeFabricServer;

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../support/fakeFabric';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../../tools/fake-fabric';
 import { activateExtension, controlUrl, screenshot, waitFor } from './support';
 import { extensionContext, logFiles, row, useFakeServer, waitForRow } from './explorerSupport';
 

@@ -1,8 +1,7 @@
-// Shared by the Fabric client and scoring engine unit tests and the benchmark: deterministic churn rows,
+// Shared by the Fabric client and scoring engine unit tests: deterministic churn rows,
 // their expected predictions, and a FabricClient wired to the fake server's token route.
 import { FabricClient, type FabricClientOptions } from '../../src/core/fabric/fabricClient';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, type FakeFabricServer } from './fakeFabric';
-import { predictChurn } from './fakeFabric/toyModel';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, predictChurn, type FakeFabricServer } from '../../tools/fake-fabric';
 
 export const CHURN_COLUMNS = ['age', 'income', 'tenure_months', 'is_active', 'plan', 'signup_date'];
 const PLANS = ['basic', 'plus', 'pro', null];

@@ -13,7 +13,8 @@ import {
   type AuthSettings,
 } from '../../src/core/auth';
 import type { ServicePrincipalCredentials } from '../../src/core/endpoints/model';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../support/fakeFabric';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../../tools/fake-fabric';
+import { waitUntil } from '../support/waitUntil';
 
 const DEMO: ServicePrincipalCredentials = { tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET };
 /** Looks like a secret ID (a GUID), which is what people paste by mistake. */
@@ -205,7 +206,7 @@ describe('auth: MsalTokenSource against the fake Entra server', () => {
     const controller = new AbortController();
     const source = newSource();
     const pending = source.getToken(DEMO, controller.signal);
-    while (server.counters.tokenRequests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitUntil(() => server.counters.tokenRequests > 0, 'the token request to reach the server');
     controller.abort();
     const error = await rejection(pending);
     assert.equal(error.kind, 'aborted');

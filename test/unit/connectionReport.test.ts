@@ -8,7 +8,7 @@ import { buildConnectionReport, describeAuthorityChange, explainFabricFailure, e
 import type { EndpointRef, EndpointVersionInfo } from '../../src/core/endpoints/model';
 import { parseScoreUrl } from '../../src/core/endpoints/endpointUrl';
 import { FabricClient } from '../../src/core/fabric';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../support/fakeFabric';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../../tools/fake-fabric';
 
 const DEMO = { tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET };
 const AADSTS_CODES: TokenFailure[] = [7000215, 7000222, 7000218, 700016, 90002, 900023, 53003, 50196, 1002012];

@@ -7,8 +7,9 @@ import { FabricError } from '../../src/core/fabric/fabricError';
 import { parseRetryAfter } from '../../src/core/fabric/retry';
 import { buildScoreBody, readPredictions } from '../../src/core/fabric/scoreBody';
 import type { LroProgress } from '../../src/core/fabric/types';
-import { FakeFabricServer } from '../support/fakeFabric';
+import { FakeFabricServer } from '../../tools/fake-fabric';
 import { CHURN_COLUMNS, cachingTokenSupplier, churnRows, clientFor, expectedPredictions } from '../support/fabricTestKit';
+import { waitUntil } from '../support/waitUntil';
 
 async function rejection(promise: Promise<unknown>): Promise<FabricError> {
   try {
@@ -208,7 +209,7 @@ describe('FabricClient against the fake Fabric server', () => {
       server.scriptScore({ type: 'throttle', retryAfterSeconds: 4 });
       const controller = new AbortController();
       const pending = clientFor(server).scoreBatch(ref, CHURN_COLUMNS, churnRows(1), 'values', { signal: controller.signal });
-      while (server.counters.scoreRequests === 0) await new Promise(resolve => setTimeout(resolve, 10));
+      await waitUntil(() => server.counters.scoreRequests > 0, 'the score request to reach the server');
       controller.abort();
       const error = await rejection(pending);
       assert.equal(error.info.kind, 'aborted');

@@ -1,4 +1,4 @@
-// The fake Fabric + Entra server keeps its contract (test/support/fakeFabric): other tests, the demo and
+// The fake Fabric + Entra server keeps its contract (tools/fake-fabric): other tests, the demo and
 // the benchmark rely on these shapes, so each route is exercised over real HTTP on 127.0.0.1.
 import * as assert from 'node:assert/strict';
 import {
@@ -10,7 +10,11 @@ import {
   DEMO_WORKSPACE_ID,
   FakeFabricServer,
   predictChurn,
-} from '../support/fakeFabric';
+  byMethod,
+  sendFabricJson,
+  type RouteModule,
+} from '../../tools/fake-fabric';
+import { waitUntil } from '../support/waitUntil';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -389,8 +393,10 @@ describe('fake Fabric + Entra server', () => {
       const conflict = await call(versionUrl('1', '/activate'), { method: 'POST', headers: authed() });
       assert.equal(conflict.status, 409);
       assert.equal(conflict.json.errorCode, 'Conflict');
-      let poll = await call(off.headers.get('location') ?? '', { headers: authed() });
-      while (poll.json.status === 'Running') poll = await call(off.headers.get('location') ?? '', { headers: authed() });
+      // The operation was started with one Running poll (lroPolls applies to operations started later).
+      const polls = [];
+      for (let i = 0; i < 2; i++) polls.push((await call(off.headers.get('location') ?? '', { headers: authed() })).json.status);
+      assert.deepEqual(polls, ['Running', 'Succeeded']);
       assert.equal(server.version('1').status, 'Deactivated');
 
       const retry = await call(versionUrl('3', '/activate'), { method: 'POST', headers: authed() });
@@ -440,16 +446,64 @@ describe('fake Fabric + Entra server', () => {
     });
   });
 
+  describe('route modules and request log', () => {
+    // A workspace list as the next Fabric API families will add them: one module, no change to the server.
+    // Its handle is what a test scripts it with.
+    const workspaces: RouteModule<{ add(id: string, displayName: string): void }> = (router, context) => {
+      const list: Array<{ id: string; displayName: string; type: 'Workspace' }> = [];
+      router.add(
+        '/v1/workspaces',
+        byMethod({
+          GET: async (exchange) => {
+            if (!(await context.fabricLatency()) || !context.authorize(exchange)) return;
+            sendFabricJson(exchange, { value: list });
+          },
+        }),
+      );
+      return { add: (id, displayName) => list.push({ id, displayName, type: 'Workspace' }) };
+    };
+
+    it('serves a route module added with use(), behind the same bearer check, beside the built-in routes', async () => {
+      const before = await call(`${server.url}/v1/workspaces`, { headers: authed() });
+      assert.equal(before.status, 404, 'no workspace route until the module is added');
+      server.use(workspaces).add(DEMO_WORKSPACE_ID, 'Demo workspace');
+
+      const listed = await call(`${server.url}/v1/workspaces`, { headers: authed() });
+      assert.equal(listed.status, 200);
+      assert.deepEqual(listed.json.value, [{ id: DEMO_WORKSPACE_ID, displayName: 'Demo workspace', type: 'Workspace' }]);
+      assert.match(listed.headers.get('x-ms-request-id') ?? '', UUID_RE);
+
+      const anonymous = await call(`${server.url}/v1/workspaces`);
+      assert.equal(anonymous.status, 401);
+      assert.equal(anonymous.json.errorCode, 'Unauthorized');
+      const posted = await call(`${server.url}/v1/workspaces`, { method: 'POST', headers: authed() });
+      assert.equal(posted.status, 405);
+      assert.equal(posted.json.errorCode, 'MethodNotAllowed');
+      assert.equal((await score(server.scoreUrl('1'), { inputs: ROWS })).status, 200, 'built-in routes still answer');
+      assert.equal(server.counters.unauthorized, 1);
+    });
+
+    it('logs method, path and status of each request, never its query or body', async () => {
+      await requestToken(DEMO_TENANT_ID, {}, '?client-request-id=c0ffee00-0000-4000-8000-000000000000');
+      await score(server.scoreUrl('2'), { inputs: ROWS });
+      server.scriptScore({ type: 'drop' });
+      await assert.rejects(score(server.scoreUrl('1'), { inputs: ROWS }), TypeError);
+      await waitUntil(() => server.requestLog().length === 3, 'the dropped request in the log');
+      assert.deepEqual(server.requestLog(), [
+        { method: 'POST', path: `/${DEMO_TENANT_ID}/oauth2/v2.0/token`, status: 200 },
+        { method: 'POST', path: new URL(server.scoreUrl('2')).pathname, status: 400 },
+        { method: 'POST', path: new URL(server.scoreUrl('1')).pathname, status: 0 },
+      ]);
+      assert.ok(!JSON.stringify(server.requestLog()).includes(DEMO_CLIENT_SECRET));
+      server.resetCounters();
+      assert.deepEqual(server.requestLog(), []);
+    });
+  });
+
   it('closes while a client keeps a connection open and a response is pending', async () => {
     server.latencyMs = 60_000;
     const pending = score(server.scoreUrl('1'), { inputs: ROWS });
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (server.counters.inFlight === 1) resolve();
-        else setImmediate(check);
-      };
-      check();
-    });
+    await waitUntil(() => server.counters.inFlight === 1, 'the score request to be in flight');
     await server.close();
     await assert.rejects(pending, TypeError);
     await assert.rejects(fetch(server.scoreUrl('1'), { method: 'POST', body: '{}' }), TypeError);

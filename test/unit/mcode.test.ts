@@ -13,7 +13,7 @@ import {
 import {
   CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_TENANT_ID,
   DEMO_WORKSPACE_ID,
-} from '../support/fakeFabric/demoData';
+} from '../../tools/fake-fabric';
 
 interface ParseOutcome {
   ok: boolean;

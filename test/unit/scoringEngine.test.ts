@@ -7,7 +7,7 @@ import { FabricClient } from '../../src/core/fabric/fabricClient';
 import { FabricError } from '../../src/core/fabric/fabricError';
 import { runScoring } from '../../src/core/fabric/scoringEngine';
 import type { ScoreRunRequest } from '../../src/core/fabric/types';
-import { FakeFabricServer } from '../support/fakeFabric';
+import { FakeFabricServer } from '../../tools/fake-fabric';
 import { CHURN_COLUMNS, churnRows, clientFor, expectedPredictions, fetchToken } from '../support/fabricTestKit';
 
 describe('runScoring against the fake Fabric server', () => {

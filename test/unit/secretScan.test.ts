@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as PQP from '@microsoft/powerquery-parser';
 import { generateM, scanForSecrets, type SecretFinding } from '../../src/core/mcode';
-import { CHURN_INPUT_SIGNATURE } from '../support/fakeFabric/demoData';
+import { CHURN_INPUT_SIGNATURE } from '../../tools/fake-fabric';
 
 const SECRET = 'Fx8Q~abcDEF123.ghiJKL456_mnoPQR789-stu';
 

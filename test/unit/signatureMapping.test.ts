@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SignatureField } from '../../src/core/endpoints/model';
-import { CHURN_INPUT_SIGNATURE } from '../support/fakeFabric/demoData';
+import { CHURN_INPUT_SIGNATURE } from '../../tools/fake-fabric';
 import { CoercionError, coerceValue, MappingError, mapToSignature, type ParsedTable, parseRows } from '../../src/core/rows';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/rows');

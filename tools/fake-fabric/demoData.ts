@@ -1,7 +1,7 @@
 // Fixed identities and signatures of the demo "churn" model served by the fake Fabric server. Shared by
 // unit tests, integration tests, the demo launch and the benchmark, so every one of them talks about the
 // same workspace, model, versions and service principal.
-import type { EndpointVersionInfo, SignatureField } from '../../../src/core/endpoints/model';
+import type { EndpointVersionInfo, SignatureField } from '../../src/core/endpoints/model';
 
 export const DEMO_TENANT_ID = '72f988bf-0000-4000-8000-00000000fab1';
 export const DEMO_CLIENT_ID = '2b7c1c55-0000-4000-8000-00000000c11e';
