@@ -2,6 +2,7 @@
 // Entra answers with AADSTS codes; each code the users of this extension meet gets its own title and
 // action, and every message names the code. Messages are built from fixed text, codes and host names
 // only, then redacted, so a secret, a token or a request body can never end up in one.
+import { errorMessage } from '../errorMessage';
 import { AuthError as MsalAuthError } from '@azure/msal-node';
 import { isGuid } from '../endpoints/endpointUrl';
 import { redact } from '../redact';
@@ -221,7 +222,7 @@ export function explainAuthError(err: unknown): AuthError {
     if (code !== undefined) return entraError(err, code);
     return msalClientError(err);
   }
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorMessage(err);
   return new AuthError({ kind: 'unknown', title: 'Could not get a Fabric token', action: `Unexpected failure: ${clip(text)}` });
 }
 

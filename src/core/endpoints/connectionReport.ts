@@ -1,5 +1,6 @@
 // Test connection, as data: turns what happened (refused before sending, token outcome, metadata outcome)
 // into report lines and one actionable failure. Pure: the command shows it, tests assert it.
+import { errorMessage } from '../errorMessage';
 import { explainAuthError } from '../auth';
 import { redact } from '../redact';
 import type { FabricErrorInfo, FabricErrorKind } from '../fabric/types';
@@ -109,7 +110,7 @@ export function explainFailure(error: unknown, host?: string): ConnectionFailure
   if (e && e.name === 'NoDefaultVersionError' && typeof e.message === 'string') {
     return { stage: 'endpoint', code: 'noDefaultVersion', title: 'The model has no default endpoint version.', action: 'Set a default version in Fabric, or edit the endpoint to use a score URL that names a version (…/endpoint/versions/<n>/score).' };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { stage: 'endpoint', code: 'unexpected', title: redact(message), action: 'The "Fabric ML" log has details.' };
 }
 

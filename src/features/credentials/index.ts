@@ -3,6 +3,7 @@
 // binds the profile to the sign-in authority the settings name at that moment, and the credentials are
 // sent nowhere else; rotating keeps that authority (see credentialStore.ts).
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errorMessage';
 import type { Services } from '../services';
 import { rotationRefusal } from '../../core/auth/binding';
 import { authorityToBind, CredentialValidationError, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
@@ -91,7 +92,7 @@ async function setCredentials(services: Services, arg: unknown, ctx: CommandCont
     try {
       authority = authorityToBind();
     } catch (error) {
-      throw new UserError(error instanceof Error ? error.message : String(error));
+      throw new UserError(errorMessage(error));
     }
     const label = profile.label ?? credentials.label(profile.id);
     const title = `Set credentials of "${label}"`;
@@ -169,7 +170,7 @@ async function rotateSecret(services: Services, arg: unknown, ctx: CommandContex
   try {
     await credentials.setSecret(profile.id, secret);
   } catch (error) {
-    throw new UserError(error instanceof Error ? error.message : String(error));
+    throw new UserError(errorMessage(error));
   }
   const boundTo = (await credentials.stored(profile.id))?.authority ?? '';
   log.info(`Client secret of service principal "${label}" replaced in SecretStorage, for the sign-in authority ${boundTo}.`);

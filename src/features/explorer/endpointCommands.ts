@@ -1,6 +1,7 @@
 // Add / Edit / Remove / Copy URL / Refresh. Each takes a plain arguments object (no prompts; see
 // docs/commands.md) or a tree node / nothing (prompts and confirmations).
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errorMessage';
 import type { EndpointDefinition, EndpointRef } from '../../core/endpoints/model';
 import { EndpointUrlError, normalizeScoreUrl, parseScoreUrl, SCORE_URL_EXAMPLE } from '../../core/endpoints/endpointUrl';
 import { explainFailure } from '../../core/endpoints/connectionReport';
@@ -49,7 +50,7 @@ function urlProblem(url: string): string | undefined {
     checkScoreUrl(url);
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return errorMessage(error);
   }
 }
 
@@ -98,7 +99,7 @@ export class EndpointCommands {
     try {
       await this.services.endpoints.add(def, target);
     } catch (error) {
-      throw new UserError(error instanceof Error ? error.message : String(error));
+      throw new UserError(errorMessage(error));
     }
     this.services.log.info(`Added endpoint "${name}" (${id}) in ${input.target === 'workspace' ? 'workspace' : 'user'} settings: ${normalized}`);
     if (ctx.interactive) {
@@ -328,7 +329,7 @@ export class EndpointCommands {
     try {
       await this.view.reveal(this.tree.endpointNode(endpointId), { expand, select: false, focus: false });
     } catch (error) {
-      this.services.log.debug(`Could not reveal ${endpointId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.services.log.debug(`Could not reveal ${endpointId}: ${errorMessage(error)}`);
     }
   }
 

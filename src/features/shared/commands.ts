@@ -3,6 +3,7 @@
 // error notification. Called with a plain arguments object (tests, scripts, other extensions) it never
 // prompts and its failures reject the executeCommand promise instead.
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errorMessage';
 import { redact } from '../../core/redact';
 import type { Services } from '../services';
 
@@ -54,7 +55,7 @@ export function registerCommand<T>(
 
 /** Logs a failure of `id` (redacted; a stack only for unexpected errors) and returns its redacted message. */
 function logCommandError(services: Services, id: string, error: unknown): string {
-  const message = redact(error instanceof Error ? error.message : String(error));
+  const message = redact(errorMessage(error));
   if (error instanceof UserError || !(error instanceof Error)) services.log.warn(`${id}: ${message}`);
   else services.log.error(error);
   return message;
