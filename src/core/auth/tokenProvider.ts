@@ -7,7 +7,7 @@ import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkRespo
 import { raceAbort } from '../abort';
 import { hostOf } from '../endpoints/endpointUrl';
 import type { ServicePrincipalCredentials } from '../endpoints/model';
-import { redact, registerSecret } from '../redact';
+import { redact, registerIdentifier, registerSecret } from '../redact';
 import type { AuthSettings, TokenSource } from './types';
 import { AUTHORITY_HOSTS, FABRIC_SCOPE, resolveAuthority, type ResolvedAuthority } from './clouds';
 import { AuthError, TokenTransportError, abortError, explainAuthError, isValidClientId, isValidTenant } from './authErrors';
@@ -62,11 +62,12 @@ export class MsalTokenSource implements TokenSource {
     const tenantId = credentials.tenantId.trim();
     const clientId = credentials.clientId.trim();
     const clientSecret = credentials.clientSecret.trim();
-    // Entra's error descriptions quote the tenant and app IDs; they are kept out of logs like the secret.
     registerSecret(clientSecret);
-    registerSecret(tenantId);
-    registerSecret(clientId);
     validate(tenantId, clientId, clientSecret);
+    // Entra's error descriptions quote the tenant and app IDs; once they are known to be IDs (not a word such
+    // as "common"), they are kept out of logs like the secret.
+    registerIdentifier(tenantId);
+    registerIdentifier(clientId);
     const authority = resolveAuthority(this.settings);
 
     const key = [authority.origin, tenantId.toLowerCase(), clientId.toLowerCase(), sha256(clientSecret)].join('|');

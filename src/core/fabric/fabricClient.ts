@@ -283,7 +283,7 @@ export class FabricClient implements FabricApi, BatchScorer {
       method: request.method,
       url: redact(request.url),
       requestHeaders: redactHeaders(headers),
-      requestBody: request.body === undefined ? undefined : redact(truncateForDisplay(request.body)),
+      requestBody: request.body === undefined ? undefined : truncateForDisplay(redact(request.body)),
       durationMs: Math.round(performance.now() - started),
       ...partial,
     });
@@ -294,7 +294,7 @@ export class FabricClient implements FabricApi, BatchScorer {
       response.headers.forEach((value, name) => {
         responseHeaders[name.toLowerCase()] = value;
       });
-      const exchange = exchangeOf({ status: response.status, responseHeaders: redactHeaders(responseHeaders), responseBody: redact(truncateForDisplay(text)) });
+      const exchange = exchangeOf({ status: response.status, responseHeaders: redactHeaders(responseHeaders), responseBody: truncateForDisplay(redact(text)) });
       this.logLine(request, String(response.status), exchange.durationMs);
       return { type: 'response', status: response.status, headers: responseHeaders, text, exchange };
     } catch (error) {

@@ -120,9 +120,10 @@ export function truncateForDisplay(text: string, limit = DISPLAY_BODY_LIMIT): st
   return text.length > limit ? `${text.slice(0, limit)}… [truncated: ${text.length} characters in total]` : text;
 }
 
+/** Redacted before it is joined into one line and cut, so that neither can break a secret in two. */
 function excerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ');
-  return redact(oneLine.length > EXCERPT_LIMIT ? `${oneLine.slice(0, EXCERPT_LIMIT)}…` : oneLine);
+  const oneLine = redact(text).replace(/\s+/g, ' ');
+  return oneLine.length > EXCERPT_LIMIT ? `${oneLine.slice(0, EXCERPT_LIMIT)}…` : oneLine;
 }
 
 export function tryParseJson(text: string): unknown {
