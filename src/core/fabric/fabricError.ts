@@ -14,14 +14,17 @@ export class FabricError extends Error {
   readonly exchange?: HttpExchange;
   /** HTTP attempts made by the failed call (1 + retries); 0 when nothing was sent. */
   readonly attempts: number;
+  /** The answer was such that every other batch of a run would get it too (e.g. a proxy's sign-in page). */
+  readonly everyBatchWouldRepeat: boolean;
 
-  constructor(info: FabricErrorInfo, options: { exchange?: HttpExchange; attempts?: number; cause?: unknown } = {}) {
+  constructor(info: FabricErrorInfo, options: { exchange?: HttpExchange; attempts?: number; cause?: unknown; everyBatchWouldRepeat?: boolean } = {}) {
     const safe: FabricErrorInfo = { ...info, message: redact(info.message) };
     super(describeFabricError(safe), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FabricError';
     this.info = safe;
     this.exchange = options.exchange;
     this.attempts = options.attempts ?? 0;
+    this.everyBatchWouldRepeat = options.everyBatchWouldRepeat ?? false;
   }
 
   get kind(): FabricErrorKind {
