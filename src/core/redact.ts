@@ -43,17 +43,14 @@ export function forgetSecret(value: string | undefined): void {
 /** At least two labels, a letter-only top-level label: contoso.onmicrosoft.com, not "common". */
 const DOMAIN_NAME_RE = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
-/** Between any two characters of a known value: a line break with the indentation around it. */
-const LINE_BREAK = '(?:[ \\t]*\\r?\\n[ \\t]*)?';
-
 /** The ways a value is written where it may leak: as is, percent-encoded, form-encoded, inside a JSON string. */
 function spellings(value: string): string[] {
   const form = new URLSearchParams({ v: value }).toString().slice(2);
   return [value, encodeURIComponent(value), form, form.replace(/\+/g, '%20'), JSON.stringify(value).slice(1, -1)];
 }
 
-function escapeRegExp(char: string): string {
-  return char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 function knownValuesPattern(): RegExp | undefined {
@@ -62,9 +59,40 @@ function knownValuesPattern(): RegExp | undefined {
   const all = new Set<string>();
   for (const secret of knownSecrets) for (const spelling of spellings(secret)) all.add(spelling);
   // Longest first, so that a value is never half-replaced by a shorter one it contains.
-  const alternatives = [...all].sort((a, b) => b.length - a.length).map(s => [...s].map(escapeRegExp).join(LINE_BREAK));
-  knownPattern = new RegExp(alternatives.join('|'), 'gi');
+  knownPattern = new RegExp([...all].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'gi');
   return knownPattern;
+}
+
+/** A line break with the indentation around it: what wrapping puts inside a long value. */
+const LINE_BREAK = /[ \t]*\r?\n[ \t]*/g;
+
+/**
+ * Replaces known values, also those wrapped across lines: they are searched in the text with its line breaks
+ * taken out, and each match replaces the stretch of the original text it came from.
+ */
+function replaceKnownValues(text: string, known: RegExp): string {
+  if (!text.includes('\n')) return text.replace(known, REDACTED);
+  // origin[j] is the index in `text` of character j of `joined`.
+  const origin: number[] = [];
+  let joined = '';
+  let from = 0;
+  for (const lineBreak of text.matchAll(LINE_BREAK)) {
+    for (let i = from; i < lineBreak.index; i++) origin.push(i);
+    joined += text.slice(from, lineBreak.index);
+    from = lineBreak.index + lineBreak[0].length;
+  }
+  for (let i = from; i < text.length; i++) origin.push(i);
+  joined += text.slice(from);
+  let out = '';
+  let copied = 0;
+  for (const match of joined.matchAll(known)) {
+    if (match[0].length === 0) continue;
+    const start = origin[match.index];
+    if (start < copied) continue;
+    out += `${text.slice(copied, start)}${REDACTED}`;
+    copied = origin[match.index + match[0].length - 1] + 1;
+  }
+  return out + text.slice(copied);
 }
 
 /** Characters of an OAuth bearer token (RFC 6750 b64token). */
@@ -92,7 +120,7 @@ const PATTERNS: Array<[RegExp, string | ((...args: string[]) => string)]> = [
 /** Returns the text with every known secret and every token-shaped substring replaced. */
 export function redact(text: string): string {
   const known = knownValuesPattern();
-  let out = known ? text.replace(known, REDACTED) : text;
+  let out = known ? replaceKnownValues(text, known) : text;
   for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement as string);
   return out;
 }
