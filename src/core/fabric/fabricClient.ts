@@ -1,6 +1,7 @@
 // The Fabric REST client: metadata, activate/deactivate, scale rule and scoring, over global fetch.
 // Every request (LRO Location and continuationUri included) passes the token-host check first, so the bearer
-// token never leaves for a host that is not Fabric (or loopback when the user allowed it).
+// token never leaves for a host that is not Fabric (or loopback when the user allowed it); an address the
+// endpoint answered with must also stay on a loopback endpoint's own origin (scheme, host and port).
 import { endpointUrl, FABRIC_API_HOSTS, hostOf, isLoopbackHost, isTokenHostAllowed, scoreUrl, versionUrl } from '../endpoints/endpointUrl';
 import type { EndpointRef, EndpointVersionInfo, ModelEndpointInfo, ScaleRule } from '../endpoints/model';
 import { redact, redactHeaders } from '../redact';

@@ -1,6 +1,6 @@
 // Fabric long-running operations (reference §1.7): a 202 carries Location (the operation URL, followed
-// verbatim; a relative one is resolved against the endpoint's origin), x-ms-operation-id and Retry-After. Poll until Succeeded or Failed; on success the poll's
-// Location names the result. Every wait honours Retry-After with a floor and stops when the signal aborts.
+// verbatim; a relative one is resolved against the endpoint's origin), x-ms-operation-id and Retry-After.
+// Poll until Succeeded or Failed; on success the poll's Location names the result. Every wait honours Retry-After with a floor and stops when the signal aborts.
 import { FabricError } from './fabricError';
 import { parseRetryAfter } from './retry';
 import type { HttpExchange, LroProgress } from './types';
