@@ -172,6 +172,25 @@ describe('FabricClient hardening against purpose-built servers', () => {
       forgetSecret(secret);
     }
   });
+
+  it('redacts a non-JSON answer before quoting an excerpt of it, so a secret at the cut or wrapped across lines is hidden', async () => {
+    const secret = `opaque-${randomBytes(24).toString('hex')}`;
+    registerSecret(secret);
+    try {
+      const pages = [`<html>${'x'.repeat(180)}${secret}</html>`, `<html>\n${secret.slice(0, 20)}\n  ${secret.slice(20)}\n</html>`];
+      for (const page of pages) {
+        const server = await start((_request, res) => {
+          res.writeHead(200, { 'Content-Type': 'text/html' });
+          res.end(page);
+        });
+        const error = await rejection(client().scoreBatch(server.ref(), ['x'], [[1]], 'values'));
+        assert.match(error.message, /^HTTP 200: Fabric answered HTTP 200 with a body that is not JSON: "<html>/);
+        assert.ok(!error.message.includes(secret.slice(0, 12)) && !error.message.includes(secret.slice(20, 32)), error.message);
+      }
+    } finally {
+      forgetSecret(secret);
+    }
+  });
 });
 
 describe('runScoring hardening against purpose-built servers', () => {
