@@ -13,6 +13,7 @@ import {
   type AuthSettings,
 } from '../../src/core/auth';
 import type { ServicePrincipalCredentials } from '../../src/core/endpoints/model';
+import { redact } from '../../src/core/redact';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../../tools/fake-fabric';
 import { waitUntil } from '../support/waitUntil';
 
@@ -178,6 +179,17 @@ describe('auth: MsalTokenSource against the fake Entra server', () => {
     assert.match(secret.message, /client secret is empty/);
     assert.equal(server.counters.tokenRequests, 0);
     messages.push(tenant.message, client.message, secret.message);
+  });
+
+  it('hides only validated tenant and client IDs: a tenant typed as "common" does not redact the word "common"', async () => {
+    const source = newSource();
+    const typo = await rejection(source.getToken({ ...DEMO, tenantId: 'common', clientId: 'my-app' }));
+    assert.equal(typo.kind, 'invalidInput');
+    const hint = 'Service principals sign in to one tenant; "common" and "organizations" are not allowed; my-app is not a GUID.';
+    assert.equal(redact(hint), hint);
+    issuedTokens.push(await source.getToken(DEMO));
+    assert.equal(redact(`tenant ${DEMO_TENANT_ID.toUpperCase()}, client ${DEMO_CLIENT_ID}`), 'tenant [REDACTED], client [REDACTED]');
+    messages.push(typo.message);
   });
 
   it('refuses a loopback or plain-http authority unless loopback is allowed', async () => {

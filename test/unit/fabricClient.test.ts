@@ -313,16 +313,48 @@ describe('Fabric helpers', () => {
   });
 
   it('checks the prediction count and wraps scalar predictions', () => {
-    assert.deepEqual(readPredictions({ predictions: [1, [2, 'b'], { p: 3 }] }, 3), { predictions: [[1], [2, 'b'], [3]] });
+    assert.deepEqual(readPredictions({ predictions: [1, [2, 'b']] }, 2), { predictions: [[1], [2, 'b']] });
     assert.deepEqual(readPredictions({ predictions: [[1]] }, 3), { problem: 'expected 3 predictions, got 1' });
-    // Record-shaped predictions are read by the output signature's names, whatever the JSON key order.
+    assert.deepEqual(readPredictions({ predictions: [] }, 1), { problem: 'expected 1 prediction, got 0' });
+    assert.deepEqual(readPredictions({ result: [] }, 1), { problem: 'the response has no "predictions" array' });
+  });
+
+  it('reads object predictions by the output signature\'s names; other keys become columns named by their keys', () => {
     assert.deepEqual(
       readPredictions({ predictions: [{ churn_label: 'stay', churn_probability: 0.2 }] }, 1, ['churn_probability', 'churn_label']),
-      { predictions: [[0.2, 'stay']] });
+      { columns: ['churn_probability', 'churn_label'], predictions: [[0.2, 'stay']] });
     assert.deepEqual(readPredictions({ predictions: [{ score: 0.9, label: 'a' }, { score: 0.1 }] }, 2, ['label', 'score']),
-      { predictions: [['a', 0.9], [null, 0.1]] }, 'a missing output column is null, the others stay in their columns');
-    assert.deepEqual(readPredictions({ predictions: [{ b: 1, a: 2 }] }, 1, ['x', 'y']), { predictions: [[1, 2]] }, 'records with none of the names fall back to key order');
-    assert.deepEqual(readPredictions({ result: [] }, 1), { problem: 'the response has no "predictions" array' });
+      { columns: ['label', 'score'], predictions: [['a', 0.9], [null, 0.1]] }, 'a missing output column is null, the others stay in their columns');
+    // A classifier whose keys are not the signature's: nothing lands under the signature's (double) column.
+    const classifier = [
+      { label: 'high', probabilities: { high: 0.8, low: 0.2 } },
+      { label: 'low', probabilities: { high: 0.1, low: 0.9 }, model_version: 3 },
+    ];
+    assert.deepEqual(readPredictions({ predictions: classifier }, 2, ['prediction']), {
+      columns: ['prediction', 'label', 'probabilities', 'model_version'],
+      predictions: [
+        [null, 'high', { high: 0.8, low: 0.2 }, null],
+        [null, 'low', { high: 0.1, low: 0.9 }, 3],
+      ],
+    });
+    assert.deepEqual(readPredictions({ predictions: [{ b: 1, a: 2 }] }, 1), { columns: ['b', 'a'], predictions: [[1, 2]] }, 'without a signature, keys in order');
+    assert.deepEqual(readPredictions({ predictions: [{ a: 1 }, 2] }, 2), { problem: 'some predictions are objects and others are not' });
+  });
+
+  it('fails a batch whose predictions do not fit the output signature\'s width or nesting, saying what came back', () => {
+    assert.deepEqual(readPredictions({ predictions: [[[52, 104]], [[53, 105]]] }, 2, ['prediction']), {
+      problem: 'the output signature expects 1 value per row (prediction), but prediction 1 is a list holding a list: [[52,104]]; no prediction of this batch was used',
+    });
+    assert.deepEqual(readPredictions({ predictions: [[0.1, 'a'], [0.2, 'b', 'extra']] }, 2, ['score', 'label']), {
+      problem: 'the output signature expects 2 values per row (score, label), but prediction 2 is a list of 3 values: [0.2,"b","extra"]; no prediction of this batch was used',
+    });
+    assert.deepEqual(readPredictions({ predictions: [0.3] }, 1, ['score', 'label']), {
+      problem: 'the output signature expects 2 values per row (score, label), but prediction 1 is one value: 0.3; no prediction of this batch was used',
+    });
+    assert.deepEqual(readPredictions({ predictions: [[{ p: 1 }]] }, 1, ['p']), {
+      problem: 'the output signature expects 1 value per row (p), but prediction 1 is a list holding an object: [{"p":1}]; no prediction of this batch was used',
+    });
+    assert.deepEqual(readPredictions({ predictions: [0.3, [0.4]] }, 2, ['score']), { predictions: [[0.3], [0.4]] }, 'a scalar or a one-value list fits one column');
   });
 
   it('builds record bodies keyed by column with null for missing values', () => {

@@ -67,7 +67,7 @@ export class AuthError extends Error {
  */
 export class TokenTransportError extends MsalAuthError {
   constructor(
-    readonly reason: 'dns' | 'refused' | 'reset' | 'tls' | 'timeout' | 'network' | 'badResponse',
+    readonly reason: 'dns' | 'refused' | 'reset' | 'tls' | 'timeout' | 'network' | 'badResponse' | 'redirect' | 'foreignTokenEndpoint',
     readonly host: string,
     readonly detail: string,
     readonly httpStatus?: number,
@@ -352,6 +352,19 @@ function transportError(err: TokenTransportError): AuthError {
         kind: 'timeout',
         title: `The sign-in host ${host} did not answer in time`,
         action: 'Check the network connection and proxy, then try again',
+      });
+    case 'redirect':
+      return new AuthError({
+        kind: 'badResponse',
+        status: err.httpStatus,
+        title: `The sign-in host ${host} redirected the token request to ${err.detail}`,
+        action: 'Redirects are not followed, so that the client secret is sent only to the authority. Check the "fabricMl.cloud" / "fabricMl.customAuthorityHost" settings and the proxy',
+      });
+    case 'foreignTokenEndpoint':
+      return new AuthError({
+        kind: 'invalidInput',
+        title: `The authority ${host} names a token endpoint on another host (${err.detail})`,
+        action: 'The client secret is sent only to the authority\'s own host. Check the "fabricMl.customAuthorityHost" setting',
       });
     case 'badResponse':
       return new AuthError({

@@ -7,7 +7,7 @@ import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkRespo
 import { raceAbort } from '../abort';
 import { hostOf } from '../endpoints/endpointUrl';
 import type { ServicePrincipalCredentials } from '../endpoints/model';
-import { redact, registerSecret } from '../redact';
+import { redact, registerIdentifier, registerSecret } from '../redact';
 import type { AuthSettings, TokenSource } from './types';
 import { AUTHORITY_HOSTS, FABRIC_SCOPE, resolveAuthority, type ResolvedAuthority } from './clouds';
 import { AuthError, TokenTransportError, abortError, explainAuthError, isValidClientId, isValidTenant } from './authErrors';
@@ -62,17 +62,18 @@ export class MsalTokenSource implements TokenSource {
     const tenantId = credentials.tenantId.trim();
     const clientId = credentials.clientId.trim();
     const clientSecret = credentials.clientSecret.trim();
-    // Entra's error descriptions quote the tenant and app IDs; they are kept out of logs like the secret.
     registerSecret(clientSecret);
-    registerSecret(tenantId);
-    registerSecret(clientId);
     validate(tenantId, clientId, clientSecret);
+    // Entra's error descriptions quote the tenant and app IDs; once they are known to be IDs (not a word such
+    // as "common"), they are kept out of logs like the secret.
+    registerIdentifier(tenantId);
+    registerIdentifier(clientId);
     const authority = resolveAuthority(this.settings);
 
     const key = [authority.origin, tenantId.toLowerCase(), clientId.toLowerCase(), sha256(clientSecret)].join('|');
     let entry = this.apps.get(key);
     if (!entry) {
-      const transport = new FetchTransport(this.requestTimeoutMs, this.rewriteUrl, (url) => {
+      const transport = new FetchTransport(new URL(authority.origin).host, this.requestTimeoutMs, this.rewriteUrl, (url) => {
         this.wireRequests++;
         this.log(`Token request #${this.wireRequests} to ${safeHost(url)}`);
       });
@@ -188,13 +189,17 @@ function safeHost(url: string): string {
 
 /**
  * msal's network client on global fetch (as msal's own), plus a timeout on every request, a wire-request
- * count, and failures that say what went wrong (DNS, refused, TLS, timeout, not JSON).
+ * count, and failures that say what went wrong (DNS, refused, TLS, timeout, not JSON). The client secret goes
+ * only to the authority's own host: a token endpoint elsewhere (named by a custom authority's metadata) is
+ * refused before sending, and redirects are never followed (a 307/308 would re-post the secret).
  */
 class FetchTransport implements INetworkModule {
   /** The last failure below HTTP, kept because msal replaces some of them with a generic error. */
   lastFailure?: TokenTransportError;
 
   constructor(
+    /** host[:port] of the authority; token requests go nowhere else. */
+    private readonly authorityHost: string,
     private readonly timeoutMs: number,
     private readonly rewriteUrl: ((url: string) => string) | undefined,
     private readonly onRequest: (url: string) => void,
@@ -211,6 +216,9 @@ class FetchTransport implements INetworkModule {
   private async send<T>(url: string, method: 'GET' | 'POST', options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
     const target = this.rewriteUrl ? this.rewriteUrl(url) : url;
     const host = safeHost(url);
+    if (method === 'POST' && host.toLowerCase() !== this.authorityHost.toLowerCase()) {
+      throw (this.lastFailure = new TokenTransportError('foreignTokenEndpoint', this.authorityHost, host));
+    }
     this.onRequest(url);
     let response: Response;
     try {
@@ -218,10 +226,17 @@ class FetchTransport implements INetworkModule {
         method,
         headers: options?.headers,
         body: method === 'POST' ? (options?.body ?? '') : undefined,
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeout && timeout > 0 ? Math.min(timeout, this.timeoutMs) : this.timeoutMs),
       });
     } catch (err) {
       throw (this.lastFailure = classifyFetchError(err, host));
+    }
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location') ?? '';
+      await response.body?.cancel();
+      const to = location ? (hostOf(new URL(location, url).toString()) ?? 'another address') : 'another address';
+      throw (this.lastFailure = new TokenTransportError('redirect', host, to, response.status));
     }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {

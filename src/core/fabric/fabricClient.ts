@@ -1,7 +1,8 @@
 // The Fabric REST client: metadata, activate/deactivate, scale rule and scoring, over global fetch.
 // Every request (LRO Location and continuationUri included) passes the token-host check first, so the bearer
-// token never leaves for a host that is not Fabric (or loopback when the user allowed it).
-import { endpointUrl, FABRIC_API_HOSTS, hostOf, isTokenHostAllowed, scoreUrl, versionUrl } from '../endpoints/endpointUrl';
+// token never leaves for a host that is not Fabric (or loopback when the user allowed it); an address the
+// endpoint answered with must also stay on a loopback endpoint's own origin (scheme, host and port).
+import { endpointUrl, FABRIC_API_HOSTS, hostOf, isLoopbackHost, isTokenHostAllowed, scoreUrl, versionUrl } from '../endpoints/endpointUrl';
 import type { EndpointRef, EndpointVersionInfo, ModelEndpointInfo, ScaleRule } from '../endpoints/model';
 import { redact, redactHeaders } from '../redact';
 import {
@@ -13,7 +14,7 @@ import {
   truncateForDisplay,
   tryParseJson,
 } from './fabricError';
-import { waitForOperation, type LroAnswer, type LroDriver } from './lro';
+import { resolveLocation, waitForOperation, type LroAnswer, type LroDriver } from './lro';
 
 import { backoffMs, formatDuration, isRetryableStatus, parseRetryAfter, sleep, SleepAbortedError } from './retry';
 import { buildScoreBody, readPredictions } from './scoreBody';
@@ -57,6 +58,8 @@ export interface ScoreBatchResult {
   exchange: HttpExchange;
   /** HTTP attempts of the score POST (1 + retries). */
   attempts: number;
+  /** Names of the prediction columns when predictions were objects: the output signature's names, then other keys. */
+  columns?: string[];
 }
 
 /** What runScoring needs from a client; FabricClient implements it. */
@@ -70,6 +73,8 @@ export interface BatchScorer {
 interface SendRequest {
   method: 'GET' | 'POST' | 'PATCH';
   url: string;
+  /** Set when `url` came from Fabric's answer (LRO Location, result, next page): the endpoint's apiBase it must stay with. */
+  followUpOf?: string;
   body?: string;
   token?: string;
   signal?: AbortSignal;
@@ -120,13 +125,13 @@ export class FabricClient implements FabricApi, BatchScorer {
         throw new FabricError({ kind: 'badResponse', message: `Fabric's version list did not end after ${page} pages.` });
       }
       seen.add(url);
-      const answer = await this.send({ method: 'GET', url, signal: options.signal });
+      const answer = await this.send({ method: 'GET', url, followUpOf: page > 0 ? ref.apiBase : undefined, signal: options.signal });
       const body = this.jsonObject(answer, 'version list') as { value?: unknown; continuationToken?: unknown; continuationUri?: unknown };
       if (!Array.isArray(body.value)) {
         throw this.badResponse(answer, 'The version list has no "value" array.');
       }
       versions.push(...(body.value as EndpointVersionInfo[]));
-      if (typeof body.continuationUri === 'string' && body.continuationUri) url = body.continuationUri;
+      if (typeof body.continuationUri === 'string' && body.continuationUri) url = resolveLocation(body.continuationUri, ref.apiBase);
       else if (typeof body.continuationToken === 'string' && body.continuationToken) url = `${firstUrl}?continuationToken=${encodeURIComponent(body.continuationToken)}`;
       else url = undefined;
     }
@@ -164,26 +169,32 @@ export class FabricClient implements FabricApi, BatchScorer {
     this.assertTokenHostAllowed(url);
     const token = options.token ?? (await this.acquireToken(signal));
     const first = await this.send({ method: 'POST', url, body: buildScoreBody(columns, rows, orientation), token, signal });
-    let final: LroAnswer = first;
-    if (first.status === 202) {
-      const operation = await waitForOperation(first, this.lroDriver(ref, token, signal, options.onProgress));
-      final = await this.send({ method: 'GET', url: operation.resultUrl, token, signal });
+    try {
+      let final: LroAnswer = first;
+      if (first.status === 202) {
+        const operation = await waitForOperation(first, this.lroDriver(ref, token, signal, options.onProgress));
+        final = await this.send({ method: 'GET', url: operation.resultUrl, followUpOf: ref.apiBase, token, signal });
+      }
+      const body = this.json(final);
+      const read = readPredictions(body, rows.length, options.outputColumns);
+      if ('problem' in read) {
+        throw new FabricError(
+          { kind: 'badResponse', status: final.status, message: `Fabric's score response is unusable: ${read.problem}.`, requestId: final.headers['x-ms-request-id'] || undefined },
+          { exchange: final.exchange },
+        );
+      }
+      return { predictions: read.predictions, columns: read.columns, exchange: final.exchange, attempts: first.attempts };
+    } catch (error) {
+      // The POST was sent whatever failed after it: the batch reports its attempts, and the 202 when nothing later was answered.
+      if (!(error instanceof FabricError)) throw error;
+      throw new FabricError(error.info, { exchange: error.exchange ?? first.exchange, attempts: first.attempts, cause: error.cause, everyBatchWouldRepeat: error.everyBatchWouldRepeat });
     }
-    const body = this.json(final);
-    const read = readPredictions(body, rows.length, options.outputColumns);
-    if ('problem' in read) {
-      throw new FabricError(
-        { kind: 'badResponse', status: final.status, message: `Fabric's score response is unusable: ${read.problem}.`, requestId: final.headers['x-ms-request-id'] || undefined },
-        { exchange: final.exchange, attempts: first.attempts },
-      );
-    }
-    return { predictions: read.predictions, exchange: final.exchange, attempts: first.attempts };
   }
 
   /** How operations are polled: with this call's token and signal, within the Retry-After cap and deadline. */
   private lroDriver(ref: EndpointRef, token: string, signal: AbortSignal | undefined, onProgress: FabricCallOptions['onProgress']): LroDriver {
     return {
-      get: pollUrl => this.send({ method: 'GET', url: pollUrl, token, signal }),
+      get: pollUrl => this.send({ method: 'GET', url: pollUrl, followUpOf: ref.apiBase, token, signal }),
       wait: ms => this.wait(ms, signal),
       pollFloorMs: this.pollFloorMs,
       maxPollWaitMs: this.options.maxRetryAfterMs,
@@ -212,6 +223,7 @@ export class FabricClient implements FabricApi, BatchScorer {
    */
   private async send(request: SendRequest): Promise<SendResult> {
     this.assertTokenHostAllowed(request.url);
+    if (request.followUpOf !== undefined) this.assertSameOriginWhenLoopback(request.url, request.followUpOf);
     const token = request.token ?? (await this.acquireToken(request.signal));
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -283,7 +295,7 @@ export class FabricClient implements FabricApi, BatchScorer {
       method: request.method,
       url: redact(request.url),
       requestHeaders: redactHeaders(headers),
-      requestBody: request.body === undefined ? undefined : redact(truncateForDisplay(request.body)),
+      requestBody: request.body === undefined ? undefined : truncateForDisplay(redact(request.body)),
       durationMs: Math.round(performance.now() - started),
       ...partial,
     });
@@ -294,7 +306,7 @@ export class FabricClient implements FabricApi, BatchScorer {
       response.headers.forEach((value, name) => {
         responseHeaders[name.toLowerCase()] = value;
       });
-      const exchange = exchangeOf({ status: response.status, responseHeaders: redactHeaders(responseHeaders), responseBody: redact(truncateForDisplay(text)) });
+      const exchange = exchangeOf({ status: response.status, responseHeaders: redactHeaders(responseHeaders), responseBody: truncateForDisplay(redact(text)) });
       this.logLine(request, String(response.status), exchange.durationMs);
       return { type: 'response', status: response.status, headers: responseHeaders, text, exchange };
     } catch (error) {
@@ -339,9 +351,28 @@ export class FabricClient implements FabricApi, BatchScorer {
     });
   }
 
+  /**
+   * While loopback is allowed, an address Fabric answered with (operation, result, next page) must be on the
+   * endpoint's own origin (scheme, host and port): another local port may be another program listening.
+   */
+  private assertSameOriginWhenLoopback(url: string, apiBase: string): void {
+    const target = originOf(url);
+    const own = originOf(apiBase);
+    if (target === own) return;
+    const loopback = [url, apiBase].some(u => isLoopbackHost(hostnameOf(u)));
+    if (!loopback) return;
+    throw new FabricError({
+      kind: 'hostNotAllowed',
+      message: `Refused to send the Fabric token to ${redact(hostOrEmpty(url) || url)}: an address the endpoint answered with must be on the endpoint's own origin (${own ?? apiBase}).`,
+    });
+  }
+
+  /** A 2xx that is not JSON is a proxy or sign-in page: every other batch would get the same page. */
   private json(answer: LroAnswer): unknown {
     const parsed = answer.text.trim() === '' ? undefined : tryParseJson(answer.text);
-    if (parsed === undefined) throw new FabricError(nonJsonSuccessInfo(answer.status, answer.headers, answer.text), { exchange: answer.exchange, attempts: 1 });
+    if (parsed === undefined) {
+      throw new FabricError(nonJsonSuccessInfo(answer.status, answer.headers, answer.text), { exchange: answer.exchange, attempts: 1, everyBatchWouldRepeat: true });
+    }
     return parsed;
   }
 
@@ -385,4 +416,20 @@ function networkDetail(error: unknown): string {
 
 function hostOrEmpty(url: string): string {
   return hostOf(url) ?? '';
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }

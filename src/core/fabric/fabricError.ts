@@ -14,14 +14,17 @@ export class FabricError extends Error {
   readonly exchange?: HttpExchange;
   /** HTTP attempts made by the failed call (1 + retries); 0 when nothing was sent. */
   readonly attempts: number;
+  /** The answer was such that every other batch of a run would get it too (e.g. a proxy's sign-in page). */
+  readonly everyBatchWouldRepeat: boolean;
 
-  constructor(info: FabricErrorInfo, options: { exchange?: HttpExchange; attempts?: number; cause?: unknown } = {}) {
+  constructor(info: FabricErrorInfo, options: { exchange?: HttpExchange; attempts?: number; cause?: unknown; everyBatchWouldRepeat?: boolean } = {}) {
     const safe: FabricErrorInfo = { ...info, message: redact(info.message) };
     super(describeFabricError(safe), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FabricError';
     this.info = safe;
     this.exchange = options.exchange;
     this.attempts = options.attempts ?? 0;
+    this.everyBatchWouldRepeat = options.everyBatchWouldRepeat ?? false;
   }
 
   get kind(): FabricErrorKind {
@@ -120,9 +123,10 @@ export function truncateForDisplay(text: string, limit = DISPLAY_BODY_LIMIT): st
   return text.length > limit ? `${text.slice(0, limit)}… [truncated: ${text.length} characters in total]` : text;
 }
 
+/** Redacted before it is joined into one line and cut, so that neither can break a secret in two. */
 function excerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ');
-  return redact(oneLine.length > EXCERPT_LIMIT ? `${oneLine.slice(0, EXCERPT_LIMIT)}…` : oneLine);
+  const oneLine = redact(text).replace(/\s+/g, ' ');
+  return oneLine.length > EXCERPT_LIMIT ? `${oneLine.slice(0, EXCERPT_LIMIT)}…` : oneLine;
 }
 
 export function tryParseJson(text: string): unknown {

@@ -1,6 +1,6 @@
 // Fabric long-running operations (reference §1.7): a 202 carries Location (the operation URL, followed
-// verbatim), x-ms-operation-id and Retry-After. Poll until Succeeded or Failed; on success the poll's
-// Location names the result. Every wait honours Retry-After with a floor and stops when the signal aborts.
+// verbatim; a relative one is resolved against the endpoint's origin), x-ms-operation-id and Retry-After.
+// Poll until Succeeded or Failed; on success the poll's Location names the result. Every wait honours Retry-After with a floor and stops when the signal aborts.
 import { FabricError } from './fabricError';
 import { parseRetryAfter } from './retry';
 import type { HttpExchange, LroProgress } from './types';
@@ -42,7 +42,8 @@ const FAILED = new Set(['failed', 'cancelled', 'canceled']);
 
 /** Polls the operation started by `accepted` (a 202) until it ends. Throws FabricError 'lroFailed' on failure. */
 export async function waitForOperation(accepted: LroAnswer, driver: LroDriver): Promise<OperationOutcome> {
-  const operationUrl = accepted.headers['location'] || operationUrlFromId(accepted, driver.apiBase);
+  const located = (answer: LroAnswer): string | undefined => resolveLocation(answer.headers['location'], driver.apiBase);
+  const operationUrl = located(accepted) ?? operationUrlFromId(accepted, driver.apiBase);
   let pollUrl = operationUrl;
   let waitHint = accepted.headers['retry-after'];
   let polls = 0;
@@ -69,14 +70,14 @@ export async function waitForOperation(accepted: LroAnswer, driver: LroDriver): 
     driver.onProgress?.({ status: state.status, percentComplete: state.percentComplete });
     const status = state.status.toLowerCase();
     if (status === SUCCEEDED) {
-      return { resultUrl: answer.headers['location'] || `${operationUrl.replace(/\/+$/, '')}/result`, final: answer, polls };
+      return { resultUrl: located(answer) ?? `${operationUrl.replace(/\/+$/, '')}/result`, final: answer, polls };
     }
     if (FAILED.has(status)) {
       const error = state.error ?? {};
+      // No HTTP status: the poll itself succeeded (200); what failed is the operation, named by its error code.
       throw new FabricError(
         {
           kind: 'lroFailed',
-          status: answer.status,
           errorCode: typeof error.errorCode === 'string' ? error.errorCode : undefined,
           message: `The Fabric operation ended as ${state.status}: ${typeof error.message === 'string' && error.message ? error.message : 'no reason given.'}`,
           requestId: (typeof error.requestId === 'string' && error.requestId) || answer.headers['x-ms-request-id'] || undefined,
@@ -85,7 +86,7 @@ export async function waitForOperation(accepted: LroAnswer, driver: LroDriver): 
       );
     }
     // Running / NotStarted / Undefined (and statuses Fabric may add): keep polling where Fabric says.
-    pollUrl = answer.headers['location'] || pollUrl;
+    pollUrl = located(answer) ?? pollUrl;
     waitHint = answer.headers['retry-after'];
   }
 }
@@ -127,4 +128,18 @@ function operationUrlFromId(accepted: LroAnswer, apiBase: string): string {
     );
   }
   return `${apiBase}/operations/${encodeURIComponent(id)}`;
+}
+
+/**
+ * The URL a Location header names: absolute as sent, or a relative one (`/v1/operations/x`) resolved against
+ * the endpoint's origin. Undefined when there is none. Whether the token may go there is the client's check.
+ */
+export function resolveLocation(location: string | undefined, apiBase: string): string | undefined {
+  const text = location?.trim();
+  if (!text) return undefined;
+  try {
+    return new URL(text, `${new URL(apiBase).origin}/`).toString();
+  } catch {
+    return text;
+  }
 }

@@ -32,9 +32,27 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
   if (request.signal?.aborted) run.abort();
   request.signal?.addEventListener('abort', onCancel, { once: true });
 
+  // Names of the prediction columns once a batch answered with objects; later batches may add keys.
+  const columnsByName = new Map<string, number>((request.outputColumns ?? []).map((name, i) => [name, i]));
+  let namedColumns = false;
+  /** Puts a batch's object predictions in the run's columns (the signature's, then every key in first-seen order). */
+  const toRunColumns = (batchColumns: string[], row: unknown[]): unknown[] => {
+    namedColumns = true;
+    const out: unknown[] = [];
+    batchColumns.forEach((name, i) => {
+      let at = columnsByName.get(name);
+      if (at === undefined) columnsByName.set(name, (at = columnsByName.size));
+      out[at] = row[i];
+    });
+    return out;
+  };
+
   const finish = (): ScoreRunResult => {
     request.signal?.removeEventListener('abort', onCancel);
+    const outputColumns = namedColumns ? [...columnsByName.keys()] : undefined;
+    if (outputColumns) padRows(predictions, outputColumns.length);
     return {
+      outputColumns,
       predictions,
       batches: outcomes.map((outcome, index) => outcome ?? notSent(index, batchSize, total, stopReason)),
       tokenRequests: options.tokenRequestCount ? options.tokenRequestCount() - tokensBefore : tokenCalls,
@@ -93,7 +111,10 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
           earlierAttempts = error.attempts;
           return client.scoreBatch(ref, columns, batchRows, orientation, { signal: run.signal, token: renewed, outputColumns: request.outputColumns });
         });
-        for (let i = 0; i < result.predictions.length; i++) predictions[startRow + i] = result.predictions[i];
+        const { columns: batchColumns } = result;
+        for (let i = 0; i < result.predictions.length; i++) {
+          predictions[startRow + i] = batchColumns ? toRunColumns(batchColumns, result.predictions[i]) : result.predictions[i];
+        }
         outcomes[index] = { index, startRow, endRow, ok: true, durationMs: elapsed(batchStarted), attempts: earlierAttempts + result.attempts, exchange: result.exchange };
       } catch (error) {
         const info = toFabricErrorInfo(error);
@@ -108,7 +129,7 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
           exchange: error instanceof FabricError ? error.exchange : undefined,
         };
         if (info.kind === 'aborted') continue;
-        if (stopReason === undefined && repeatsForEveryBatch(info)) stopReason = { info, startRow, endRow };
+        if (stopReason === undefined && repeatsForEveryBatch(error, info)) stopReason = { info, startRow, endRow };
       }
       rowsDone += endRow - startRow;
       request.onProgress?.(rowsDone, total);
@@ -125,7 +146,8 @@ interface StopReason {
 }
 
 /** Failures that no other batch can escape: sending the rest would only repeat the error N times. */
-function repeatsForEveryBatch(info: FabricErrorInfo): boolean {
+function repeatsForEveryBatch(error: unknown, info: FabricErrorInfo): boolean {
+  if (error instanceof FabricError && error.everyBatchWouldRepeat) return true;
   if (info.kind === 'hostNotAllowed' || info.kind === 'auth') return true;
   return info.kind === 'http' && (info.status === 401 || info.status === 403 || info.status === 404);
 }
@@ -141,6 +163,14 @@ function notSent(index: number, batchSize: number, total: number, stopReason: St
       }
     : { kind: 'aborted', message: 'Not sent: the run was cancelled.' };
   return { index, startRow, endRow, ok: false, durationMs: 0, attempts: 0, error };
+}
+
+/** Every scored row gets a value (null) for every column, also those that later batches added. */
+function padRows(rows: Array<unknown[] | undefined>, width: number): void {
+  for (const row of rows) {
+    if (!row) continue;
+    for (let c = 0; c < width; c++) if (row[c] === undefined) row[c] = null;
+  }
 }
 
 function elapsed(since: number): number {

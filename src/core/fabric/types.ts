@@ -77,6 +77,11 @@ export interface BatchOutcome {
 }
 
 export interface ScoreRunResult {
+  /**
+   * Names of the prediction columns when Fabric answered with objects: the output signature's names, then every
+   * other key in first-seen order (each row has a value, maybe null, for each). Undefined for value predictions.
+   */
+  outputColumns?: string[];
   /** One entry per input row: the prediction row (array of output values), or undefined if its batch failed. */
   predictions: Array<unknown[] | undefined>;
   batches: BatchOutcome[];

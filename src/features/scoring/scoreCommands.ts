@@ -159,7 +159,7 @@ export class ScoreCommands {
 
   private toModel(endpoint: EndpointDefinition, version: EndpointVersionInfo | undefined, target: ScoreTarget, table: ParsedTable,
     result: ScoreRunResult, startedAt: Date, warnings: string[]): ResultsModel {
-    const outputColumns = outputColumnNames(version?.outputSignature, result.predictions);
+    const outputColumns = result.outputColumns?.length ? result.outputColumns : outputColumnNames(version?.outputSignature, result.predictions);
     return {
       runId: randomUUID(),
       endpoint: { id: endpoint.id, name: endpoint.name, version: version?.versionName ?? this.services.endpoints.refFor(endpoint).version, scoreUrl: endpoint.scoreUrl },

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { ServicePrincipalCredentials, ServicePrincipalProfile } from '../../core/endpoints/model';
 import type { CredentialStore } from '../services';
-import { forgetSecret, registerSecret } from '../../core/redact';
+import { forgetSecret, registerIdentifier, registerSecret } from '../../core/redact';
 import {
   AuthError,
   authorityChange as bindingChange,
@@ -164,7 +164,9 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
   async set(profileId: string, credentials: ServicePrincipalCredentials, label?: string): Promise<void> {
     const clean = checkCredentials(profileId, credentials);
     const authority = authorityToBind();
-    for (const value of Object.values(clean)) registerSecret(value);
+    registerIdentifier(clean.tenantId);
+    registerIdentifier(clean.clientId);
+    registerSecret(clean.clientSecret);
     for (const field of FIELDS) await this.secrets.store(secretKey(profileId, field), clean[field]);
     // Written last: a reader in between sees the new values with the old binding and refuses, never the reverse.
     await this.secrets.store(secretKey(profileId, AUTHORITY_FIELD), authority);
@@ -217,8 +219,8 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
     if (!tenantId || !clientId || !clientSecret) return undefined;
     // Only IDs of a valid shape are masked: a stored value such as "common" would otherwise turn every
     // later "common" in every message into [REDACTED].
-    if (!validateTenant(tenantId)) registerSecret(tenantId);
-    if (!validateClientId(clientId)) registerSecret(clientId);
+    if (!validateTenant(tenantId)) registerIdentifier(tenantId);
+    if (!validateClientId(clientId)) registerIdentifier(clientId);
     registerSecret(clientSecret);
     return { credentials: { tenantId, clientId, clientSecret }, authority: authority || UNBOUND_AUTHORITY };
   }
