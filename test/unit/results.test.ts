@@ -203,7 +203,30 @@ describe('Results', () => {
       const texts = tokens.lexerSnapshot.tokens.filter(t => t.kind === PQP.Language.Token.TokenKind.TextLiteral).map(t => t.data);
       assert.strictEqual(texts[0], '"""), Web.Contents(""https://evil.example""), #(#)("""', 'the hostile value is one text literal');
       assert.ok(text.includes(`type table [#"let" = nullable text, #"a ""quoted"" name" = text, #"#(#)(tab)" = Int64.Type, #"in" = logical, #"error" = nullable text]`), text);
-      assert.ok(text.includes('"tab#(tab)here#(0001)#(cr,lf)end"'), text);
+      assert.ok(text.includes('"tab#(tab)here#(0001)#(cr)#(lf)end"'), text);
+    });
+
+    it('quotes every M keyword and contextual word used as a column name (optional, nullable, catch, #table…)', async () => {
+      // The parser's own keyword list, plus the words it reads by context and `null`, which it lexes as a literal.
+      const words = [...PQP.Language.Keyword.KeywordKinds, 'null', 'optional', 'nullable', 'catch'];
+      const inputs = words.slice(0, Math.ceil(words.length / 2));
+      const outputs = words.slice(inputs.length);
+      const model = sampleModel({
+        inputColumns: inputs,
+        outputColumns: outputs,
+        inputs: [inputs.map((_, c) => c)],
+        predictions: [outputs.map(w => w)],
+        batches: [{ index: 0, startRow: 0, endRow: 1, ok: true, durationMs: 1, attempts: 1 }],
+        source: { fileName: 'x.csv' },
+      });
+      const text = resultsToMTable(model);
+      assert.deepStrictEqual(await lexParse(text), { ok: true }, text);
+      const tokens = PQP.TaskUtils.tryLex(PQP.DefaultSettings, text);
+      assert.ok(PQP.TaskUtils.isOk(tokens));
+      const quoted = tokens.lexerSnapshot.tokens.filter(t => t.kind === PQP.Language.Token.TokenKind.Identifier && t.data.startsWith('#"'));
+      const names = quoted.map(t => PQP.Language.TextUtils.unescape(t.data.slice(2, -1)));
+      assert.deepStrictEqual(names.slice(0, words.length), words, 'every column name is one quoted identifier that reads back as the name');
+      assert.strictEqual(names[words.length], 'error (scoring)', 'the error column steps aside for an input named error');
     });
 
     it('escapes text so that the M unescaping gives the original back', () => {

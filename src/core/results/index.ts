@@ -3,7 +3,7 @@
 export { summarizeColumn, summarizePredictions } from './summary';
 export { csvField, resultsToCsv } from './exportCsv';
 export { resultsToJson, type ExportedRow } from './exportJson';
-export { mColumnType, mFieldName, mNumber, mText, mValue, resultsToMTable } from './mTable';
+export { mColumnType, mNumber, mText, mValue, resultsToMTable } from './mTable';
 export { describeError, describeRowRange, exportColumns, rowErrors, uniqueNames, type ExportColumns } from './columns';
 export { redactResultsModel } from './redactModel';
 export { viewAfterRerun } from './viewState';
