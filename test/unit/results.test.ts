@@ -141,6 +141,35 @@ describe('Results', () => {
       const csv = resultsToCsv(sampleModel({ outputColumns: ['age', 'error'] }));
       assert.strictEqual(csv.split('\r\n')[0], 'age,note,age (prediction),error,error (scoring)');
     });
+
+    /** A run whose column names and values came from a hostile data file and endpoint. */
+    function formulaModel(): ResultsModel {
+      return sampleModel({
+        inputColumns: ['=cmd|\' /C calc\'!A0', 'amount'],
+        outputColumns: ['@SUM(A1)', 'label'],
+        inputs: [['=HYPERLINK("https://evil.example","x")', '-2'], ['+1+cmd', '-1,234.5'], ['\tTAB', '-3e-7'], ['\rCR', '+4']],
+        predictions: [[-3, '-danger()'], [1.5, '@here'], [null, 'plain'], [0, '-']],
+        batches: [{ index: 0, startRow: 0, endRow: 4, ok: true, durationMs: 1, attempts: 1 }],
+      });
+    }
+
+    it('neutralises formula-like text in names and values with a leading quote; numbers and number text stay as they are', () => {
+      const rows = parseCsv(resultsToCsv(formulaModel()), { relax_column_count: false }) as string[][];
+      assert.deepStrictEqual(rows, [
+        ['\'=cmd|\' /C calc\'!A0', 'amount', '\'@SUM(A1)', 'label', 'error'],
+        ['\'=HYPERLINK("https://evil.example","x")', '-2', '-3', '\'-danger()', ''],
+        ['\'+1+cmd', '-1,234.5', '1.5', '\'@here', ''],
+        ['\'\tTAB', '-3e-7', '', 'plain', ''],
+        ['\'\rCR', '+4', '0', '\'-', ''],
+      ]);
+    });
+
+    it('writes formula-like text raw when neutralisation is turned off', () => {
+      const rows = parseCsv(resultsToCsv(formulaModel(), { neutralizeFormulas: false }), { relax_column_count: false }) as string[][];
+      assert.deepStrictEqual(rows[0].slice(0, 3), ['=cmd|\' /C calc\'!A0', 'amount', '@SUM(A1)']);
+      assert.deepStrictEqual(rows[1].slice(0, 4), ['=HYPERLINK("https://evil.example","x")', '-2', '-3', '-danger()']);
+      assert.strictEqual(rows[4][0], '\rCR');
+    });
   });
 
   describe('JSON export', () => {

@@ -1,7 +1,7 @@
 // Pure helpers behind the results panel: summaries for the webview, exports, the redaction gate, and the
 // place a Re-run keeps.
 export { summarizeColumn, summarizePredictions } from './summary';
-export { csvField, resultsToCsv } from './exportCsv';
+export { csvField, type CsvExportOptions, resultsToCsv } from './exportCsv';
 export { resultsToJson, type ExportedRow } from './exportJson';
 export { mColumnType, mNumber, mText, mValue, resultsToMTable } from './mTable';
 export { describeError, describeRowRange, exportColumns, rowErrors, uniqueNames, type ExportColumns } from './columns';

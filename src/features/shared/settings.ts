@@ -48,6 +48,8 @@ export interface ScoringSettings {
   defaultRows: number;
   /** Score File asks before scoring more rows than this. */
   confirmAboveRows: number;
+  /** Largest CSV record or JSON row read from a data file. */
+  maxRecordBytes: number;
 }
 
 export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSettings {
@@ -65,7 +67,13 @@ export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSetti
     maxRetryAfterMs: num('scoring.maxRetryAfterSeconds', 120, 1, 3600) * 1000,
     defaultRows: Math.round(num('scoring.defaultRows', 20, 1, 1_000_000)),
     confirmAboveRows: Math.round(num('scoring.confirmAboveRows', 10_000, 1, Number.MAX_SAFE_INTEGER)),
+    maxRecordBytes: Math.round(num('scoring.maxRecordBytes', 1_048_576, 1024, 2 ** 30)),
   };
+}
+
+/** CSV export neutralises formula-like text unless the user (not a workspace) turned it off. */
+export function neutralizeFormulasInExport(): boolean {
+  return userValue<boolean>('export.neutralizeFormulas', true) !== false;
 }
 
 /** Metadata reads (tree, Test connection) should answer quickly even when scoring allows 100 s. */
