@@ -17,6 +17,7 @@ export const SCORING_BOUNDS = {
   maxRetryAfterSeconds: { default: 120, minimum: 1, maximum: 3600, integer: false },
   defaultRows: { default: 20, minimum: 1, maximum: 1_000_000, integer: true },
   confirmAboveRows: { default: 10_000, minimum: 1, maximum: 100_000_000, integer: true },
+  maxRecordBytes: { default: 1_048_576, minimum: 1024, maximum: 2 ** 30, integer: true },
 } as const satisfies Record<string, Bound>;
 
 export type ScoringBoundName = keyof typeof SCORING_BOUNDS;

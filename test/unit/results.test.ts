@@ -141,6 +141,35 @@ describe('Results', () => {
       const csv = resultsToCsv(sampleModel({ outputColumns: ['age', 'error'] }));
       assert.strictEqual(csv.split('\r\n')[0], 'age,note,age (prediction),error,error (scoring)');
     });
+
+    /** A run whose column names and values came from a hostile data file and endpoint. */
+    function formulaModel(): ResultsModel {
+      return sampleModel({
+        inputColumns: ['=cmd|\' /C calc\'!A0', 'amount'],
+        outputColumns: ['@SUM(A1)', 'label'],
+        inputs: [['=HYPERLINK("https://evil.example","x")', '-2'], ['+1+cmd', '-1,234.5'], ['\tTAB', '-3e-7'], ['\rCR', '+4']],
+        predictions: [[-3, '-danger()'], [1.5, '@here'], [null, 'plain'], [0, '-']],
+        batches: [{ index: 0, startRow: 0, endRow: 4, ok: true, durationMs: 1, attempts: 1 }],
+      });
+    }
+
+    it('neutralises formula-like text in names and values with a leading quote; numbers and number text stay as they are', () => {
+      const rows = parseCsv(resultsToCsv(formulaModel()), { relax_column_count: false }) as string[][];
+      assert.deepStrictEqual(rows, [
+        ['\'=cmd|\' /C calc\'!A0', 'amount', '\'@SUM(A1)', 'label', 'error'],
+        ['\'=HYPERLINK("https://evil.example","x")', '-2', '-3', '\'-danger()', ''],
+        ['\'+1+cmd', '-1,234.5', '1.5', '\'@here', ''],
+        ['\'\tTAB', '-3e-7', '', 'plain', ''],
+        ['\'\rCR', '+4', '0', '\'-', ''],
+      ]);
+    });
+
+    it('writes formula-like text raw when neutralisation is turned off', () => {
+      const rows = parseCsv(resultsToCsv(formulaModel(), { neutralizeFormulas: false }), { relax_column_count: false }) as string[][];
+      assert.deepStrictEqual(rows[0].slice(0, 3), ['=cmd|\' /C calc\'!A0', 'amount', '@SUM(A1)']);
+      assert.deepStrictEqual(rows[1].slice(0, 4), ['=HYPERLINK("https://evil.example","x")', '-2', '-3', '-danger()']);
+      assert.strictEqual(rows[4][0], '\rCR');
+    });
   });
 
   describe('JSON export', () => {
@@ -203,7 +232,30 @@ describe('Results', () => {
       const texts = tokens.lexerSnapshot.tokens.filter(t => t.kind === PQP.Language.Token.TokenKind.TextLiteral).map(t => t.data);
       assert.strictEqual(texts[0], '"""), Web.Contents(""https://evil.example""), #(#)("""', 'the hostile value is one text literal');
       assert.ok(text.includes(`type table [#"let" = nullable text, #"a ""quoted"" name" = text, #"#(#)(tab)" = Int64.Type, #"in" = logical, #"error" = nullable text]`), text);
-      assert.ok(text.includes('"tab#(tab)here#(0001)#(cr,lf)end"'), text);
+      assert.ok(text.includes('"tab#(tab)here#(0001)#(cr)#(lf)end"'), text);
+    });
+
+    it('quotes every M keyword and contextual word used as a column name (optional, nullable, catch, #table…)', async () => {
+      // The parser's own keyword list, plus the words it reads by context and `null`, which it lexes as a literal.
+      const words = [...PQP.Language.Keyword.KeywordKinds, 'null', 'optional', 'nullable', 'catch'];
+      const inputs = words.slice(0, Math.ceil(words.length / 2));
+      const outputs = words.slice(inputs.length);
+      const model = sampleModel({
+        inputColumns: inputs,
+        outputColumns: outputs,
+        inputs: [inputs.map((_, c) => c)],
+        predictions: [outputs.map(w => w)],
+        batches: [{ index: 0, startRow: 0, endRow: 1, ok: true, durationMs: 1, attempts: 1 }],
+        source: { fileName: 'x.csv' },
+      });
+      const text = resultsToMTable(model);
+      assert.deepStrictEqual(await lexParse(text), { ok: true }, text);
+      const tokens = PQP.TaskUtils.tryLex(PQP.DefaultSettings, text);
+      assert.ok(PQP.TaskUtils.isOk(tokens));
+      const quoted = tokens.lexerSnapshot.tokens.filter(t => t.kind === PQP.Language.Token.TokenKind.Identifier && t.data.startsWith('#"'));
+      const names = quoted.map(t => PQP.Language.TextUtils.unescape(t.data.slice(2, -1)));
+      assert.deepStrictEqual(names.slice(0, words.length), words, 'every column name is one quoted identifier that reads back as the name');
+      assert.strictEqual(names[words.length], 'error (scoring)', 'the error column steps aside for an input named error');
     });
 
     it('escapes text so that the M unescaping gives the original back', () => {

@@ -4,7 +4,7 @@
 // stay quiet on code that only refers to a secret.
 import * as assert from 'assert';
 import * as PQP from '@microsoft/powerquery-parser';
-import { generateM, scanForSecrets, type SecretFinding } from '../../src/core/mcode';
+import { generateM, scanForSecrets, type SecretFinding, secretFixFor } from '../../src/core/mcode';
 import { CHURN_INPUT_SIGNATURE } from '../../tools/fake-fabric';
 
 const SECRET = 'Fx8Q~abcDEF123.ghiJKL456_mnoPQR789-stu';
@@ -13,8 +13,11 @@ async function parses(text: string): Promise<boolean> {
   return PQP.TaskUtils.isOk(await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, text));
 }
 
+/** The document after the quick fix for the warning over the finding's range (the edit the feature applies). */
 function applyFix(text: string, finding: SecretFinding): string {
-  return text.slice(0, finding.start) + finding.replacement + text.slice(finding.end);
+  const fix = secretFixFor(text, finding);
+  assert.ok(fix, 'a quick fix is offered for the warning\'s range');
+  return text.slice(0, fix.start) + fix.newText + text.slice(fix.end);
 }
 
 /** Scans, expects exactly one finding, checks its range, message and fix, and returns it with the fixed text. */
@@ -99,6 +102,57 @@ describe('scanForSecrets', () => {
       const findings = scanForSecrets(text);
       assert.deepStrictEqual(findings.map(f => f.kind), ['callArgument', 'binding']);
       assert.ok(findings[0].start < findings[1].start);
+    });
+  });
+
+  describe('the quick fix replaces the whole secret, never a prefix', () => {
+    // An `&` without `name=` after it, a space and a tab are part of a secret; only the next form field ends it.
+    const PIECES = ['Fx8Q~abc', 'DEF&123', 'ghi.JKL_456'];
+
+    async function fixesAll(text: string, expectedRange: string, expectedFixed: string): Promise<void> {
+      assert.ok(await parses(text), 'the sample itself parses');
+      const findings = scanForSecrets(text);
+      assert.strictEqual(findings.length, 1, `one finding, got ${JSON.stringify(findings)}`);
+      assert.strictEqual(text.slice(findings[0].start, findings[0].end), expectedRange, 'the warning covers every literal that holds the secret');
+      const fixed = applyFix(text, findings[0]);
+      for (const piece of PIECES) assert.ok(!fixed.includes(piece), `no part of the secret is left (${piece}):\n${fixed}`);
+      assert.strictEqual(fixed, expectedFixed);
+      assert.ok(await parses(fixed), `the fixed text parses:\n${fixed}`);
+      assert.deepStrictEqual(scanForSecrets(fixed), [], 'nothing is left to flag');
+    }
+
+    it('a secret with a space, an & and a tab inside a token body literal', async () => {
+      const literal = '"client_id=abc&client_secret=Fx8Q~abc DEF&123#(tab)ghi.JKL_456&grant_type=client_credentials"';
+      await fixesAll(`let body = ${literal} in body`, literal,
+        'let body = "client_id=abc&client_secret=" & Uri.EscapeDataString(ClientSecret) & "&grant_type=client_credentials" in body');
+    });
+
+    it('"client_secret=" & "literal": the concatenation of literals is the finding', async () => {
+      const chain = '"client_id=abc&client_secret=" & "Fx8Q~abc" & "DEF&123 ghi.JKL_456" & "&grant_type=client_credentials"';
+      await fixesAll(`let body = ${chain} in body`, chain,
+        'let body = "client_id=abc&client_secret=" & Uri.EscapeDataString(ClientSecret) & "&grant_type=client_credentials" in body');
+    });
+
+    it('a second client_secret= in the same literal', async () => {
+      const literal = '"client_secret=Fx8Q~abc&grant_type=client_credentials&client_secret=DEF&123 ghi.JKL_456"';
+      await fixesAll(`let body = ${literal} in body`, literal,
+        'let body = "client_secret=" & Uri.EscapeDataString(ClientSecret) & "&grant_type=client_credentials&client_secret=" & Uri.EscapeDataString(ClientSecret) in body');
+    });
+
+    it('a binding, a CallMLEndpoint argument and a variable default written as concatenated literals', async () => {
+      await fixesAll('let clientSecret = "Fx8Q~abc" & "DEF&123" & "ghi.JKL_456" in clientSecret', '"Fx8Q~abc" & "DEF&123" & "ghi.JKL_456"',
+        'let clientSecret = ClientSecret in clientSecret');
+      await fixesAll('CallMLEndpoint(u, t, c, "Fx8Q~abc" & "DEF&123ghi.JKL_456", x)', '"Fx8Q~abc" & "DEF&123ghi.JKL_456"',
+        'CallMLEndpoint(u, t, c, ClientSecret, x)');
+      await fixesAll('Variable.ValueOrDefault("$(/**/L/ClientSecret)", "Fx8Q~abc" & "DEF&123ghi.JKL_456")', '"Fx8Q~abc" & "DEF&123ghi.JKL_456"',
+        'Variable.ValueOrDefault("$(/**/L/ClientSecret)", "<set in the variable library>")');
+    });
+
+    it('offers no fix for a range that no longer holds a finding (the document changed)', () => {
+      const text = `let clientSecret = "${SECRET}" in clientSecret`;
+      const [finding] = scanForSecrets(text);
+      assert.ok(secretFixFor(text, finding));
+      assert.strictEqual(secretFixFor(text, { start: finding.start + 1, end: finding.end }), undefined);
     });
   });
 

@@ -11,7 +11,7 @@ export {
   DEFAULT_AUTHORITY_HOST,
 } from './mText';
 export { BATCH_FUNCTION, MANUAL_STATUSES, TOKEN_FUNCTION } from './generateRecommended';
-export { type SecretFinding, SECRET_PARAMETER, scanForSecrets } from './secretScan';
+export { type SecretFinding, type SecretFix, SECRET_PARAMETER, scanForSecrets, secretFixFor } from './secretScan';
 
 export const M_VARIANTS: readonly MVariant[] = ['recommended', 'compatible', 'invocation'];
 

@@ -1,33 +1,47 @@
 // CSV export of a run: the input columns, the prediction columns, and an error column that says why a
 // row has no prediction. RFC 4180: comma separated, CRLF line ends, a field is quoted when it holds a
-// comma, a quote, a line break or edge spaces, and quotes inside are doubled. Values are written as
-// they are (no formula-prefix mangling), so the file re-imports into Dataflow without changes.
+// comma, a quote, a line break or edge spaces, and quotes inside are doubled. Text that a spreadsheet
+// would run as a formula (column names and values come from data files and endpoints) is neutralised by
+// default with the OWASP rule; numbers, and text that is just a number, are written as they are.
 import type { ResultsModel } from '../../protocol/results';
 import { exportColumns, rowErrors } from './columns';
 
+export interface CsvExportOptions {
+  /**
+   * Prefix `'` to text starting with `=`, `+`, `-`, `@`, tab or carriage return, so that Excel and other
+   * spreadsheets show it instead of running it (`=HYPERLINK(…)`). Default true.
+   */
+  neutralizeFormulas?: boolean;
+}
+
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+// OWASP "CSV Injection": the characters a spreadsheet reads as the start of a formula.
+const FORMULA_START = /^[=+\-@\t\r]/;
+// `-2`, `+1.5`, `-1,234.5`, `-1,5`, `-3e-7`: a spreadsheet reads these as numbers, never as a call.
+const NUMBER_TEXT = /^[-+]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /** Text of one CSV field: null/undefined → empty, objects → JSON, strings quoted when needed. */
-export function csvField(value: unknown): string {
+export function csvField(value: unknown, options: CsvExportOptions = {}): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value
-    : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value)
-      : JSON.stringify(value) ?? String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  let text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  if (options.neutralizeFormulas !== false && FORMULA_START.test(text) && !NUMBER_TEXT.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function resultsToCsv(model: ResultsModel): string {
+export function resultsToCsv(model: ResultsModel, options: CsvExportOptions = {}): string {
   const columns = exportColumns(model);
   const errors = rowErrors(model);
   const width = columns.outputs.length;
-  const lines: string[] = [[...columns.inputs, ...columns.outputs, columns.error].map(csvField).join(',')];
+  const field = (value: unknown): string => csvField(value, options);
+  const lines: string[] = [[...columns.inputs, ...columns.outputs, columns.error].map(field).join(',')];
   for (let row = 0; row < model.inputs.length; row++) {
     const input = model.inputs[row];
     const prediction = model.predictions[row];
     const fields: string[] = [];
-    for (let c = 0; c < columns.inputs.length; c++) fields.push(csvField(input[c]));
-    for (let c = 0; c < width; c++) fields.push(csvField(prediction?.[c]));
-    fields.push(csvField(errors[row]));
+    for (let c = 0; c < columns.inputs.length; c++) fields.push(field(input[c]));
+    for (let c = 0; c < width; c++) fields.push(field(prediction?.[c]));
+    fields.push(field(errors[row]));
     lines.push(fields.join(','));
   }
   return lines.join('\r\n') + '\r\n';

@@ -1,35 +1,14 @@
 // "Copy as M #table": the run as a Power Query M table literal that can be pasted as a query, e.g. to
 // build a Dataflow against known predictions. Column types come from the values (Int64.Type, number,
-// text, logical, nullable when a null occurs, any when mixed); text is escaped per the M spec, so any
-// value a data file or an endpoint returns stays a literal and never becomes code.
+// text, logical, nullable when a null occurs, any when mixed); text and column names are escaped by the M
+// generators' own functions, so any value a data file or an endpoint returns stays a literal and never becomes code.
 import type { ResultsModel } from '../../protocol/results';
+import { mIdentifier, mText } from '../mcode/mText';
 import { exportColumns, rowErrors } from './columns';
 
-/** M keywords (and `#`-keywords need no listing: they are never regular identifiers). */
-const KEYWORDS = new Set([
-  'and', 'as', 'each', 'else', 'error', 'false', 'if', 'in', 'is', 'let', 'meta', 'not', 'null', 'or',
-  'otherwise', 'section', 'shared', 'then', 'true', 'try', 'type',
-]);
-
-const NAMED_ESCAPES: Record<string, string> = { '\r\n': '#(cr,lf)', '\r': '#(cr)', '\n': '#(lf)', '\t': '#(tab)' };
-
-/**
- * An M text literal. Doubles quotes, writes `#(` as `#(#)(` (otherwise it starts an escape), and
- * writes control characters and line/paragraph separators as escapes so the literal stays on one line.
- */
-export function mText(value: string): string {
-  const escaped = value.replace(/\r\n|[\u0000-\u001f\u007f-\u009f\u2028\u2029"]|#\(/g, match => {
-    if (match === '"') return '""';
-    if (match === '#(') return '#(#)(';
-    return NAMED_ESCAPES[match] ?? `#(${match.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
-  });
-  return `"${escaped}"`;
-}
-
-/** A field name in a record or table type: bare when it is a plain identifier, else `#"…"`. */
-export function mFieldName(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !KEYWORDS.has(name) ? name : `#${mText(name)}`;
-}
+// The one quoting of M text and identifiers the product has (src/core/mcode): a private keyword list here once
+// missed `optional`, which broke the table type.
+export { mText };
 
 /** An M number literal; JavaScript's shortest round-trip form is valid M (`1e+21`, `0.1`, `-3`). */
 export function mNumber(value: number): string {
@@ -82,9 +61,9 @@ export function resultsToMTable(model: ResultsModel): string {
   const columns = exportColumns(model);
   const errors = rowErrors(model);
   const types = [
-    ...columns.inputs.map((name, c) => `${mFieldName(name)} = ${mColumnType(columnValues(model.inputs, c))}`),
-    ...columns.outputs.map((name, c) => `${mFieldName(name)} = ${mColumnType(columnValues(model.predictions, c))}`),
-    `${mFieldName(columns.error)} = nullable text`,
+    ...columns.inputs.map((name, c) => `${mIdentifier(name)} = ${mColumnType(columnValues(model.inputs, c))}`),
+    ...columns.outputs.map((name, c) => `${mIdentifier(name)} = ${mColumnType(columnValues(model.predictions, c))}`),
+    `${mIdentifier(columns.error)} = nullable text`,
   ];
   const rows = model.inputs.map((input, i) => {
     const prediction = model.predictions[i];

@@ -61,6 +61,64 @@ export interface ParseRowsOptions {
   selection?: LineRange;
   /** Without a selection, read at most this many rows (all rows when absent). Ignored with a selection. */
   maxRows?: number;
+  /** Largest CSV record, JSON row or JSON Lines line (default DEFAULT_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
+}
+
+/** 1 MB: far above any real row, far below a whole file without line breaks. */
+export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+/** The setting that changes the limit, named in the message so the user can find it. */
+export const MAX_RECORD_BYTES_SETTING = 'fabricMl.scoring.maxRecordBytes';
+
+export function normalizeMaxRecordBytes(limit: number | undefined): number {
+  return limit !== undefined && Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : DEFAULT_MAX_RECORD_BYTES;
+}
+
+/** `1 MB`, `512 KB`, `1.5 MB`, `900 bytes`. */
+export function formatBytes(bytes: number): string {
+  const [size, unit] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'MB'] : bytes >= 1024 ? [bytes / 1024, 'KB'] : [bytes, 'bytes'];
+  return `${Number.isInteger(size) ? size : size.toFixed(1)} ${unit}`;
+}
+
+/** The error for a record over the limit; `what` says what a record is in this format ("a record", "a row"). */
+export function recordTooLarge(line: number, what: string, limit: number): RowsParseError {
+  return new RowsParseError(
+    `Line ${line}: ${what} is larger than ${formatBytes(limit)}, the limit set by "${MAX_RECORD_BYTES_SETTING}". `
+      + 'Check that the file holds one row per line (per array element in JSON), or raise the setting.',
+    { line },
+  );
+}
+
+/** The 1-based number of the first line of `text` longer than `limit` characters, or undefined. */
+export function firstLineLongerThan(text: string, limit: number): number | undefined {
+  let line = 1;
+  for (let start = 0; start < text.length; line++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    if (end - start > limit) return line;
+    if (newline === -1) return undefined;
+    start = newline + 1;
+  }
+  return undefined;
+}
+
+const MESSAGE_TEXT_MAX = 40;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const NAMED_CONTROL: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * Text from a data file as it may appear in a message: control characters escaped (`\t`, `\u0000`), cut to 40
+ * characters, so a binary file's bytes or a huge cell never reach a notification or a log raw.
+ */
+export function textForMessage(text: string, max = MESSAGE_TEXT_MAX): string {
+  const chars = Array.from(text);
+  const shown = chars.length > max ? chars.slice(0, max - 1) : chars;
+  let out = '';
+  for (const ch of shown) {
+    if (!CONTROL.test(ch)) out += ch;
+    else out += NAMED_CONTROL[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  }
+  return chars.length > max ? `${out}…` : out;
 }
 
 /** 1-based inclusive line bounds, the way the parsers count lines. */

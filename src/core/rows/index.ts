@@ -8,6 +8,6 @@ export {
   type SourceFormat,
 } from './formats';
 export { parseRows } from './parseRows';
-export { countDataRows, type FileRowsOptions, parseRowsFromFile } from './streamFile';
+export { countDataRows, type FileLimits, type FileRowsOptions, parseRowsFromFile } from './streamFile';
 export { coerceValue, CoercionError } from './coerce';
 export { MappingError, type MappedRows, mapToSignature, MAX_REPORTED_PROBLEMS } from './signatureMapping';

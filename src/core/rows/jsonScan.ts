@@ -2,6 +2,7 @@
 // and ends (so rows know their line, and a selection can pick the elements it overlaps) and where a
 // syntax error is. `JSON.parse` still builds the values; V8's own messages do not always carry a
 // position ("Unexpected token 'x', … is not valid JSON"), which is why the position comes from here.
+import { textForMessage } from './formats';
 
 export class JsonSyntaxError extends Error {
   constructor(
@@ -254,7 +255,8 @@ function describeChar(text: string, pos: number): string {
   // Show a short word for bare words (e.g. unquoted text), one character otherwise.
   const match = /^[A-Za-z_$][\w$]{0,19}/.exec(text.slice(pos, pos + 20));
   if (match) return `'${match[0]}'`;
-  return `'${String.fromCodePoint(text.codePointAt(pos) ?? c)}'`;
+  // A control character or a byte of a binary file is written as an escape, never raw.
+  return `'${textForMessage(String.fromCodePoint(text.codePointAt(pos) ?? c))}'`;
 }
 
 /** Validates text[start, end) as exactly one JSON value surrounded by whitespace. */

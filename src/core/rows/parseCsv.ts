@@ -5,13 +5,18 @@
 import { parse as parseSync } from 'csv-parse/sync';
 import type { CsvError, Options as CsvParseOptions } from 'csv-parse';
 import {
+  firstLineLongerThan,
   NO_FILE_ROWS,
   NO_SELECTED_ROWS,
+  normalizeMaxRecordBytes,
   type OneBasedLines,
   type ParsedTable,
+  recordTooLarge,
   RowsParseError,
   StopParsing,
+  textForMessage,
 } from './formats';
+import { TEXT_CHECK_BYTES } from './textCheck';
 
 export type CsvDelimiter = ',' | ';' | '\t';
 
@@ -58,6 +63,8 @@ export interface CsvCollectOptions {
   maxRows?: number;
   /** Count data records without building row objects (for countDataRows). */
   countOnly?: boolean;
+  /** Largest record csv-parse reads before it stops (default 1 MB). */
+  maxRecordBytes?: number;
 }
 
 /**
@@ -77,6 +84,10 @@ export class CsvRecordCollector {
   private nextRecordLine = 1;
 
   constructor(private readonly options: CsvCollectOptions = {}) {}
+
+  get maxRecordBytes(): number | undefined {
+    return this.options.maxRecordBytes;
+  }
 
   accept(record: string[]): void {
     const startLine = this.nextRecordLine;
@@ -156,9 +167,9 @@ export class CsvRecordCollector {
       case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
         return new RowsParseError(`Line ${line}: unexpected text after the closing quote in ${columnWords}.`, { line, column });
       case 'CSV_MAX_RECORD_SIZE':
-        return new RowsParseError(`Line ${line}: the record is too large; check the delimiter and the quotes.`, { line });
+        return recordTooLarge(line, 'a record', normalizeMaxRecordBytes(this.options.maxRecordBytes));
       default:
-        return new RowsParseError(`Line ${line}: ${error.message}`, { line, column });
+        return new RowsParseError(`Line ${line}: ${textForMessage(error.message, 200)}`, { line, column });
     }
   }
 
@@ -177,7 +188,7 @@ export class CsvRecordCollector {
 
   private columnInWords(column: number): string {
     const name = this.columns?.[column - 1];
-    return name !== undefined ? `column ${column} (${name})` : `column ${column}`;
+    return name !== undefined ? `column ${column} (${textForMessage(name)})` : `column ${column}`;
   }
 }
 
@@ -207,7 +218,7 @@ function headerNames(record: string[], line: number): string[] {
     const earlier = firstIndexByName.get(name);
     if (earlier !== undefined) {
       throw new RowsParseError(
-        `Line ${line}: the header names "${name}" twice (columns ${earlier + 1} and ${i + 1}).`,
+        `Line ${line}: the header names "${textForMessage(name)}" twice (columns ${earlier + 1} and ${i + 1}).`,
         { line, column: i + 1 },
       );
     }
@@ -223,9 +234,11 @@ function isCsvError(error: unknown): error is CsvError & { index?: unknown } {
 }
 
 /** csv-parse options shared by the in-memory and the streamed parser. */
-export function csvParseOptions(delimiter: CsvDelimiter, onRecord?: CsvRecordCollector['onRecord']): CsvParseOptions {
+export function csvParseOptions(delimiter: CsvDelimiter, onRecord: CsvRecordCollector['onRecord'] | undefined, maxRecordBytes: number | undefined): CsvParseOptions {
   return {
     delimiter,
+    // A file without line breaks is one record: stop at the limit instead of reading it all.
+    max_record_size: normalizeMaxRecordBytes(maxRecordBytes),
     bom: true,
     // Field counts are checked by the collector, only for the rows that were asked for.
     relax_column_count: true,
@@ -255,16 +268,21 @@ function offsetAfterLine(text: string, line: number): number {
  */
 export function parseCsvText(text: string, forceTab: boolean, options: CsvCollectOptions): ParsedTable {
   const body = stripBom(text);
-  const delimiter: CsvDelimiter = forceTab ? '\t' : detectDelimiter(firstNonBlankLine(body));
+  // The header's first 64 KB are plenty to see the delimiter, and a document without line breaks is not scanned whole.
+  const delimiter: CsvDelimiter = forceTab ? '\t' : detectDelimiter(firstNonBlankLine(body.slice(0, TEXT_CHECK_BYTES)));
   let throughLine = options.lines ? options.lines.last : options.maxRows !== undefined ? options.maxRows + 1 : Infinity;
   for (;;) {
     const cut = Number.isFinite(throughLine) ? offsetAfterLine(body, throughLine) : body.length;
     const source = cut >= body.length ? body : body.slice(0, cut);
+    // A line over the limit is a record over it: say so before csv-parse reads a megabyte character by character.
+    const limit = normalizeMaxRecordBytes(options.maxRecordBytes);
+    const longLine = firstLineLongerThan(source, limit);
+    if (longLine !== undefined) throw recordTooLarge(longLine, 'the line', limit);
     let records: string[][];
     try {
       // Without a per-record callback: csv-parse's on_record builds a context object per record,
       // which costs more than the parsing itself on large selections.
-      records = parseSync(source, csvParseOptions(delimiter)) as string[][];
+      records = parseSync(source, csvParseOptions(delimiter, undefined, options.maxRecordBytes)) as string[][];
     } catch (error) {
       if (cut < body.length && isCsvError(error) && error.code === 'CSV_QUOTE_NOT_CLOSED') {
         throughLine *= 2;
@@ -286,7 +304,7 @@ export function parseCsvText(text: string, forceTab: boolean, options: CsvCollec
 function parseCsvLocatingErrors(source: string, delimiter: CsvDelimiter, options: CsvCollectOptions): ParsedTable {
   const collector = new CsvRecordCollector(options);
   try {
-    parseSync(source, csvParseOptions(delimiter, collector.onRecord));
+    parseSync(source, csvParseOptions(delimiter, collector.onRecord, options.maxRecordBytes));
   } catch (error) {
     const translated = collector.translateError(error);
     if (translated) throw translated;

@@ -6,8 +6,10 @@ import {
   isPlainObject,
   NO_FILE_ROWS,
   NO_SELECTED_ROWS,
+  normalizeMaxRecordBytes,
   type OneBasedLines,
   type ParsedTable,
+  recordTooLarge,
   RowsParseError,
   unionOfKeys,
 } from './formats';
@@ -17,16 +19,20 @@ import { stripBom } from './parseCsv';
 export interface JsonParseOptions {
   lines?: OneBasedLines;
   maxRows?: number;
+  /** Largest JSON row (an array element, the one object, or a JSON Lines line); default 1 MB. */
+  maxRecordBytes?: number;
 }
 
 /** Parses a JSON document: an array of objects or a single object. */
 export function parseJsonText(text: string, options: JsonParseOptions = {}): ParsedTable {
   const body = stripBom(text);
   const index = new LineIndex(body);
-  if (options.lines) return parseJsonSelection(body, index, options.lines);
+  const limit = normalizeMaxRecordBytes(options.maxRecordBytes);
+  if (options.lines) return parseJsonSelection(body, index, options.lines, limit);
 
   const shape = scanOrThrow(body, index, 0, body.length);
   if (shape.kind === 'object') {
+    checkRowSize(shape.span, index, limit);
     return buildTable([parseValue(body, shape.span, index) as Record<string, unknown>], [index.lineOf(shape.span.start)]);
   }
   if (shape.kind !== 'array') {
@@ -38,6 +44,7 @@ export function parseJsonText(text: string, options: JsonParseOptions = {}): Par
   const elements = shape.elements ?? [];
   const take = options.maxRows === undefined ? elements.length : Math.min(options.maxRows, elements.length);
   if (take === 0) throw new RowsParseError(NO_FILE_ROWS);
+  for (let i = 0; i < take; i++) checkRowSize(elements[i], index, limit);
   // One JSON.parse of the whole text is faster than one per element when all of them are wanted.
   const all = take === elements.length ? (parseValue(body, shape.span, index) as unknown[]) : undefined;
   const rows: Record<string, unknown>[] = [];
@@ -51,13 +58,18 @@ export function parseJsonText(text: string, options: JsonParseOptions = {}): Par
   return buildTable(rows, rowLines);
 }
 
-function parseJsonSelection(body: string, index: LineIndex, lines: OneBasedLines): ParsedTable {
+/** A row over the limit fails before it is parsed (JSON.parse of a huge value costs time and memory). */
+function checkRowSize(span: JsonSpan, index: LineIndex, limit: number): void {
+  if (span.end - span.start > limit) throw recordTooLarge(index.lineOf(span.start), 'a row', limit);
+}
+
+function parseJsonSelection(body: string, index: LineIndex, lines: OneBasedLines, limit: number): ParsedTable {
   if (lines.first > index.lineCount) throw new RowsParseError(NO_SELECTED_ROWS);
   const start = index.lineStart(lines.first);
   const end = index.lineEnd(Math.min(lines.last, index.lineCount), body);
   if (body.slice(start, end).trim() === '') throw new RowsParseError(NO_SELECTED_ROWS);
 
-  const fromFragment = objectsFromFragment(body, index, start, end);
+  const fromFragment = objectsFromFragment(body, index, start, end, limit);
   if (fromFragment) return buildTable(fromFragment.rows, fromFragment.rowLines);
 
   const shape = scanOrThrow(body, index, 0, body.length);
@@ -65,6 +77,7 @@ function parseJsonSelection(body: string, index: LineIndex, lines: OneBasedLines
     index.lineOf(span.start) <= lines.last && index.lineOf(Math.max(span.start, span.end - 1)) >= lines.first;
   if (shape.kind === 'object') {
     if (!overlaps(shape.span)) throw new RowsParseError(NO_SELECTED_ROWS);
+    checkRowSize(shape.span, index, limit);
     return buildTable([parseValue(body, shape.span, index) as Record<string, unknown>], [index.lineOf(shape.span.start)]);
   }
   if (shape.kind !== 'array') {
@@ -76,6 +89,7 @@ function parseJsonSelection(body: string, index: LineIndex, lines: OneBasedLines
   const elements = shape.elements ?? [];
   for (let i = 0; i < elements.length; i++) {
     if (!overlaps(elements[i])) continue;
+    checkRowSize(elements[i], index, limit);
     const line = index.lineOf(elements[i].start);
     rows.push(requireObjectElement(parseValue(body, elements[i], index), i, line));
     rowLines.push(line);
@@ -90,6 +104,7 @@ function objectsFromFragment(
   index: LineIndex,
   start: number,
   end: number,
+  limit: number,
 ): { rows: Record<string, unknown>[]; rowLines: number[] } | undefined {
   let spans: JsonSpan[] | undefined;
   try {
@@ -111,6 +126,7 @@ function objectsFromFragment(
   const rows: Record<string, unknown>[] = [];
   const rowLines: number[] = [];
   for (const span of spans) {
+    checkRowSize(span, index, limit);
     const value = parseValue(body, span, index);
     if (!isPlainObject(value)) return undefined;
     rows.push(value);
@@ -178,6 +194,8 @@ export class JsonLinesCollector {
       if (lineNumber > lines.last) return false;
     }
     const text = lineNumber === 1 ? stripBom(lineText) : lineText;
+    const limit = normalizeMaxRecordBytes(this.options.maxRecordBytes);
+    if (text.length > limit) throw recordTooLarge(lineNumber, 'the line', limit);
     if (text.trim() === '') return true;
     this.dataLineCount++;
     if (this.options.countOnly) return true;

@@ -1,7 +1,7 @@
 // Warns about client secrets written as text in Power Query M documents and offers a quick fix that turns
 // the literal into a parameter reference. Diagnostics never quote the secret.
 import * as vscode from 'vscode';
-import { scanForSecrets, type SecretFinding } from '../../core/mcode';
+import { scanForSecrets, type SecretFinding, secretFixFor } from '../../core/mcode';
 import { isMDocument } from './insertMFunction';
 
 export const SECRET_DIAGNOSTIC_SOURCE = 'Fabric ML';
@@ -63,17 +63,18 @@ export class SecretDiagnostics implements vscode.CodeActionProvider, vscode.Disp
     const ours = context.diagnostics.filter(d => d.source === SECRET_DIAGNOSTIC_SOURCE && d.code === SECRET_DIAGNOSTIC_CODE);
     if (ours.length === 0) return [];
     // Scan again rather than trust stored state: the document may have changed since the diagnostic was made.
-    const findings = scanForSecrets(document.getText());
+    const text = document.getText();
+    const findings = scanForSecrets(text);
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
-      const start = document.offsetAt(diagnostic.range.start);
-      const finding = findings.find(f => f.start === start && f.end === document.offsetAt(diagnostic.range.end));
-      if (!finding) continue;
-      const action = new vscode.CodeAction(finding.fixTitle, vscode.CodeActionKind.QuickFix);
+      const fix = secretFixFor(text, { start: document.offsetAt(diagnostic.range.start), end: document.offsetAt(diagnostic.range.end) }, findings);
+      if (!fix) continue;
+      const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];
       action.isPreferred = true;
       action.edit = new vscode.WorkspaceEdit();
-      action.edit.replace(document.uri, diagnostic.range, finding.replacement);
+      // The whole literal (or chain of literals) that holds the secret is replaced, never a part of it.
+      action.edit.replace(document.uri, new vscode.Range(document.positionAt(fix.start), document.positionAt(fix.end)), fix.newText);
       actions.push(action);
     }
     return actions;

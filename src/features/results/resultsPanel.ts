@@ -18,6 +18,7 @@ import {
   type ResultsWebviewMessage,
 } from '../../protocol/results';
 import type { Services } from '../services';
+import { neutralizeFormulasInExport } from '../shared/settings';
 import { resultsHtml } from './resultsHtml';
 
 export const RESULTS_VIEW_TYPE = 'fabricMl.results';
@@ -316,7 +317,7 @@ class ResultsPanel implements ResultsPanelHandle {
       filters: { [label]: [format] },
     });
     if (!uri) return;
-    const text = format === 'csv' ? resultsToCsv(model) : resultsToJson(model);
+    const text = format === 'csv' ? resultsToCsv(model, { neutralizeFormulas: neutralizeFormulasInExport() }) : resultsToJson(model);
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     const where = vscode.workspace.asRelativePath(uri);
     this.deps.log.info(`Results: exported ${model.inputs.length} rows as ${label} to ${where}.`);

@@ -141,11 +141,12 @@ export class ScoreCommands {
   private async readRows(target: ScoreTarget, wholeFile: boolean, settings: ScoringSettings, batchSize: number, askFirst: boolean): Promise<ParsedTable | undefined> {
     const { document, format } = target;
     if (!wholeFile) {
-      return parseRows(document.getText(), format, { selection: target.selection, maxRows: target.selection ? undefined : settings.defaultRows });
+      return parseRows(document.getText(), format, { selection: target.selection, maxRows: target.selection ? undefined : settings.defaultRows, maxRecordBytes: settings.maxRecordBytes });
     }
     // Whole file: stream from disk when the file is saved there, so huge files never sit in one string.
     const onDisk = document.uri.scheme === 'file' && !document.isDirty;
-    const rowCount = onDisk ? await countDataRows(document.uri.fsPath, format) : parseRows(document.getText(), format).rows.length;
+    const limits = { maxRecordBytes: settings.maxRecordBytes };
+    const rowCount = onDisk ? await countDataRows(document.uri.fsPath, format, limits) : parseRows(document.getText(), format, limits).rows.length;
     if (rowCount > settings.confirmAboveRows && askFirst) {
       const go = 'Score All Rows';
       const requests = Math.ceil(rowCount / batchSize);
@@ -154,7 +155,7 @@ export class ScoreCommands {
         { modal: true }, go);
       if (choice !== go) return undefined;
     }
-    return onDisk ? parseRowsFromFile(document.uri.fsPath, format) : parseRows(document.getText(), format);
+    return onDisk ? parseRowsFromFile(document.uri.fsPath, format, limits) : parseRows(document.getText(), format, limits);
   }
 
   private toModel(endpoint: EndpointDefinition, version: EndpointVersionInfo | undefined, target: ScoreTarget, table: ParsedTable,

@@ -49,6 +49,8 @@ export interface ScoringSettings {
   defaultRows: number;
   /** Score File asks before scoring more rows than this. */
   confirmAboveRows: number;
+  /** Largest CSV record or JSON row read from a data file. */
+  maxRecordBytes: number;
 }
 
 export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSettings {
@@ -63,7 +65,13 @@ export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSetti
     maxRetryAfterMs: read('maxRetryAfterSeconds') * 1000,
     defaultRows: read('defaultRows'),
     confirmAboveRows: read('confirmAboveRows'),
+    maxRecordBytes: read('maxRecordBytes'),
   };
+}
+
+/** CSV export neutralises formula-like text unless the user (not a workspace) turned it off. */
+export function neutralizeFormulasInExport(): boolean {
+  return userValue<boolean>('export.neutralizeFormulas', true) !== false;
 }
 
 /** Metadata reads (tree, Test connection) should answer quickly even when scoring allows 100 s. */
