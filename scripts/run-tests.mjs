@@ -153,6 +153,23 @@ control = http.createServer(async (req, res) => {
         return;
       }
       throw new Error(frameFound ? `no element ${selector}${text ? ` with text "${text}"` : ''} in a frame containing "${contains}"` : `no frame contains "${contains}"`);
+    } else if (u.pathname === '/keys') {
+      // Real key presses in the workbench: `type` text into the focused input (quick input, input box),
+      // then each `press` key in order (e.g. Enter, Escape). Lets tests answer prompts as a user would.
+      const text = u.searchParams.get('type');
+      if (text) await page.keyboard.type(text);
+      for (const key of u.searchParams.getAll('press')) await page.keyboard.press(key);
+      res.end(JSON.stringify({ ok: true }));
+    } else if (u.pathname === '/click') {
+      // A real click on the first workbench element matching `selector` (and containing `text`), e.g. a
+      // button of a modal dialog.
+      const selector = u.searchParams.get('selector');
+      const text = u.searchParams.get('text');
+      if (!selector) throw new Error('click needs selector');
+      let target = page.locator(selector);
+      if (text) target = target.filter({ hasText: text });
+      await target.first().click({ timeout: 10_000 });
+      res.end(JSON.stringify({ clicked: true }));
     } else { res.statusCode = 404; res.end('{}'); }
   } catch (e) { res.statusCode = 500; res.end(JSON.stringify({ error: String(e) })); }
 });

@@ -35,6 +35,21 @@ export async function frameTexts(contains: string): Promise<string[]> {
   return (await control<{ texts: string[] }>(`/frameText?contains=${encodeURIComponent(contains)}`)).texts;
 }
 
+/** Types into the focused workbench input (real key presses), then presses each key, e.g. pressKeys('abc', 'Enter'). */
+export async function pressKeys(text: string, ...keys: string[]): Promise<void> {
+  const query = new URLSearchParams();
+  if (text) query.set('type', text);
+  for (const key of keys) query.append('press', key);
+  await control(`/keys?${query}`);
+}
+
+/** Clicks the first workbench element matching `selector` that contains `text` (e.g. a dialog's button). */
+export async function clickWorkbench(selector: string, text?: string): Promise<void> {
+  const query = new URLSearchParams({ selector });
+  if (text) query.set('text', text);
+  await control(`/click?${query}`);
+}
+
 /** Polls `probe` until it returns a truthy value or the time runs out; returns the last value. */
 export async function waitFor<T>(probe: () => Promise<T> | T, what: string, timeoutMs = 20_000, intervalMs = 200): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
