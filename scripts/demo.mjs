@@ -5,6 +5,7 @@
 // whose columns match the fake model's input signature, an empty .pq file and an endpoint preconfigured to the
 // fake server. Prints a sign-in link, the URL and the password, and runs until Ctrl-C.
 // Options: --port N (fixed code-server port), --latency MS, --fake-port N (fixed fake-server port),
+//          --check (start, check the sign-in as below and that the signed-in workbench page loads, then stop),
 //          --desktop VSCODE_EXECUTABLE (desktop VS Code in its own user-data folder instead of code-server;
 //          used by the "Run Extension (demo)" launch configuration, see scripts/demo-desktop.mjs).
 import { spawn, spawnSync } from 'node:child_process';
@@ -111,7 +112,7 @@ async function runBrowserDemo() {
   // Refuse to hand out a link to a server that anyone on this machine could open, or whose password fails.
   const anonymous = await probeAnonymousAccess(url.origin, configFile);
   if (!anonymous.refused) { console.error(`[demo] code-server is open without a password (${anonymous.summary}); stopping`); await stop(1); }
-  await signIn(url.origin, password).catch(async e => { console.error(`[demo] ${e.message}; stopping`); await stop(1); });
+  const cookie = await signIn(url.origin, password).catch(async e => { console.error(`[demo] ${e.message}; stopping`); await stop(1); });
 
   const query = new URLSearchParams({
     folder: workspace,
@@ -121,6 +122,15 @@ async function runBrowserDemo() {
   signInPage = await startSignInPage(url.origin, workbenchPath);
   fs.writeFileSync(path.join(demoDir, 'url.txt'), `${url.origin}${workbenchPath}\n`);
   printBrowserInstructions(url, signInPage.url, workbenchPath, password, anonymous.summary);
+  if (argv.includes('--check')) await stop(await checkSignedInWorkbench(`${url.origin}${workbenchPath}`, cookie));
+}
+
+/** --check: the workbench page answers 200 to the signed-in session. */
+async function checkSignedInWorkbench(workbenchUrl, cookie) {
+  const res = await fetch(workbenchUrl, { headers: { cookie }, redirect: 'manual' });
+  await res.body?.cancel();
+  console.log(`[demo] check: signed-in workbench page → HTTP ${res.status}${res.status === 200 ? '' : ' (expected 200)'}`);
+  return res.status === 200 ? 0 : 1;
 }
 
 async function startCodeServer(tmp, configFile, userData) {
