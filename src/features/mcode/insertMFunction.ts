@@ -2,7 +2,7 @@
 // arguments), finds the columns (the endpoint's signature, given names, or the header of an open CSV), generates
 // the M and puts it at the cursor of a .pq editor, into a chosen .pq file or into a new untitled document.
 import * as vscode from 'vscode';
-import { resolveAuthority } from '../../core/auth/clouds';
+import { describeAuthorityChange } from '../../core/endpoints/connectionReport';
 import type { EndpointDefinition, EndpointRef, EndpointVersionInfo } from '../../core/endpoints/model';
 import {
   DEFAULT_AUTHORITY_HOST, generateM, type GenerateMInput, isSectionDocument, type MColumn, M_VARIANTS, type MVariant,
@@ -11,7 +11,8 @@ import { redact } from '../../core/redact';
 import { formatFromFileName, parseRows } from '../../core/rows';
 import { isPlainArgs, UserError } from '../shared/commands';
 import type { Services } from '../services';
-import { authSettings, scoringSettings } from '../shared/settings';
+import { authorityChange, currentAuthority, DEFAULT_PROFILE, type SecretStorageCredentialStore } from '../shared/credentialStore';
+import { scoringSettings } from '../shared/settings';
 
 export const INSERT_M_COMMAND = 'fabricMl.insertMFunction';
 
@@ -105,13 +106,15 @@ export class InsertMFunction {
     const { columns, from } = this.inputColumns(args.columns, signature);
     const outputColumns = signature?.outputSignature?.map(f => ({ name: f.name, type: f.type }));
 
+    // Before any prompt for the target: the M must not name an authority the credentials are not bound to.
+    const authorityHost = await this.boundAuthority(endpoint?.profileId ?? DEFAULT_PROFILE.id);
     const target = await this.resolveTarget(args.target, interactive);
     if (!target) return undefined;
 
     const input: GenerateMInput = {
       endpointName: endpoint?.name ?? 'Fabric ML endpoint',
       ref,
-      authorityHost: this.authorityHost(),
+      authorityHost,
       inputColumns: columns,
       outputColumns,
       batchSize: endpoint?.batchSize ?? scoringSettings().batchSize,
@@ -201,12 +204,22 @@ export class InsertMFunction {
     return undefined;
   }
 
-  private authorityHost(): string {
-    try {
-      return resolveAuthority(authSettings()).origin;
-    } catch {
-      return DEFAULT_AUTHORITY_HOST;
+  /**
+   * The authority the generated M posts the client secret to at every refresh: the one the profile's credentials
+   * are bound to. While the settings (which any extension can change) name another, it refuses with the message
+   * scoring gives. Without stored credentials there is no binding, and the settings' authority is used.
+   */
+  private async boundAuthority(profileId: string): Promise<string> {
+    // The credential store of the composition root keeps the binding (not part of the CredentialStore contract).
+    const store = this.services.credentials as SecretStorageCredentialStore;
+    const stored = await store.stored(profileId);
+    if (!stored) return currentAuthority() ?? DEFAULT_AUTHORITY_HOST;
+    const change = authorityChange(stored);
+    if (change) {
+      const { title, action } = describeAuthorityChange(change.storedFor, change.current, store.label(profileId));
+      throw new UserError(`${title} ${action}`);
     }
+    return stored.authority;
   }
 
   private async resolveTarget(target: string | undefined, interactive: boolean): Promise<Target | undefined> {
