@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as PQP from '@microsoft/powerquery-parser';
 import {
-  addQueryMetadata, checkDataflow, insertQueriesIntoMashup, memberNames, readMashup, readQueryMetadata, stableGuid,
+  addQueryMetadata, applyTextEdits, checkDataflow, fixDataflowProblem, insertQueriesIntoMashup, memberNames, memberRole,
+  readMashup, readQueryMetadata, stableGuid,
 } from '../../src/core/dataflow';
 import { recommendedQueries } from '../../src/core/mcode/generateRecommended';
 import { type MQuery, renderExpression, renderSection } from '../../src/core/mcode/mQueries';
@@ -179,6 +180,34 @@ describe('Dataflow consistency check', () => {
     assert.strictEqual(mashup.slice(member.start, member.end), '#"Scored customers"');
     assert.strictEqual(metadata.slice(duplicate.start, duplicate.end), '"11111111-2222-4333-8444-555555555555"');
     assert.strictEqual(metadata.slice(orphan.start, orphan.end), '"Removed query"');
+  });
+
+  it('each quick fix resolves its problem, and together they leave a consistent dataflow', () => {
+    const mashup = read('Inconsistent', 'mashup.pq');
+    let metadata = read('Inconsistent', 'queryMetadata.json');
+    const titles: string[] = [];
+    for (let problems = checkDataflow(mashup, metadata); problems.length; problems = checkDataflow(mashup, metadata)) {
+      assert.ok(titles.length < 5, 'the fixes converge');
+      const fix = fixDataflowProblem(problems[0], mashup, metadata);
+      titles.push(fix.title);
+      metadata = applyTextEdits(metadata, fix.metadataEdits);
+      assert.ok(!checkDataflow(mashup, metadata).some(p => p.kind === problems[0].kind && p.name === problems[0].name), `${fix.title} resolved it`);
+    }
+    assert.deepStrictEqual(titles, [
+      'Add an entry for "Scored customers" to queryMetadata.json',
+      'Give "Orders" a queryId of its own',
+      'Remove the entry for "Removed query" from queryMetadata.json',
+    ]);
+    const after = readQueryMetadata(metadata);
+    assert.deepStrictEqual(Object.keys(after.queriesMetadata!), ['Customers', 'Orders', 'Scored customers']);
+    assert.strictEqual(after.queriesMetadata!.Customers.queryId, '11111111-2222-4333-8444-555555555555', 'the first owner keeps its queryId');
+    assert.ok(metadata.includes('\n    "Customers": {\n      "queryId": "11111111-2222-4333-8444-555555555555",'), 'formatting kept');
+  });
+
+  it('tells parameters and functions (not loaded) from queries', () => {
+    assert.strictEqual(memberRole('shared P = 3 meta [IsParameterQuery = true, Type = "Number", IsParameterQueryRequired = true];'), 'parameter');
+    assert.strictEqual(memberRole('shared #"F x" =\n    // adds one\n    (x as number) => x + 1;'), 'function');
+    assert.strictEqual(memberRole('shared T = let Source = #table({}, {}) in Source;'), 'query');
   });
 
   it('finds nothing wrong in the demo dataflow', () => {

@@ -1,9 +1,11 @@
 // Checks that a dataflow's `mashup.pq` and `queryMetadata.json` agree: every `shared` member has exactly one
 // `queriesMetadata` entry, every entry has a member, and no two entries share a queryId. A member added to
 // mashup.pq without metadata is a common way to break a dataflow. Used by the tests and the diagnostics.
-import { findNodeAtLocation, type Node, parseTree } from 'jsonc-parser';
+import { findNodeAtLocation, modify, type Node, parseTree } from 'jsonc-parser';
+import type { MQueryRole } from '../mcode/mQueries';
 import { readMashup } from './mashup';
-import { readQueryMetadata } from './queryMetadata';
+import type { TextEdit } from './mashupEdit';
+import { addQueryMetadata, formattingOf, readQueryMetadata, uniqueId } from './queryMetadata';
 
 export type DataflowProblem =
   | { kind: 'memberWithoutMetadata'; name: string; /** offsets of the member's name in mashup.pq */ start: number; end: number; message: string }
@@ -55,4 +57,42 @@ export function checkDataflow(mashupText: string, metadataText: string): Dataflo
 function keyNode(tree: Node | undefined, name: string): Node | undefined {
   const value = tree ? findNodeAtLocation(tree, ['queriesMetadata', name]) : undefined;
   return value?.parent?.children?.[0];
+}
+
+/** What a quick fix changes: edits to queryMetadata.json (every fix is made there; mashup.pq is the user's M). */
+export interface DataflowFix {
+  title: string;
+  metadataEdits: TextEdit[];
+}
+
+/** The quick fix of a problem found by checkDataflow on the same texts. */
+export function fixDataflowProblem(problem: DataflowProblem, mashupText: string, metadataText: string): DataflowFix {
+  const formattingOptions = formattingOf(metadataText);
+  switch (problem.kind) {
+    case 'memberWithoutMetadata': {
+      const member = readMashup(mashupText).members.find(m => m.name === problem.name);
+      const role = member ? memberRole(mashupText.slice(member.sharedStart, member.end)) : 'query';
+      return { title: `Add an entry for "${problem.name}" to queryMetadata.json`, metadataEdits: addQueryMetadata(metadataText, [{ name: problem.name, role }]).edits };
+    }
+    case 'metadataWithoutMember':
+      return {
+        title: `Remove the entry for "${problem.name}" from queryMetadata.json`,
+        metadataEdits: modify(metadataText, ['queriesMetadata', problem.name], undefined, { formattingOptions }),
+      };
+    case 'duplicateQueryId': {
+      const entries = readQueryMetadata(metadataText).queriesMetadata ?? {};
+      const used = new Set(Object.values(entries).map(e => String(e?.queryId ?? '').toLowerCase()));
+      return {
+        title: `Give "${problem.name}" a queryId of its own`,
+        metadataEdits: modify(metadataText, ['queriesMetadata', problem.name, 'queryId'], uniqueId(problem.name, used), { formattingOptions }),
+      };
+    }
+  }
+}
+
+/** A member's role from its text: a parameter query, a function, or a query that produces a table. */
+export function memberRole(memberText: string): MQueryRole {
+  if (/\bmeta\s*\[[^\]]*\bIsParameterQuery\s*=\s*true/.test(memberText)) return 'parameter';
+  const expression = memberText.replace(/^shared\s+(?:#"(?:[^"]|"")*"|[^\s=]+)\s*=/, '').replace(/^(?:\s*\/\/[^\n]*\n|\s+)*/, '');
+  return expression.startsWith('(') && /=>/.test(expression) ? 'function' : 'query';
 }

@@ -7,4 +7,4 @@ export {
   addQueryMetadata, formattingOf, type MetadataInsertion, type MetadataQuery, QUERY_GROUP_NAME, QueryMetadataError,
   readQueryMetadata, stableGuid, uniqueId,
 } from './queryMetadata';
-export { checkDataflow, type DataflowProblem } from './consistency';
+export { checkDataflow, type DataflowFix, type DataflowProblem, fixDataflowProblem, memberRole } from './consistency';
