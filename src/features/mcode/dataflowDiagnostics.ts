@@ -13,6 +13,9 @@ export class DataflowDiagnostics implements vscode.CodeActionProvider, vscode.Di
   private readonly collection = vscode.languages.createDiagnosticCollection('fabricMl.dataflow');
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The latest update started per folder: an older one that finishes later must not overwrite it. */
+  private readonly latest = new Map<string, number>();
+  private updates = 0;
 
   constructor() {
     const selector: vscode.DocumentSelector = [{ pattern: `**/*.Dataflow/${MASHUP_FILE}` }, { pattern: `**/*.Dataflow/${METADATA_FILE}` }];
@@ -39,6 +42,9 @@ export class DataflowDiagnostics implements vscode.CodeActionProvider, vscode.Di
   }
 
   private async update(folder: vscode.Uri): Promise<void> {
+    const run = ++this.updates;
+    this.latest.set(folder.toString(), run);
+    const current = () => this.latest.get(folder.toString()) === run;
     const mashupUri = vscode.Uri.joinPath(folder, MASHUP_FILE);
     const metadataUri = vscode.Uri.joinPath(folder, METADATA_FILE);
     const clear = () => {
@@ -47,6 +53,7 @@ export class DataflowDiagnostics implements vscode.CodeActionProvider, vscode.Di
     };
     if (!isOpen(mashupUri) && !isOpen(metadataUri)) return clear();
     const texts = await readBoth(folder);
+    if (!current()) return;
     if (!texts) return clear();
     let problems: DataflowProblem[];
     try {
