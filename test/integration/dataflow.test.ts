@@ -131,6 +131,27 @@ describe('Dataflow Gen2 folders', function () {
     await metadata.save();
   });
 
+  it('Copy M for the Advanced Editor lists the queries in order with their names and copies one expression', async () => {
+    const queries = await vscode.commands.executeCommand<Array<{ name: string; role: string; instruction: string; expression: string }>>(
+      'fabricMl.copyMForAdvancedEditor', { endpointId: ENDPOINT_ID, columns: ['age', 'income'], sourceStep: 'Customers', copy: 'ScoreChurnModel' },
+    );
+    assert.deepStrictEqual(queries.map(q => q.name), [
+      'TenantId', 'ClientId', 'ClientSecret', 'WorkspaceId', 'ModelId', 'ModelVersion', 'BatchSize', 'BatchesPerToken',
+      'GetFabricToken', 'FabricScoreBatch', 'ScoreChurnModel', 'churn-model predictions',
+    ]);
+    assert.strictEqual(queries[0].instruction, 'New blank query → Advanced editor → paste → name it TenantId');
+    const copied = await vscode.env.clipboard.readText();
+    assert.strictEqual(copied, queries[10].expression);
+    assert.match(copied, /^\/\/ Scores every row/);
+    assert.ok(!/^shared\b/m.test(copied) && !copied.trimEnd().endsWith(';'), 'an expression, not a section member');
+    const task = await PQP.TaskUtils.tryLexParse({ ...PQP.DefaultSettings, parseBehavior: PQP.Parser.ParseBehavior.ParseExpression }, copied);
+    assert.ok(PQP.TaskUtils.isOk(task), 'the advanced editor accepts it');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('fabricMl.copyMForAdvancedEditor', { endpointId: ENDPOINT_ID, copy: 'Nope' })),
+      /There is no generated query "Nope"\. The queries: TenantId, ClientId/,
+    );
+  });
+
   it('flags an inconsistent dataflow and its quick fixes make it consistent', async () => {
     await closeAllWithoutSaving();
     const mashup = await vscode.workspace.openTextDocument(file('Inconsistent', 'mashup.pq'));

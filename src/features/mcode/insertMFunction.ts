@@ -76,7 +76,7 @@ export class InsertMFunction {
     return this.insert(this.readArgs(arg), !isPlainArgs(arg));
   }
 
-  private readArgs(arg: unknown): InsertMArgs {
+  readArgs(arg: unknown): InsertMArgs {
     if (arg instanceof vscode.Uri) return { target: arg.toString() };
     if (!arg || typeof arg !== 'object') return {};
     const a = arg as Record<string, unknown>;
@@ -109,30 +109,14 @@ export class InsertMFunction {
     const variant = dataflow ? 'recommended' : args.variant ?? (interactive ? await this.pickVariant() : 'recommended');
     if (!variant) return undefined;
 
-    const endpoint = await this.resolveEndpoint(args.endpointId, interactive);
-    if (endpoint === null) return undefined; // the pick was cancelled
-    const ref = endpoint ? this.refFor(endpoint) : undefined;
-    const signature = endpoint ? await this.signature(endpoint, interactive) : undefined;
-
-    const { columns, from } = this.inputColumns(args.columns, signature);
-    const outputColumns = signature?.outputSignature?.map(f => ({ name: f.name, type: f.type }));
-
-    // Before any prompt for the target: the M must not name an authority the credentials are not bound to.
-    const authorityHost = await this.boundAuthority(endpoint?.profileId ?? DEFAULT_PROFILE.id);
-    const secretSource = args.secretSource ?? (interactive && variant === 'recommended' ? await this.pickSecretSource() : 'parameter');
-    if (!secretSource) return undefined;
+    const prepared = await this.prepare(args, interactive, variant === 'recommended');
+    if (!prepared) return undefined;
+    const { endpoint, columns, from } = prepared;
     const target = dataflow ?? await this.resolveTarget(args.target, interactive);
     if (!target) return undefined;
 
     const input: GenerateMInput = {
-      endpointName: endpoint?.name ?? 'Fabric ML endpoint',
-      ref,
-      authorityHost,
-      inputColumns: columns,
-      outputColumns,
-      batchSize: endpoint?.batchSize ?? scoringSettings().batchSize,
-      sourceStep: args.sourceStep,
-      secretSource,
+      ...prepared.input,
       intoSectionDocument: target.kind !== 'untitled' && target.kind !== 'dataflow' && isSectionDocument(target.document.getText()),
     };
     const summary = { variant, endpointId: endpoint?.id, columnsFrom: from, inputColumns: columns.map(c => c.name) };
@@ -146,6 +130,33 @@ export class InsertMFunction {
     }
     this.services.log.info(`Inserted the ${variant} M for ${endpoint ? `"${endpoint.name}"` : 'no endpoint'} into ${uri.scheme === 'untitled' ? 'a new document' : uri.fsPath} (${columns.length} input columns from ${from}).`);
     return { uri: uri.toString(), variant, endpointId: endpoint?.id, columnsFrom: from, inputColumns: columns.map(c => c.name) };
+  }
+
+  /**
+   * The generator input for the chosen endpoint: its IDs, columns (arguments, signature or an open CSV), the
+   * bound authority and the secret source (asked when interactive and `askSecret`). Undefined when cancelled.
+   */
+  async prepare(args: InsertMArgs, interactive: boolean, askSecret: boolean): Promise<Prepared | undefined> {
+    const endpoint = await this.resolveEndpoint(args.endpointId, interactive);
+    if (endpoint === null) return undefined; // the pick was cancelled
+    const ref = endpoint ? this.refFor(endpoint) : undefined;
+    const signature = endpoint ? await this.signature(endpoint, interactive) : undefined;
+    const { columns, from } = this.inputColumns(args.columns, signature);
+    // Before any prompt for the target: the M must not name an authority the credentials are not bound to.
+    const authorityHost = await this.boundAuthority(endpoint?.profileId ?? DEFAULT_PROFILE.id);
+    const secretSource = args.secretSource ?? (interactive && askSecret ? await this.pickSecretSource() : 'parameter');
+    if (!secretSource) return undefined;
+    const input: GenerateMInput = {
+      endpointName: endpoint?.name ?? 'Fabric ML endpoint',
+      ref,
+      authorityHost,
+      inputColumns: columns,
+      outputColumns: signature?.outputSignature?.map(f => ({ name: f.name, type: f.type })),
+      batchSize: endpoint?.batchSize ?? scoringSettings().batchSize,
+      sourceStep: args.sourceStep,
+      secretSource,
+    };
+    return { input, endpoint, columns, from };
   }
 
   /** A `*.Dataflow` folder named by the target argument, or the dataflow of the active mashup.pq editor. */
@@ -356,6 +367,13 @@ export class InsertMFunction {
     editor.revealRange(new vscode.Range(end, end), vscode.TextEditorRevealType.AtTop);
     return doc.uri;
   }
+}
+
+interface Prepared {
+  input: GenerateMInput;
+  endpoint: EndpointDefinition | undefined;
+  columns: MColumn[];
+  from: InsertMResult['columnsFrom'];
 }
 
 type Target =
