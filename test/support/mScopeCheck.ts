@@ -102,7 +102,7 @@ export interface MScopeProblem {
 export async function checkMScope(text: string, declaredElsewhere: readonly string[] = []): Promise<MScopeProblem[]> {
   const library = standardLibrary();
   // The resolver is asked for the identifier as written, e.g. `#"Changed Type"`.
-  const elsewhere = new Set(declaredElsewhere.map(mIdentifier));
+  const elsewhere = new Set([...declaredElsewhere, ...declaredElsewhere.map(mIdentifier)]);
   const withElsewhere: PQLS.Library.ILibrary = {
     ...library,
     externalTypeResolver: request => (request.kind === PQLS.ExternalType.ExternalTypeRequestKind.Value && elsewhere.has(request.identifierLiteral)

@@ -82,6 +82,9 @@ describe('Inserting the queries into a dataflow\'s mashup.pq and queryMetadata.j
     assert.deepStrictEqual(memberNames(out.mashup), ['MinTenureMonths', 'Customers', ...recommendedQueries(input()).map(q => q.name)]);
     assert.match(out.mashup, /^shared #"churn-model predictions" =\n {4}\/\/.*\n {4}ScoreChurnModel\(Customers\);$/m, 'the apply query scores the dataflow\'s own source query');
     assert.strictEqual(await parseError(out.mashup), undefined, 'the whole mashup parses');
+    // Every name is declared: ours by the inserted queries, the user's by the dataflow (given the library
+    // functions the user's Lakehouse query calls, which are not ours to define).
+    assert.deepStrictEqual(await checkMScope(out.mashup, ['Lakehouse.Contents', 'Table.SelectRows', 'Table.TransformColumnTypes']), []);
     assert.deepStrictEqual(out.mashupEdit.added.length, 12);
     assert.strictEqual(out.mashupEdit.allowCombineSet, true);
   });
