@@ -426,6 +426,12 @@ describe('Power Query snippets (media/snippets/powerquery.json)', () => {
     }
   });
 
+  it('the per-row snippet adds a typed scalar column, never a list column (which no destination can load)', () => {
+    const call = expand(Object.values(snippets).find(s => ([] as string[]).concat(s.prefix).includes('fabricml-call'))!.body);
+    assert.ok(!/type list/.test(call), call);
+    assert.match(call, /in if prediction is list then prediction\{0\} else prediction,\n {4}type number\)$/);
+  });
+
   it('the token and batch snippets are the generator\'s functions (no drift)', () => {
     const generated = generateM('recommended', churn());
     const byPrefix = (p: string) => expand(Object.values(snippets).find(s => ([] as string[]).concat(s.prefix).includes(p))!.body);
