@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import * as PQP from '@microsoft/powerquery-parser';
 import { checkDataflow, readQueryMetadata } from '../../src/core/dataflow';
-import { CHURN_INPUT_SIGNATURE, DEMO_MODEL_ID, DEMO_WORKSPACE_ID } from '../support/fakeFabric/demoData';
+import { CHURN_INPUT_SIGNATURE, DEMO_MODEL_ID, DEMO_WORKSPACE_ID } from '../../tools/fake-fabric';
 import type { InsertMResult } from '../../src/features/mcode/insertMFunction';
 import { activateExtension, controlUrl, screenshot, waitFor } from './support';
 

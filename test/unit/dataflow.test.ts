@@ -12,7 +12,7 @@ import {
 import { recommendedQueries } from '../../src/core/mcode/generateRecommended';
 import { type MQuery, renderExpression, renderSection } from '../../src/core/mcode/mQueries';
 import type { GenerateMInput } from '../../src/core/mcode';
-import { CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, DEMO_MODEL_ID, DEMO_WORKSPACE_ID } from '../support/fakeFabric/demoData';
+import { CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, DEMO_MODEL_ID, DEMO_WORKSPACE_ID } from '../../tools/fake-fabric';
 import { checkMScope } from '../support/mScopeCheck';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/workspace');

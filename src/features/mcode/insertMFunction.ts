@@ -13,7 +13,10 @@ import { dataflowFolderOf, dataflowName, dataflowQueries, insertIntoDataflow, op
 import { formatFromFileName, parseRows } from '../../core/rows';
 import { isPlainArgs, UserError } from '../shared/commands';
 import type { Services } from '../services';
-import { authorityChange, currentAuthority, DEFAULT_PROFILE, type SecretStorageCredentialStore } from '../shared/credentialStore';
+import { DEFAULT_PROFILE } from '../shared/credentialStore';
+import { authorityChange } from '../../core/auth/binding';
+import { unknownEndpointMessage } from '../../core/endpoints/readiness';
+import { errorMessage } from '../../core/errorMessage';
 import { scoringSettings } from '../shared/settings';
 
 export const INSERT_M_COMMAND = 'fabricMl.insertMFunction';
@@ -225,7 +228,7 @@ export class InsertMFunction {
   private async resolveEndpoint(endpointId: string | undefined, interactive: boolean): Promise<EndpointDefinition | undefined | null> {
     if (endpointId !== undefined) {
       const def = this.services.endpoints.get(endpointId);
-      if (!def) throw new UserError(`There is no endpoint with the id "${endpointId}". Add it in the Endpoint Explorer first.`);
+      if (!def) throw new UserError(unknownEndpointMessage(endpointId));
       return def;
     }
     if (!interactive) return undefined;
@@ -233,7 +236,7 @@ export class InsertMFunction {
     type Item = vscode.QuickPickItem & { def?: EndpointDefinition };
     const items: Item[] = endpoints.map(def => ({ label: def.name, description: def.scoreUrl.replace(/^https?:\/\//, ''), def }));
     items.push({ label: 'No endpoint', description: 'placeholders for the workspace and model IDs' });
-    const pick = await vscode.window.showQuickPick(items, { title: 'Insert CallMLEndpoint M function', placeHolder: 'For which endpoint?' });
+    const pick = await vscode.window.showQuickPick(items, { title: 'Insert CallMLEndpoint M function for which endpoint?', matchOnDescription: true });
     if (!pick) return null;
     return pick.def;
   }
@@ -242,7 +245,7 @@ export class InsertMFunction {
     try {
       return this.services.endpoints.refFor(def);
     } catch (error) {
-      this.services.log.warn(`The score URL of "${def.name}" could not be read (${redact(String(error instanceof Error ? error.message : error))}); the M uses placeholders for its IDs.`);
+      this.services.log.warn(`The score URL of "${def.name}" could not be read (${redact(errorMessage(error))}); the M uses placeholders for its IDs.`);
       return undefined;
     }
   }
@@ -294,11 +297,10 @@ export class InsertMFunction {
    * scoring gives. Without stored credentials there is no binding, and the settings' authority is used.
    */
   private async boundAuthority(profileId: string): Promise<string> {
-    // The credential store of the composition root keeps the binding (not part of the CredentialStore contract).
-    const store = this.services.credentials as SecretStorageCredentialStore;
+    const store = this.services.credentials;
     const stored = await store.stored(profileId);
-    if (!stored) return currentAuthority() ?? DEFAULT_AUTHORITY_HOST;
-    const change = authorityChange(stored);
+    if (!stored) return store.currentAuthority() ?? DEFAULT_AUTHORITY_HOST;
+    const change = authorityChange(stored, store.currentAuthority());
     if (change) {
       const { title, action } = describeAuthorityChange(change.storedFor, change.current, store.label(profileId));
       throw new UserError(`${title} ${action}`);
