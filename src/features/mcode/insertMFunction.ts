@@ -14,6 +14,7 @@ import { formatFromFileName, parseRows } from '../../core/rows';
 import { isPlainArgs, UserError } from '../shared/commands';
 import type { Services } from '../services';
 import { DEFAULT_PROFILE } from '../shared/credentialStore';
+import { recordMilestone } from '../shared/milestones';
 import { authorityChange } from '../../core/auth/binding';
 import { unknownEndpointMessage } from '../../core/endpoints/readiness';
 import { errorMessage } from '../../core/errorMessage';
@@ -131,6 +132,7 @@ export class InsertMFunction {
     if (interactive && from === 'none') {
       void vscode.window.showInformationMessage('The endpoint\'s input signature is not known, so the M sends every column in table order. Check the columns against the model, or open a CSV with the right header and insert again.');
     }
+    await recordMilestone(this.services, 'hasInsertedM');
     this.services.log.info(`Inserted the ${variant} M for ${endpoint ? `"${endpoint.name}"` : 'no endpoint'} into ${uri.scheme === 'untitled' ? 'a new document' : uri.fsPath} (${columns.length} input columns from ${from}).`);
     return { uri: uri.toString(), variant, endpointId: endpoint?.id, columnsFrom: from, inputColumns: columns.map(c => c.name) };
   }
@@ -192,6 +194,7 @@ export class InsertMFunction {
     if (interactive) {
       void vscode.window.showInformationMessage(`${outcome.added.length} queries added to and ${outcome.replaced.length} replaced in the dataflow "${name}" (mashup.pq and queryMetadata.json). Review and save both files, then commit them to sync the workspace.`);
     }
+    await recordMilestone(this.services, 'hasInsertedM');
     this.services.log.info(`Inserted the scoring queries for ${summary.endpointId ?? 'no endpoint'} into the dataflow ${folder.fsPath}: added ${outcome.added.join(', ') || 'none'}; replaced ${outcome.replaced.join(', ') || 'none'}.`);
     return {
       ...summary, variant: 'recommended', uri: documents.mashup.uri.toString(), metadataUri: documents.metadata.uri.toString(),
