@@ -2,76 +2,14 @@
 // (webview/). Message names are `domain/verb` and are declared here once; both sides validate what they
 // receive with the parsers below, because a message is only JSON and may come from an older build.
 // Nothing here may hold a secret: the model is posted to the webview and persisted in its state.
-import type { BatchOutcome } from '../core/fabric/types';
+import type { ColumnSummary, ResultsModel } from '../core/results/model';
 
-// Re-exported so that the webview reaches these shapes through the protocol only.
+// The shapes the page draws live in src/core (the extension computes them); re-exported as types only, so
+// that the webview reaches them through the protocol and the protocol depends on no code of core.
 export type { BatchOutcome, FabricErrorInfo, HttpExchange } from '../core/fabric/types';
-
-/** One scoring run as the results panel shows it. Serialisable; never holds a secret. */
-export interface ResultsModel {
-  runId: string;
-  endpoint: { id: string; name: string; version?: string; scoreUrl: string };
-  /** `rowLines[i]` is the 1-based line in the source file where row i starts. */
-  source: { fileName: string; rowLines?: number[] };
-  inputColumns: string[];
-  /** From the version's output signature, else `prediction_1..n`. */
-  outputColumns: string[];
-  /** Row i's values, ordered as `inputColumns`. */
-  inputs: unknown[][];
-  /** Row i's prediction values ordered as `outputColumns`, or null when its batch failed or never ran. */
-  predictions: (unknown[] | null)[];
-  /** startRow/endRow are zero-based, end exclusive. `exchange` has Authorization redacted. */
-  batches: BatchOutcome[];
-  /** ISO 8601. */
-  startedAt: string;
-  durationMs: number;
-  tokenRequests: number;
-  cancelled: boolean;
-  warnings: string[];
-}
-
-export interface HistogramBin {
-  /** Inclusive lower bound. */
-  from: number;
-  /** Upper bound: exclusive, except for the last bin; equal to `from` for a one-value bin. */
-  to: number;
-  count: number;
-}
-
-interface ColumnSummaryBase {
-  column: string;
-  /** Rows with a non-null value in this column. */
-  count: number;
-  /** Scored rows whose value is null or missing. */
-  nulls: number;
-  /** Rows without a prediction (their batch failed or never ran). */
-  unscored: number;
-}
-
-export interface NumberColumnSummary extends ColumnSummaryBase {
-  kind: 'number';
-  min: number;
-  max: number;
-  mean: number;
-  histogram: HistogramBin[];
-}
-
-export interface LabelColumnSummary extends ColumnSummaryBase {
-  kind: 'label';
-  distinct: number;
-  /** Most frequent first, at most MAX_SUMMARY_CLASSES; ties keep first-seen order. */
-  classes: Array<{ label: string; count: number }>;
-  /** Values that fall in the classes not listed. */
-  otherCount: number;
-}
-
-export interface EmptyColumnSummary extends ColumnSummaryBase {
-  kind: 'empty';
-}
-
-export type ColumnSummary = NumberColumnSummary | LabelColumnSummary | EmptyColumnSummary;
-
-export const MAX_SUMMARY_CLASSES = 12;
+export type {
+  ColumnSummary, EmptyColumnSummary, HistogramBin, LabelColumnSummary, NumberColumnSummary, ResultsModel,
+} from '../core/results/model';
 
 /** The results page's tabs, in the order they are shown. */
 export const RESULTS_TABS = ['rows', 'summary', 'batches', 'raw'] as const;

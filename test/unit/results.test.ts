@@ -5,13 +5,14 @@ import * as assert from 'assert';
 import * as PQP from '@microsoft/powerquery-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
-  mColumnType, mText, redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, rowErrors, summarizeColumn, summarizePredictions,
-  viewAfterRerun,
+  mColumnType, MAX_SUMMARY_CLASSES, mText, redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, rowErrors, summarizeColumn,
+  summarizePredictions,
 } from '../../src/core/results';
+import { viewAfterRerun } from '../../src/features/results/viewAfterRerun';
 import { registerSecret } from '../../src/core/redact';
 import type { BatchOutcome } from '../../src/core/fabric/types';
 import {
-  isResultsModel, MAX_SUMMARY_CLASSES, parseResultsHostMessage, parseResultsWebviewMessage, parseResultsWebviewState, resultsViewFor,
+  isResultsModel, parseResultsHostMessage, parseResultsWebviewMessage, parseResultsWebviewState, resultsViewFor,
   type ResultsModel, type ResultsViewState,
 } from '../../src/protocol/results';
 import { resultsHtml } from '../../src/features/results/resultsHtml';

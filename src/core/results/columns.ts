@@ -2,7 +2,7 @@
 // have unique column names: M rejects a table type with a duplicate field, and CSV readers drop one of
 // two equal headers, so a prediction column that repeats an input column's name gets a suffix.
 import type { BatchOutcome, FabricErrorInfo } from '../fabric/types';
-import type { ResultsModel } from '../../protocol/results';
+import type { ResultsModel } from './model';
 
 export interface ExportColumns {
   inputs: string[];

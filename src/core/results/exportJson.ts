@@ -1,7 +1,7 @@
 // JSON export of a run: what ran (endpoint, source, timing, batches without their raw bodies) and one
 // object per row with its inputs and predictions keyed by column name. Rows are written one per line
 // so that a 100 000-row file stays readable and diffable.
-import type { ResultsModel } from '../../protocol/results';
+import type { ResultsModel } from './model';
 import { describeRowRange, exportColumns, rowErrors } from './columns';
 
 export interface ExportedRow {

@@ -11,7 +11,8 @@
 // redaction gate first.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions, viewAfterRerun } from '../../core/results';
+import { redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions } from '../../core/results';
+import { viewAfterRerun } from './viewAfterRerun';
 import {
   isResultsViewState, parseResultsWebviewMessage, parseResultsWebviewState, ResultsMessage,
   type ColumnSummary, type ResultsHostMessage, type ResultsModel, type ResultsRenderedMessage, type ResultsViewState,
