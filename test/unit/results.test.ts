@@ -6,8 +6,10 @@ import * as PQP from '@microsoft/powerquery-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   mColumnType, MAX_SUMMARY_CLASSES, mText, redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, rowErrors, summarizeColumn,
-  summarizePredictions,
+  summarizePredictions, buildResultsModel, describeRunOutcome,
 } from '../../src/core/results';
+import { describeError, describeRows, errorHead, linesText, rowsText } from '../../src/protocol/text';
+import type { ScoreRunResult } from '../../src/core/fabric/types';
 import { viewAfterRerun } from '../../src/features/results/viewAfterRerun';
 import { registerSecret } from '../../src/core/redact';
 import type { BatchOutcome } from '../../src/core/fabric/types';
@@ -113,6 +115,71 @@ describe('Results', () => {
       const model = sampleModel({ cancelled: true });
       model.batches[1] = { index: 1, startRow: 2, endRow: 4, ok: false, durationMs: 0, attempts: 0, error: { kind: 'aborted', message: 'Not sent: the run was cancelled.' } };
       assert.strictEqual(rowErrors(model)[2], 'Batch 2 (rows 3–4, lines 5–6): Not sent: the run was cancelled.');
+    });
+  });
+
+  describe('wording shared by notifications, exports and the page', () => {
+    const busy = { kind: 'http' as const, status: 503, errorCode: 'ServiceUnavailable', message: 'The model is busy.', requestId: 'req-7' };
+
+    it('formats an endpoint error one way: status, Fabric errorCode, message, request id', () => {
+      assert.strictEqual(describeError(busy), 'HTTP 503 ServiceUnavailable: The model is busy. (request id req-7)');
+      assert.strictEqual(describeError(busy, { requestId: false }), 'HTTP 503 ServiceUnavailable: The model is busy.');
+      assert.strictEqual(errorHead(busy), 'HTTP 503 ServiceUnavailable');
+      assert.strictEqual(errorHead({ kind: 'http', status: 500, message: 'x' }), 'HTTP 500', 'no errorCode: the status alone');
+      const timeout = { kind: 'timeout' as const, message: 'No answer within 100 s.' };
+      assert.strictEqual(errorHead(timeout), 'timeout', 'no response: the kind of failure');
+      assert.strictEqual(describeError(timeout), 'timeout: No answer within 100 s.');
+      assert.strictEqual(describeError(timeout, { kind: false }), 'No answer within 100 s.', 'an error message of its own reads without the kind');
+      assert.strictEqual(errorHead(undefined), 'failed');
+    });
+
+    it('formats a row range one way: 1-based, inclusive, with the source lines when known', () => {
+      const batch = { startRow: 2, endRow: 7 };
+      assert.strictEqual(rowsText(batch), 'rows 3–7');
+      assert.strictEqual(rowsText({ startRow: 4, endRow: 5 }), 'row 5');
+      assert.strictEqual(linesText(batch, [2, 3, 4, 6, 7, 9, 10]), 'lines 4–10');
+      assert.strictEqual(linesText(batch, undefined), undefined);
+      assert.strictEqual(describeRows(batch, [2, 3, 4, 6, 7, 9, 10]), 'rows 3–7, lines 4–10');
+      assert.strictEqual(describeRows({ startRow: 0, endRow: 1 }, [2]), 'row 1, line 2');
+      assert.strictEqual(describeRows(batch), 'rows 3–7');
+    });
+  });
+
+  describe('a finished run', () => {
+    const result = (overrides: Partial<ScoreRunResult> = {}): ScoreRunResult => ({
+      predictions: [[0.1, 'no'], [0.9, 'yes', 'extra'], undefined, undefined],
+      batches: [
+        { index: 0, startRow: 0, endRow: 2, ok: true, durationMs: 10, attempts: 1 },
+        { index: 1, startRow: 2, endRow: 4, ok: false, durationMs: 20, attempts: 2, error: { kind: 'http', status: 500, errorCode: 'UnknownError', message: 'The model container crashed.', requestId: 'r-1' } },
+      ],
+      tokenRequests: 1, durationMs: 42, cancelled: false, ...overrides,
+    });
+
+    it('becomes the model the panel shows: inputs in column order, failed rows null, named prediction columns', () => {
+      const model = buildResultsModel({
+        runId: 'run-9', endpoint: { id: 'churn', name: 'Churn', scoreUrl: SCORE_URL }, version: '3', fileName: 'data/c.csv',
+        table: { columns: ['id', 'age'], rows: [{ age: 30, id: 'a' }, { id: 'b' }, { id: 'c', age: 5 }, { id: 'd', age: 6 }], rowLines: [2, 3, 4, 5] },
+        outputSignature: [{ name: 'probability', type: 'double', required: true }, { name: 'label', type: 'string', required: true }],
+        result: result(), startedAt: new Date('2026-01-15T10:30:00Z'), warnings: ['w'],
+      });
+      assert.deepStrictEqual(model.inputs, [['a', 30], ['b', null], ['c', 5], ['d', 6]]);
+      assert.deepStrictEqual(model.predictions, [[0.1, 'no'], [0.9, 'yes', 'extra'], null, null]);
+      assert.deepStrictEqual(model.outputColumns, ['probability', 'label', 'prediction_3']);
+      assert.deepStrictEqual(model.endpoint, { id: 'churn', name: 'Churn', scoreUrl: SCORE_URL, version: '3' });
+      assert.deepStrictEqual(model.source, { fileName: 'data/c.csv', rowLines: [2, 3, 4, 5] });
+      assert.strictEqual(model.startedAt, '2026-01-15T10:30:00.000Z');
+      assert.ok(isResultsModel(model), 'the protocol accepts it');
+    });
+
+    it('is reported in the log, and in a warning when batches failed or the run was cancelled', () => {
+      const failed = describeRunOutcome('Churn', result());
+      assert.strictEqual(failed.log, 'Scored 2/4 rows with Churn in 42 ms: 1 batches ok, 1 failed, 1 token requests.');
+      assert.strictEqual(failed.warning, '1 of 2 batches failed (first: rows 3–4, HTTP 500 UnknownError: The model container crashed.). The other batches\' predictions are shown.');
+      const cancelled = describeRunOutcome('Churn', result({ cancelled: true }));
+      assert.match(cancelled.log, /, cancelled\.$/);
+      assert.strictEqual(cancelled.warning, 'Scoring cancelled: 2 of 4 rows were scored and are shown.');
+      const fine = describeRunOutcome('Churn', result({ predictions: [[1], [2]], batches: [{ index: 0, startRow: 0, endRow: 2, ok: true, durationMs: 1, attempts: 1 }] }));
+      assert.strictEqual(fine.warning, undefined);
     });
   });
 

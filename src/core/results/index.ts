@@ -4,6 +4,7 @@ export { summarizeColumn, summarizePredictions } from './summary';
 export { csvField, type CsvExportOptions, resultsToCsv } from './exportCsv';
 export { resultsToJson, type ExportedRow } from './exportJson';
 export { mColumnType, mNumber, mText, mValue, resultsToMTable } from './mTable';
-export { describeError, describeRowRange, exportColumns, rowErrors, uniqueNames, type ExportColumns } from './columns';
+export { exportColumns, rowErrors, uniqueNames, type ExportColumns } from './columns';
 export { redactResultsModel } from './redactModel';
 export { MAX_SUMMARY_CLASSES, type ColumnSummary, type HistogramBin, type ResultsModel } from './model';
+export { buildResultsModel, describeRunOutcome, outputColumnNames, type FinishedRun, type RunOutcomeText } from './runOutcome';
