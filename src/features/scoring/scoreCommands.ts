@@ -9,6 +9,7 @@ import { mapToSignature, parseRows, parseRowsFromFile, type MappedRows, type Par
 import { errorMessage } from '../../core/errorMessage';
 import type { ScoreRunResult } from '../../core/fabric/types';
 import { buildResultsModel, describeRunOutcome, type ResultsModel } from '../../core/results';
+import type { ResultsPresenter } from '../results';
 import type { EndpointSession, Services } from '../services';
 import { scoringSettings, type ScoringSettings } from '../shared/settings';
 import { showCommandError, UserError } from '../shared/commands';
@@ -24,10 +25,6 @@ const RERUNNABLE_RUNS = 10;
 /** What a finished command returns to its caller (tests, scripts): the model shown in the panel. */
 export type ScoreCommandResult = ResultsModel | undefined;
 
-export interface ResultsPresenter {
-  show(model: ResultsModel): void;
-}
-
 interface RunRecipe {
   args: ScoreCommandArgs;
   wholeFile: boolean;
@@ -37,7 +34,7 @@ export class ScoreCommands {
   /** How the latest runs were started, oldest first (a Map keeps insertion order), at most RERUNNABLE_RUNS. */
   private readonly runs = new Map<string, RunRecipe>();
 
-  constructor(private readonly services: Services, private readonly presenter: ResultsPresenter) {}
+  constructor(private readonly services: Services, private readonly presenter: Pick<ResultsPresenter, 'show'>) {}
 
   /** Score Selection; errors propagate to the shared command wrapper (shown, or rejected for plain args). */
   scoreSelection(arg?: unknown): Promise<ScoreCommandResult> {
