@@ -12,6 +12,7 @@
 // posted is always passed through the redaction gate first.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { redact } from '../../core/redact';
 import {
   redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions, type ColumnSummary, type ResultsModel,
 } from '../../core/results';
@@ -68,8 +69,9 @@ export interface ResultsPresenter {
 
 /**
  * The results panels of one activation: the panel shown (at most one is reused for new runs), the
- * serializer that restores a panel after a window reload, the user's places and the Re-run handler. Created once per
- * activation by createResultsFeature() and disposed with the extension, so nothing outlives it.
+ * serializer that restores a panel after a window reload, the user's places and the Re-run handler.
+ * Created once per activation by createResultsFeature() and disposed with the extension, so nothing
+ * outlives it.
  */
 export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   /** The panel new runs go to. */
@@ -174,7 +176,7 @@ class ResultsPanel implements ResultsPanelHandle {
     private readonly deps: ResultsDeps,
     readonly panel: vscode.WebviewPanel,
     private readonly places: PlaceKeeper,
-    private readonly rerunRun: RerunHandler,
+    private readonly rerunHandler: RerunHandler,
   ) {
     panel.iconPath = vscode.Uri.joinPath(deps.context.extensionUri, 'media', 'fabric-ml.svg');
     this.disposables.push(
@@ -288,7 +290,7 @@ class ResultsPanel implements ResultsPanelHandle {
         case ResultsMessage.copyMTable: return await this.copyMTable(model);
       }
     } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
+      const reason = redact(e instanceof Error ? e.message : String(e));
       this.deps.log.error(`Results: ${message.type} failed: ${reason}`);
       this.notice('error', reason);
       void vscode.window.showErrorMessage(`Fabric ML: ${reason}`);
@@ -321,11 +323,13 @@ class ResultsPanel implements ResultsPanelHandle {
     if (request.runId === this.model?.runId) {
       this.rerunOf = request.runId;
       try {
-        const next = await this.rerunRun(request.runId);
+        const next = await this.rerunHandler(request.runId);
         if (next) reply = { newRunId: next.runId };
       } catch (e) {
-        const reason = e instanceof Error ? e.message : String(e);
+        // The reason reaches the page: it goes through the redaction gate like the model.
+        const reason = redact(e instanceof Error ? e.message : String(e));
         this.deps.log.error(`Results: Re-run failed: ${reason}`);
+        void vscode.window.showErrorMessage(`Fabric ML: ${reason}`);
         reply = { error: reason };
       } finally {
         if (this.rerunOf === request.runId) this.rerunOf = undefined;
