@@ -12,6 +12,7 @@
 // posted is always passed through the redaction gate first.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errorMessage';
 import { redact } from '../../core/redact';
 import {
   redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions, type ColumnSummary, type ResultsModel,
@@ -290,7 +291,7 @@ class ResultsPanel implements ResultsPanelHandle {
         case ResultsMessage.copyMTable: return await this.copyMTable(model);
       }
     } catch (e) {
-      const reason = redact(e instanceof Error ? e.message : String(e));
+      const reason = redact(errorMessage(e));
       this.deps.log.error(`Results: ${message.type} failed: ${reason}`);
       this.notice('error', reason);
       void vscode.window.showErrorMessage(`Fabric ML: ${reason}`);
@@ -327,7 +328,7 @@ class ResultsPanel implements ResultsPanelHandle {
         if (next) reply = { newRunId: next.runId };
       } catch (e) {
         // The reason reaches the page: it goes through the redaction gate like the model.
-        const reason = redact(e instanceof Error ? e.message : String(e));
+        const reason = redact(errorMessage(e));
         this.deps.log.error(`Results: Re-run failed: ${reason}`);
         void vscode.window.showErrorMessage(`Fabric ML: ${reason}`);
         reply = { error: reason };
