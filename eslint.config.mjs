@@ -7,6 +7,11 @@ import tseslint from 'typescript-eslint';
 
 const VSCODE = { name: 'vscode', message: 'src/core, src/protocol and webview/ must not import vscode: keep them testable in plain Node and in the browser.' };
 
+const CORE_DEPENDS_ON_NOTHING = {
+  group: ['**/protocol', '**/protocol/**', '**/features', '**/features/**', '**/extension'],
+  message: 'src/core depends on nothing but itself: the protocol and the features depend on core, never the other way.',
+};
+
 /** The TypeScript-aware rule (it knows `import type`); the base rule is off where it is used. */
 function restrictImports(options) {
   return { 'no-restricted-imports': 'off', '@typescript-eslint/no-restricted-imports': ['error', options] };
@@ -25,17 +30,18 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
-    rules: restrictImports({
-      paths: [VSCODE],
-      patterns: [{ group: ['**/protocol', '**/protocol/**', '**/features', '**/features/**', '**/extension'], message: 'src/core depends on nothing but itself: the protocol and the features depend on core, never the other way.' }],
-    }),
+    rules: restrictImports({ paths: [VSCODE], patterns: [CORE_DEPENDS_ON_NOTHING] }),
   },
   {
     // Leaf helpers that the webview shows through the protocol: they may depend on types only.
     files: ['src/core/text/**/*.ts'],
     rules: restrictImports({
       paths: [VSCODE],
-      patterns: [{ group: ['**'], allowTypeImports: true, message: 'src/core/text is re-exported to the webview: it may import types only.' }],
+      patterns: [
+        CORE_DEPENDS_ON_NOTHING,
+        // Any import at all, save what core may never import: a type import this allows is allowed outright.
+        { regex: '^(?!(.*/)?(protocol|features|extension)(/|$))', allowTypeImports: true, message: 'src/core/text is re-exported to the webview: it may import types only.' },
+      ],
     }),
   },
   {
