@@ -284,7 +284,7 @@ describe('Results panel interactions', function () {
         const shown = (await workbenchTexts('.notifications-center .notification-list-item-message')).filter(t => t.includes(fake.endpointId));
         return shown.length ? shown : undefined;
       }, 'the reason in a notification');
-      assert.match(notifications[0], new RegExp(`No endpoint with id "${escapeRegExp(fake.endpointId)}"`));
+      assert.match(notifications[0], new RegExp(`There is no Fabric ML endpoint with id "${escapeRegExp(fake.endpointId)}"`));
       assert.strictEqual(api.lastResults()!.model!.runId, model.runId, 'the run shown stays');
       assert.strictEqual(fake.server.counters.scoreRequests, 0);
     } finally {

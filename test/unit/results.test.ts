@@ -182,6 +182,18 @@ describe('Results', () => {
       const fine = describeRunOutcome('Churn', result({ predictions: [[1], [2]], batches: [{ index: 0, startRow: 0, endRow: 2, ok: true, durationMs: 1, attempts: 1 }] }));
       assert.strictEqual(fine.warning, undefined);
     });
+
+    it('never says "the other batches\' predictions are shown" when every batch failed', () => {
+      const down = { kind: 'http' as const, status: 400, errorCode: 'ModelNotActive', message: 'The version is not active.' };
+      const allFailed = describeRunOutcome('Churn', result({
+        predictions: [undefined, undefined, undefined, undefined],
+        batches: [
+          { index: 0, startRow: 0, endRow: 2, ok: false, durationMs: 5, attempts: 1, error: down },
+          { index: 1, startRow: 2, endRow: 4, ok: false, durationMs: 5, attempts: 1, error: down },
+        ],
+      }));
+      assert.strictEqual(allFailed.warning, 'All 2 batches failed (first: rows 1–2, HTTP 400 ModelNotActive: The version is not active.); no predictions came back.');
+    });
   });
 
   describe('CSV export', () => {

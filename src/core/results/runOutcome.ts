@@ -68,5 +68,8 @@ export function describeRunOutcome(endpointName: string, result: ScoreRunResult)
   if (failed.length === 0) return { log };
   const first = failed[0];
   const what = first.error ? describeError(first.error, { requestId: false }) : 'failed';
+  if (failed.length === result.batches.length) {
+    return { log, warning: `All ${failed.length} batch${failed.length === 1 ? '' : 'es'} failed (first: ${rowsText(first)}, ${what}); no predictions came back.` };
+  }
   return { log, warning: `${failed.length} of ${result.batches.length} batches failed (first: ${rowsText(first)}, ${what}). The other batches' predictions are shown.` };
 }

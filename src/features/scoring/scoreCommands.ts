@@ -3,6 +3,8 @@
 // rows are read and the user has said yes before anything is sent (no token request, no metadata call),
 // so a malformed file or a "No" costs nothing. The settings are read once per run and handed on.
 import * as vscode from 'vscode';
+import { pickEndpoint } from '../shared/endpointPicker';
+import { recordMilestone } from '../shared/milestones';
 import { randomUUID } from 'crypto';
 import type { EndpointDefinition, EndpointVersionInfo } from '../../core/endpoints/model';
 import { mapToSignature, parseRows, parseRowsFromFile, type MappedRows, type ParsedTable } from '../../core/rows';
@@ -70,12 +72,13 @@ export class ScoreCommands {
     if (table.rows.length === 0) throw new UserError(target.selection ? 'The selection has no data rows. Select rows below the header, or clear the selection to score the first rows.' : 'The file has no data rows.');
     const endpoint = await this.pickEndpoint(args.endpointId, args.interactive !== false);
     if (!endpoint) return undefined;
+    if (!(await this.checkActive(endpoint, args.interactive !== false))) return undefined;
     const batchSize = endpoint.batchSize ?? settings.batchSize;
     const askFirst = wholeFile && !alreadyConfirmed && (args.interactive !== false || args.confirm === true);
     if (askFirst && !(await this.confirmLargeRun(target, table.rows.length, batchSize, settings))) return undefined;
 
     // From here on the run talks to Fabric.
-    const session = await this.services.openSession(endpoint.id, { purpose: 'score', resource: target.document.uri, settings });
+    const session = await this.services.openSession(endpoint.id, { purpose: 'score', resource: target.document.uri, settings, interactive: args.interactive !== false });
     const warnings: string[] = [];
     const version = await this.signatureOf(endpoint, warnings);
     const mapped = mapToSignature(table, version?.inputSignature);
@@ -93,6 +96,7 @@ export class ScoreCommands {
     });
     this.remember(model.runId, { args: { endpointId: endpoint.id, uri: target.document.uri, range: target.selection }, wholeFile });
     this.presenter.show(model);
+    await recordMilestone(this.services, 'hasScored');
     const outcome = describeRunOutcome(endpoint.name, result);
     this.services.log.info(outcome.log);
     if (outcome.warning) void vscode.window.showWarningMessage(outcome.warning);
@@ -139,23 +143,34 @@ export class ScoreCommands {
   }
 
   private async pickEndpoint(requested: string | undefined, interactive: boolean): Promise<EndpointDefinition | undefined> {
-    const all = this.services.endpoints.list();
-    if (requested) {
-      const found = this.services.endpoints.get(requested);
-      if (!found) throw new UserError(`No endpoint with id "${requested}". Known endpoints: ${all.map(e => e.id).join(', ') || 'none'}.`);
-      return found;
-    }
-    if (all.length === 0) throw new UserError('No Fabric ML endpoint is configured yet.', [{ title: 'Add Endpoint', command: 'fabricMl.addEndpoint' }]);
-    if (all.length === 1) return all[0];
-    if (!interactive) throw new UserError(`Several endpoints are configured; pass endpointId (one of: ${all.map(e => e.id).join(', ')}).`);
     const state = this.services.context.workspaceState;
-    const last = state.get<string>(LAST_ENDPOINT_KEY);
-    const items = all
-      .map(e => ({ label: e.name, description: e.id === last ? 'last used' : undefined, detail: e.scoreUrl, endpoint: e }))
-      .sort((a, b) => Number(b.endpoint.id === last) - Number(a.endpoint.id === last));
-    const picked = await vscode.window.showQuickPick(items, { title: 'Score with which endpoint?', matchOnDetail: true });
-    if (picked) await state.update(LAST_ENDPOINT_KEY, picked.endpoint.id);
-    return picked?.endpoint;
+    const picked = await pickEndpoint(this.services, requested === undefined ? undefined : { endpointId: requested }, { interactive }, {
+      title: 'Score with which endpoint?',
+      preferredId: state.get<string>(LAST_ENDPOINT_KEY),
+      onlyEndpointByDefault: true,
+    });
+    if (picked && interactive) await state.update(LAST_ENDPOINT_KEY, picked.id);
+    return picked;
+  }
+
+  /**
+   * Before sending anything to a version known to be inactive (every batch would fail): from the UI, say so
+   * and offer to activate it. False when the user chose not to score.
+   */
+  private async checkActive(endpoint: EndpointDefinition, interactive: boolean): Promise<boolean> {
+    const info = this.services.metadata.cached(endpoint.id);
+    if (!interactive || !info || info.status === 'Active') return true;
+    const activate = 'Activate Version';
+    const anyway = 'Score Anyway';
+    const choice = await vscode.window.showWarningMessage(
+      `Version ${info.versionName} of "${endpoint.name}" is ${info.status}: every batch would fail until it is active.`,
+      { modal: true, detail: 'Activating a version uses Fabric capacity. It takes a few minutes; score again when it is Active.' },
+      activate,
+      anyway,
+    ).then(undefined, () => undefined);
+    this.services.log.info(`Asked before scoring version ${info.versionName} of "${endpoint.name}" (${info.status}): ${choice ?? 'dismissed'}.`);
+    if (choice === activate) void vscode.commands.executeCommand('fabricMl.activateVersion', { endpointId: endpoint.id, version: info.versionName, confirm: false });
+    return choice === anyway;
   }
 
   private async signatureOf(endpoint: EndpointDefinition, warnings: string[]): Promise<EndpointVersionInfo | undefined> {
