@@ -60,13 +60,14 @@ export async function resolveTarget(args: ScoreCommandArgs, useSelection: boolea
     document = editor?.document;
   }
   if (!document) {
+    const openFile = { title: 'Open a CSV', command: 'workbench.action.files.openFile' };
     throw new UserError(useSelection
       ? 'Open a CSV, TSV, JSON or JSON Lines file, select the rows to score, then run Score Selection.'
-      : 'Open a CSV, TSV, JSON or JSON Lines file (or right-click one in the Explorer), then run Score File.');
+      : 'Open a CSV, TSV, JSON or JSON Lines file (or right-click one in the Explorer), then run Score File.', [openFile]);
   }
   const format = formatOf(document);
   if (!format) {
-    throw new UserError(`${vscode.workspace.asRelativePath(document.uri)} is not a CSV, TSV, JSON or JSON Lines file. Scoring reads .csv, .tsv, .json and .jsonl files.`);
+    throw new UserError(`${vscode.workspace.asRelativePath(document.uri)} is not a CSV, TSV, JSON or JSON Lines file. Scoring reads .csv, .tsv, .json and .jsonl files.`, [{ title: 'Open a CSV', command: 'workbench.action.files.openFile' }]);
   }
   let selection: LineRange | undefined = args.range;
   if (!selection && useSelection && editor && editor.document === document && !editor.selection.isEmpty) {
