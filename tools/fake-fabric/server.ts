@@ -142,6 +142,7 @@ export class FakeFabricServer {
   /** Zeroes the counters and empties the request log. */
   resetCounters(): void {
     resetCounters(this.counters);
+    this.scoring.capacity.throttled = 0;
     this.log.length = 0;
   }
 
@@ -194,7 +195,7 @@ export class FakeFabricServer {
     this.scoring.capacity.configure(capacity);
   }
 
-  /** Score requests answered 429 because the capacity was full (not reset by resetCounters). */
+  /** Score requests answered 429 because the capacity was full (since the last resetCounters). */
   get throttledByCapacity(): number {
     return this.scoring.capacity.throttled;
   }
