@@ -18,7 +18,7 @@ export interface ConcurrencyOptions {
 /** A latency this many times the best seen so far means the endpoint is saturated: stop raising. */
 const LATENCY_TOLERANCE = 2;
 /** Above the last throttled level, one more slot only after this many rounds without a 429. */
-const PROBE_ROUNDS = 16;
+const PROBE_ROUNDS = 64;
 
 export class ConcurrencyLimiter {
   private current: number;

@@ -2,6 +2,7 @@
 // file (scoreFileToFile): the run's one token (renewed once for everyone if Fabric rejects it with 401), the
 // concurrency limiter (fixed or adaptive), the stop reason after a failure every batch would repeat, and the
 // outcome of each batch with its exact row range.
+import { setMaxListeners } from 'node:events';
 import { scoreUrl } from '../endpoints/endpointUrl';
 import type { EndpointRef } from '../endpoints/model';
 import { ConcurrencyLimiter } from './adaptiveConcurrency';
@@ -50,6 +51,8 @@ export class BatchSender {
   ) {
     const adaptive = options.maxConcurrency !== undefined && options.maxConcurrency > 1;
     this.limiter = new ConcurrencyLimiter({ initial: options.concurrency, maximum: options.maxConcurrency ?? options.concurrency, adaptive, onChange: options.onConcurrency });
+    // Every batch in flight (fetch, Retry-After wait, slot wait) listens to the run's signal: up to 64 at once.
+    setMaxListeners(4 * Math.max(16, options.maxConcurrency ?? options.concurrency), this.run.signal);
     if (userSignal?.aborted) this.run.abort();
     userSignal?.addEventListener('abort', this.onCancel, { once: true });
   }
