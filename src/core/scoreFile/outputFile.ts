@@ -99,9 +99,13 @@ export function encodeRows(layout: OutputLayout, rows: readonly SourceRow[], pre
   return text;
 }
 
+/** Output text is handed to the file in pieces of about this size: one write per batch cost more than the encoding. */
+const WRITE_CHUNK_CHARS = 256 * 1024;
+
 /** Appends text to the output file, waiting when the stream's buffer is full (back-pressure from the disk). */
 export class OutputWriter {
   private failure: Error | undefined;
+  private buffered = '';
 
   private constructor(private readonly stream: fs.WriteStream) {
     stream.on('error', (error) => {
@@ -118,13 +122,21 @@ export class OutputWriter {
 
   async write(text: string): Promise<void> {
     if (this.failure) throw this.failure;
-    if (text === '') return;
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    this.buffered += text;
+    if (this.buffered.length >= WRITE_CHUNK_CHARS) await this.flush();
+  }
+
+  /** Hands what is buffered to the file (a cancelled run's rows are on disk when the run returns). */
+  async flush(): Promise<void> {
+    const text = this.buffered;
+    this.buffered = '';
+    if (text !== '' && !this.stream.write(text)) await once(this.stream, 'drain');
     if (this.failure) throw this.failure;
   }
 
   async close(): Promise<void> {
     if (this.stream.closed) return;
+    await this.flush();
     const closed = once(this.stream, 'close');
     this.stream.end();
     await closed;

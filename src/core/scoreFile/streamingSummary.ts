@@ -22,6 +22,8 @@ export class StreamingColumnSummary {
   private max = -Infinity;
   private sum = 0;
   private readonly reservoir: number[] = [];
+  /** Counts per number while every value is a number (no text conversion per value), then per label. */
+  private numberCounts: Map<number, number> | undefined = new Map<number, number>();
   private readonly labels = new Map<string, number>();
   /** Values whose label was not counted because the distinct limit was reached. */
   private uncountedLabels = 0;
@@ -42,13 +44,14 @@ export class StreamingColumnSummary {
       return;
     }
     this.count++;
-    const label = labelOf(value);
-    const seen = this.labels.get(label);
-    if (seen !== undefined) this.labels.set(label, seen + 1);
-    else if (this.labels.size < MAX_DISTINCT_LABELS) this.labels.set(label, 1);
-    else this.uncountedLabels++;
+    const numeric = typeof value === 'number' && Number.isFinite(value);
+    if (numeric && this.numberCounts) this.countLabel(this.numberCounts, value);
+    else {
+      if (this.numberCounts) this.switchToLabels();
+      this.countLabel(this.labels, labelOf(value));
+    }
     if (!this.allNumbers) return;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
+    if (!numeric) {
       this.allNumbers = false;
       this.reservoir.length = 0;
       return;
@@ -65,6 +68,19 @@ export class StreamingColumnSummary {
     }
   }
 
+  private countLabel<K>(counts: Map<K, number>, key: K): void {
+    const seen = counts.get(key);
+    if (seen !== undefined) counts.set(key, seen + 1);
+    else if (counts.size < MAX_DISTINCT_LABELS) counts.set(key, 1);
+    else this.uncountedLabels++;
+  }
+
+  /** The first value that is not a number: the numbers counted so far become labels, in first-seen order. */
+  private switchToLabels(): void {
+    for (const [number, count] of this.numberCounts ?? []) this.labels.set(String(number), (this.labels.get(String(number)) ?? 0) + count);
+    this.numberCounts = undefined;
+  }
+
   /** A row without a prediction (its batch failed). */
   addUnscored(): void {
     this.unscored++;
@@ -73,6 +89,7 @@ export class StreamingColumnSummary {
   finish(): ColumnSummary {
     const base = { column: this.column, count: this.count, nulls: this.nulls, unscored: this.unscored };
     if (this.count === 0) return { kind: 'empty', ...base };
+    if (this.numberCounts && !this.allNumbers) this.switchToLabels();
     if (this.allNumbers) return { kind: 'number', ...base, min: this.min, max: this.max, mean: this.sum / this.count, histogram: this.histogram() };
     // A Map keeps first-seen order, and sort is stable, so ties keep that order (as the exact summary does).
     const sorted = [...this.labels].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count);
@@ -87,7 +104,7 @@ export class StreamingColumnSummary {
     if (this.allIntegers && max - min + 1 <= MAX_INTEGER_BINS) {
       // At most 30 distinct integers: the label counts are exact.
       const bins: HistogramBin[] = [];
-      for (let v = min; v <= max; v++) bins.push({ from: v, to: v, count: this.labels.get(String(v)) ?? 0 });
+      for (let v = min; v <= max; v++) bins.push({ from: v, to: v, count: this.numberCounts?.get(v) ?? 0 });
       return bins;
     }
     const binCount = Math.min(MAX_BINS, Math.max(MIN_BINS, Math.ceil(Math.log2(count) + 1)));
