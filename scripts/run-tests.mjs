@@ -26,6 +26,10 @@
 //   GET /frameClick?contains=S&selector=CSS[&text=T] -> {clicked}  clicks the first CSS match (containing T)
 //                                                        in the first frame whose body text contains S
 //
+// Access: code-server asks for a fresh random password (--auth password, config file readable by this user
+// only); the runner checks that an unauthenticated request is refused, then signs the browser in through
+// /login. The control server below answers only under a random path prefix that only the extension host knows.
+//
 // Exit code: 0 = extension host reported 0 (all tests passed); 1 = tests failed / runner threw;
 //            2 = harness problem (server/browser did not start, workbench error, timeout).
 import { spawn } from 'node:child_process';
@@ -34,6 +38,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { newPassword, probeAnonymousAccess, writePasswordConfig } from './code-server-auth.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map(a => {
   const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
@@ -108,8 +114,12 @@ const watchdog = setTimeout(async () => {
 }, timeoutMs);
 
 // --- control server: lets test code in the extension host ask for screenshots / DOM text ---
+// Other local users could otherwise click in the workbench or read its text while the tests run.
+const controlPrefix = `/${randomBytes(16).toString('hex')}`;
 control = http.createServer(async (req, res) => {
   const u = new URL(req.url, 'http://x');
+  if (!u.pathname.startsWith(`${controlPrefix}/`)) { res.statusCode = 404; res.end('{}'); return; }
+  u.pathname = u.pathname.slice(controlPrefix.length);
   try {
     if (!page) throw new Error('page not ready');
     if (u.pathname === '/screenshot') {
@@ -122,7 +132,9 @@ control = http.createServer(async (req, res) => {
       log(`screenshot saved: ${file}`);
       res.end(JSON.stringify({ file }));
     } else if (u.pathname === '/text') {
-      const texts = await page.$$eval(u.searchParams.get('selector'), els => els.map(e => e.innerText));
+      // `attr` reads an attribute (e.g. aria-label) instead of the visible text.
+      const attr = u.searchParams.get('attr');
+      const texts = await page.$$eval(u.searchParams.get('selector'), (els, a) => els.map(e => (a ? e.getAttribute(a) ?? '' : e.innerText)), attr);
       res.end(JSON.stringify({ texts }));
     } else if (u.pathname === '/frameText') {
       const contains = u.searchParams.get('contains') ?? '';
@@ -153,11 +165,28 @@ control = http.createServer(async (req, res) => {
         return;
       }
       throw new Error(frameFound ? `no element ${selector}${text ? ` with text "${text}"` : ''} in a frame containing "${contains}"` : `no frame contains "${contains}"`);
+    } else if (u.pathname === '/keys') {
+      // Real key presses in the workbench: `type` text into the focused input (quick input, input box),
+      // then each `press` key in order (e.g. Enter, Escape). Lets tests answer prompts as a user would.
+      const text = u.searchParams.get('type');
+      if (text) await page.keyboard.type(text);
+      for (const key of u.searchParams.getAll('press')) await page.keyboard.press(key);
+      res.end(JSON.stringify({ ok: true }));
+    } else if (u.pathname === '/click') {
+      // A real click on the first workbench element matching `selector` (and containing `text`), e.g. a
+      // button of a modal dialog.
+      const selector = u.searchParams.get('selector');
+      const text = u.searchParams.get('text');
+      if (!selector) throw new Error('click needs selector');
+      let target = page.locator(selector);
+      if (text) target = target.filter({ hasText: text });
+      await target.first().click({ timeout: 10_000 });
+      res.end(JSON.stringify({ clicked: true }));
     } else { res.statusCode = 404; res.end('{}'); }
   } catch (e) { res.statusCode = 500; res.end(JSON.stringify({ error: String(e) })); }
 });
 await new Promise(r => control.listen(0, '127.0.0.1', r));
-const controlUrl = `http://127.0.0.1:${control.address().port}`;
+const controlUrl = `http://127.0.0.1:${control.address().port}${controlPrefix}`;
 
 // --- 1. code-server on a random loopback port, fresh user-data/extensions dirs ---
 const userDataDir = path.join(tmp, 'user-data');
@@ -182,12 +211,14 @@ fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify
   'git.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 }, null, 2));
-fs.writeFileSync(path.join(tmp, 'config.yaml'), 'auth: none\n');
+const configFile = path.join(tmp, 'config.yaml');
+const password = newPassword();
+writePasswordConfig(configFile, password);
 
 const started = Date.now();
 server = spawn(nodeBin, [entry,
-  '--config', path.join(tmp, 'config.yaml'),  // never touch ~/.config/code-server
-  '--auth', 'none',
+  '--config', configFile,                      // never touch ~/.config/code-server; holds the password
+  '--auth', 'password',
   '--bind-addr', '127.0.0.1:0',                // random free port, printed on stdout
   '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
   '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
@@ -228,6 +259,12 @@ const endpoint = await new Promise((resolve, reject) => {
 if (finished) await new Promise(() => {});
 server.on('exit', (c, sig) => { if (!finished) finish(2, `code-server exited unexpectedly (code ${c}, signal ${sig})`); });
 log(`code-server up at ${endpoint.href} in ${Date.now() - started} ms`);
+// Fails the run if the server would hand the workbench (or its password file) to anyone on this machine.
+try {
+  const anonymous = await probeAnonymousAccess(endpoint.origin, configFile);
+  if (!anonymous.refused) await finish(2, `code-server is open without a password: ${anonymous.summary}`);
+  log(`unauthenticated requests are refused (${anonymous.summary})`);
+} catch (e) { await finish(2, `could not probe code-server: ${e}`); }
 
 // --- 2. headless Chromium, network locked to loopback ---
 try {
@@ -274,6 +311,14 @@ await context.exposeFunction('codeAutomationExit', async (code, logs) => {
   await finish(code === 0 ? 0 : 1);
 });
 
+// Sign in as a user would through the login form; the session cookie lands in this browser context only.
+try {
+  const login = await context.request.post(`${endpoint.origin}/login`, { form: { password }, maxRedirects: 0 });
+  // A wrong password answers 200 with the login page again; the right one redirects with the session cookie.
+  if (login.status() !== 302) await finish(2, `signing in to code-server failed (HTTP ${login.status()})`);
+} catch (e) { await finish(2, `signing in to code-server failed: ${e}`); }
+log('signed in to code-server with this run\'s password');
+
 page = await context.newPage();
 page.on('pageerror', e => console.error(`[page error] ${e}`));
 page.on('crash', () => finish(2, 'page crashed'));
@@ -294,4 +339,5 @@ if (verbose) log(`opening ${url}`);
 try {
   const resp = await page.goto(url);
   if (!resp || resp.status() >= 400) await finish(2, `workbench page answered HTTP ${resp?.status()} — see server output:\n${serverOut.join('')}`);
+  if (new URL(page.url()).pathname.endsWith('/login')) await finish(2, 'the workbench sent the browser to the login page: the session cookie was not accepted');
 } catch (e) { await finish(2, `navigation failed: ${e}`); }

@@ -89,7 +89,7 @@ describe('Insert CallMLEndpoint M function', function () {
     assert.ok(after.startsWith(before.slice(0, offset)) && after.endsWith(before.slice(offset)), 'inserted at the cursor, nothing else changed');
     const inserted = after.slice(offset, after.length - (before.length - offset));
     assert.strictEqual((after.match(/^section /gm) ?? []).length, 1, 'the document keeps a single section header');
-    assert.match(inserted, /^shared ScoreChurnModel = \(rows as table\) as table =>$/m);
+    assert.match(inserted, /^shared ScoreChurnModel =\n(?: {4}\/\/.*\n)* {4}\(rows as table\) as table =>$/m);
     assert.ok(inserted.includes(`shared WorkspaceId = "${DEMO_WORKSPACE_ID}" meta`));
     assert.ok(inserted.includes('[Name = "monthly income", Type = type any, Convert = (value) => value]'));
     assert.ok(inserted.includes('[Name = "say ""hi""", Type = type any'));
@@ -138,7 +138,7 @@ describe('Insert CallMLEndpoint M function', function () {
     assert.ok(result, 'the command inserted something');
     assert.strictEqual(result.variant, 'recommended', 'Recommended is the default variant');
     assert.strictEqual(result.uri, doc.uri.toString());
-    assert.match(doc.getText(), /^section FabricML;\n/, 'an empty document gets the whole section');
+    assert.match(doc.getText(), /^(?:\/\/.*\n)*\[AllowCombine = true\]\nsection FabricML;\n/, 'an empty document gets the whole section');
     assert.strictEqual(await parseError(doc.getText()), undefined);
   });
 
@@ -164,6 +164,22 @@ describe('Insert CallMLEndpoint M function', function () {
       assert.ok(!text.includes(DEMO_CLIENT_SECRET), 'the stored secret is not in the M');
       assert.strictEqual(await parseError(text), undefined);
       assert.strictEqual(fake.server.counters.scoreRequests, 0, 'inserting M scores nothing');
+    });
+
+    it('refuses, with the scoring message, while the authority settings disagree with the credentials\' binding', async () => {
+      await closeAllWithoutSaving();
+      const config = vscode.workspace.getConfiguration('fabricMl');
+      // What another extension can do: point the authority setting at a host of its own.
+      await config.update('customAuthorityHost', 'https://login.attacker.example', vscode.ConfigurationTarget.Global);
+      try {
+        await assert.rejects(
+          Promise.resolve(vscode.commands.executeCommand('fabricMl.insertMFunction', { variant: 'recommended', endpointId: fake.endpointId, target: 'untitled' })),
+          (error: Error) => error.message === `The sign-in authority changed from ${fake.server.url} to https://login.attacker.example since the credentials of "Default service principal" were stored. To send them there, run "Fabric ML: Set Credentials" again for this profile.`,
+        );
+        assert.ok(!vscode.workspace.textDocuments.some(d => d.getText().includes('login.attacker.example')), 'no M names the new host');
+      } finally {
+        await config.update('customAuthorityHost', fake.server.url, vscode.ConfigurationTarget.Global);
+      }
     });
   });
 

@@ -31,8 +31,28 @@ export async function workbenchTexts(selector: string): Promise<string[]> {
   return (await control<{ texts: string[] }>(`/text?selector=${encodeURIComponent(selector)}`)).texts;
 }
 
+/** An attribute (e.g. aria-label) of every workbench element matching `selector`. */
+export async function workbenchAttributes(selector: string, attr: string): Promise<string[]> {
+  return (await control<{ texts: string[] }>(`/text?selector=${encodeURIComponent(selector)}&attr=${encodeURIComponent(attr)}`)).texts;
+}
+
 export async function frameTexts(contains: string): Promise<string[]> {
   return (await control<{ texts: string[] }>(`/frameText?contains=${encodeURIComponent(contains)}`)).texts;
+}
+
+/** Types into the focused workbench input (real key presses), then presses each key, e.g. pressKeys('abc', 'Enter'). */
+export async function pressKeys(text: string, ...keys: string[]): Promise<void> {
+  const query = new URLSearchParams();
+  if (text) query.set('type', text);
+  for (const key of keys) query.append('press', key);
+  await control(`/keys?${query}`);
+}
+
+/** Clicks the first workbench element matching `selector` that contains `text` (e.g. a dialog's button). */
+export async function clickWorkbench(selector: string, text?: string): Promise<void> {
+  const query = new URLSearchParams({ selector });
+  if (text) query.set('text', text);
+  await control(`/click?${query}`);
 }
 
 /** Polls `probe` until it returns a truthy value or the time runs out; returns the last value. */

@@ -147,3 +147,26 @@ describe('endpointUrl: hosts that may receive the token', () => {
     assert.equal(isGuid(WS.replace(/-/g, '')), false);
   });
 });
+
+describe('score URL: the portal page instead of the score URL', () => {
+  const ws = '11111111-2222-3333-4444-555555555555';
+  const model = '66666666-7777-8888-9999-aaaaaaaaaaaa';
+  const refusal = (text: string): string => {
+    try {
+      parseScoreUrl(text, { allowLoopback: false });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('recognises the model page in the portal and offers the default-version score URL built from its IDs', () => {
+    const message = refusal(`https://app.fabric.microsoft.com/groups/${ws}/mlmodels/${model}?experience=fabric-developer`);
+    assert.match(message, /^This is a page of the Fabric portal, not the score URL\. On the ML model's page, open the version's Endpoint details and copy its score URL, or paste this URL/);
+    assert.ok(message.endsWith(`https://api.fabric.microsoft.com/v1/workspaces/${ws}/mlModels/${model}/endpoint/score`), message);
+  });
+
+  it('says what to copy when the portal page does not name the model', () => {
+    assert.match(refusal(`https://app.powerbi.com/groups/${ws}/list`), /^This is a page of the Fabric portal, not the score URL\..*\(https:\/\/api\.fabric\.microsoft\.com\/v1\/workspaces\/<workspace-guid>/);
+  });
+});

@@ -10,6 +10,8 @@ import {
   generateM, type GenerateMInput, isBareIdentifier, mIdentifier, MGenerationError, mText, scanForSecrets, tokenizeM,
   type MVariant,
 } from '../../src/core/mcode';
+import { recommendedQueries } from '../../src/core/mcode/generateRecommended';
+import { checkMScope } from '../support/mScopeCheck';
 import {
   CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_TENANT_ID,
   DEMO_WORKSPACE_ID,
@@ -110,6 +112,13 @@ describe('M generation', () => {
           await assertParses(text, `${variant} for ${label}`);
           assert.deepStrictEqual(scanForSecrets(text), [], 'the secret scan finds nothing in generated M');
         });
+        it(`${variant}: ${label}: declares every name it uses, once`, async () => {
+          const text = generateM(variant, input);
+          // The invocation step goes with the recommended queries; the apply query names the user's source query.
+          const elsewhere = variant === 'invocation' ? recommendedQueries(input).map(q => q.name) : [];
+          if (input.sourceStep) elsewhere.push(input.sourceStep);
+          assert.deepStrictEqual(await checkMScope(text, elsewhere), []);
+        });
       }
     }
 
@@ -133,7 +142,7 @@ describe('M generation', () => {
     it('recommended with the secret from a variable library parses and warns that the library has no secret type', async () => {
       const text = generateM('recommended', churn({ secretSource: 'variableLibrary', variableLibrary: 'MLConfig' }));
       await assertParses(text, 'variable-library recommended');
-      assert.ok(text.includes('shared ClientSecret = Variable.ValueOrDefault("$(/**/MLConfig/ClientSecret)", "<set ClientSecret in the MLConfig variable library>");'));
+      assert.match(text, /^shared ClientSecret =\n(?: {4}\/\/.*\n)+ {4}Variable\.ValueOrDefault\("\$\(\/\*\*\/MLConfig\/ClientSecret\)", "<set ClientSecret in the MLConfig variable library>"\);$/m);
       assert.match(text, /WARNING: the variable library has no secret type/);
     });
   });
@@ -156,7 +165,7 @@ describe('M generation', () => {
     });
 
     it('handles 400/404/409/500/502 itself, retries 500/502 a bounded number of times and reports 202 clearly', () => {
-      assert.ok(text.includes('ManualStatusHandling = {400, 404, 409, 500, 502},'));
+      assert.ok(text.includes('ManualStatusHandling = {400, 404, 409, 413, 500, 502},'));
       assert.match(text, /MaxRetries = 3,/);
       assert.match(text, /List\.Generate\(/);
       assert.match(text, /Function\.InvokeAfter\(\(\) => Send\(outcome\[Attempt\] \+ 1\), #duration\(0, 0, 0, Number\.Power\(2, outcome\[Attempt\]\)\)\)/);
@@ -166,33 +175,58 @@ describe('M generation', () => {
       assert.match(text, /RequestId = Field\("requestId"\)/);
     });
 
-    it('fetches the token once per refresh, outside the per-batch function', () => {
+    it('renews the token once per BatchesPerToken batches, with a request the engine cannot answer from its cache', () => {
       assert.strictEqual(count(text, /\bGetFabricToken\(/g), 1, 'exactly one call of the token function');
-      const lines = text.split('\n');
-      const tokenLine = lines.findIndex(l => /^ {8}Token = GetFabricToken\(TenantId, ClientId, ClientSecret\),$/.test(l));
-      const splitLine = lines.findIndex(l => /^ {8}Batches = Table\.Split\(Checked, BatchSize\),$/.test(l));
-      const scoredLine = lines.findIndex(l => l.startsWith('        Scored = List.Transform(Batches, (batch) =>'));
-      assert.ok(tokenLine > 0 && splitLine > tokenLine && scoredLine > splitLine, 'token bound in the scoring let, before the batches');
-      assert.match(lines[scoredLine], /FabricScoreBatch\(Token, ScorePath, ToValues\(batch\)\)/, 'each batch gets the bound token');
-      assert.ok(!/GetFabricToken/.test(lines.slice(splitLine).join('\n')), 'no token call in or after the batch loop');
+      assert.match(text, /^shared BatchesPerToken =\n(?: {4}\/\/.*\n)+ {4}50 meta \[IsParameterQuery = true, Type = "Number", IsParameterQueryRequired = true\];$/m);
+      assert.match(text, /Groups = List\.Split\(Batches, BatchesPerToken\),/);
+      assert.match(text, /Scored = List\.Combine\(List\.Transform\(List\.Positions\(Groups\), \(group\) =>\s*let\s*Token = GetFabricToken\(TenantId, ClientId, ClientSecret, group\)\s*in\s*List\.Transform\(Groups\{group\}, \(batch\) => ScoreBatch\(batch, Token\)\)\)\),/);
+      assert.match(text, /\(tenantId as text, clientId as text, clientSecret as text, renewal as number\) as text =>/);
+      assert.match(text, /ManualStatusHandling = \{400\},\s*IsRetry = renewal > 0,/, 'a renewal is a retry: never served from the cache');
+    });
+
+    it('reads each batch once: the body and the joined predictions come from the same buffered rows', () => {
+      assert.match(text, /ScoreBatch = \(batch as table, token as text\) as table =>\s*let\s*Rows = Table\.Buffer\(batch\),\s*Predictions = List\.Buffer\(FabricScoreBatch\(token, ScorePath, ToValues\(Rows\)\)\)\s*in\s*AddOutputs\(Rows, Predictions\),/);
+      assert.ok(!/ToValues\(batch\)|AddOutputs\(batch,/.test(text), 'no step reads the unbuffered batch');
+    });
+
+    it('carries [AllowCombine = true] on its section, so scoring another query\'s table is not blocked by the firewall', () => {
+      assert.match(text, /^\[AllowCombine = true\]\nsection FabricML;$/m);
+    });
+
+    it('reports HTTP 413 as a batch too large for the endpoint', () => {
+      assert.ok(text.includes('else if Final[Status] = 413 then error Error.Record('));
+      assert.ok(text.includes('"HTTP 413: the batch is too large for the endpoint: lower BatchSize (this batch has " & Text.From(List.Count(rows)) & " rows).",'));
+    });
+
+    it('says honestly where a parameter\'s value is stored, and offers the variable library', () => {
+      assert.ok(!text.includes('keep its value out of files'), 'no promise a parameter cannot keep');
+      assert.match(text, /A parameter's value is stored in plain text in the dataflow's mashup\.pq/);
+      assert.match(text, /variable-library form keeps it out of mashup\.pq/);
+    });
+
+    it('takes a datetimezone input in UTC, not in the machine\'s local time', () => {
+      const out = generateM('recommended', churn({ inputColumns: [{ name: 'at', type: 'datetime' }] }));
+      assert.ok(out.includes('[Name = "at", Type = type datetime, Convert = (value) => if value is datetimezone then DateTimeZone.RemoveZone(DateTimeZone.SwitchZone(value, 0)) else DateTime.From(value)]'));
     });
 
     it('declares the parameters and fills the IDs (not the credentials) from the endpoint', () => {
-      for (const p of ['TenantId', 'ClientId', 'ClientSecret', 'WorkspaceId', 'ModelId', 'ModelVersion']) {
-        assert.match(text, new RegExp(`^shared ${p} = .* meta \\[IsParameterQuery = true, Type = "Text", IsParameterQueryRequired = true\\];$`, 'm'));
-      }
-      assert.match(text, /^shared TenantId = "<tenant-id>" meta/m);
-      assert.match(text, /^shared ClientSecret = "<set in Manage parameters>" meta/m);
-      assert.match(text, new RegExp(`^shared WorkspaceId = "${DEMO_WORKSPACE_ID}" meta`, 'm'));
-      assert.match(text, /^shared ModelVersion = "1" meta/m);
-      assert.match(text, /^shared BatchSize = 100 meta \[IsParameterQuery = true, Type = "Number"/m);
-      assert.match(generateM('recommended', { ...churn(), ref: DEFAULT_REF }), /^shared ModelVersion = "" meta/m, 'default-version form');
-      assert.match(generateM('recommended', churn({ batchSize: 37 })), /^shared BatchSize = 37 meta/m);
+      // A parameter is `shared Name = value meta [...]`, with its comment lines (if any) inside the member.
+      const param = (name: string, value: string, required = 'true', type = 'Text') => new RegExp(
+        `^shared ${name} =(?:\\n(?: {4}//.*\\n)+ {4}| )${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} meta \\[IsParameterQuery = true, Type = "${type}", IsParameterQueryRequired = ${required}\\];$`, 'm');
+      assert.match(text, param('TenantId', '"<tenant-id>"'));
+      assert.match(text, param('ClientId', '"<client-id>"'));
+      assert.match(text, param('ClientSecret', '"<set in Manage parameters>"'));
+      assert.match(text, param('WorkspaceId', `"${DEMO_WORKSPACE_ID}"`));
+      assert.match(text, param('ModelId', `"${DEMO_MODEL_ID}"`));
+      assert.match(text, param('ModelVersion', '"1"', 'false'), 'an empty version is legitimate: not required');
+      assert.match(text, param('BatchSize', '100', 'true', 'Number'));
+      assert.match(generateM('recommended', { ...churn(), ref: DEFAULT_REF }), param('ModelVersion', '""', 'false'), 'default-version form');
+      assert.match(generateM('recommended', churn({ batchSize: 37 })), param('BatchSize', '37', 'true', 'Number'));
     });
 
     it('splits the table into batches and sends the columns in signature order', () => {
       assert.match(text, /Batches = Table\.Split\(Checked, BatchSize\)/);
-      const names = [...text.matchAll(/^ {12}\[Name = "([^"]+)", Type = [^,]+, Convert = [^\]]+\],?$/gm)].map(m => m[1]);
+      const names = [...text.matchAll(/^ {16}\[Name = "([^"]+)", Type = [^,]+, Convert = [^\]]+\],?$/gm)].map(m => m[1]);
       assert.deepStrictEqual(names, [...CHURN_INPUT_SIGNATURE.map(f => f.name), ...CHURN_OUTPUT_SIGNATURE.map(f => f.name)]);
       assert.match(text, /List\.Transform\(InputColumns, \(column\) => column\[Convert\]\(Record\.Field\(row, column\[Name\]\)\)\)/);
     });
@@ -204,7 +238,8 @@ describe('M generation', () => {
           { name: 's', type: 'string' }, { name: 'd', type: 'datetime' },
         ],
       }));
-      for (const [name, type, convert] of [['p', 'type number', 'Number.From'], ['n', 'Int64.Type', 'Int64.From'], ['b', 'type logical', 'Logical.From'], ['s', 'type text', 'Text.From'], ['d', 'type datetime', 'DateTime.From']]) {
+      const utc = '(value) => if value is datetimezone then DateTimeZone.RemoveZone(DateTimeZone.SwitchZone(value, 0)) else DateTime.From(value)';
+      for (const [name, type, convert] of [['p', 'type number', 'Number.From'], ['n', 'Int64.Type', 'Int64.From'], ['b', 'type logical', 'Logical.From'], ['s', 'type text', 'Text.From'], ['d', 'type datetime', utc]]) {
         assert.ok(out.includes(`[Name = "${name}", Type = ${type}, Convert = ${convert}]`), `${name} → ${type}`);
       }
       assert.match(out, /Table\.AddColumn\(\s*current,\s*OutputNames\{position\},[\s\S]*?OutputColumns\{position\}\[Type\]\)\)/);
@@ -234,40 +269,78 @@ describe('M generation', () => {
     it('encodes the token body and wraps the rows in the documented body with `inputs`', () => {
       assert.match(text, /Content = Text\.ToBinary\(Uri\.BuildQueryString\(\[\s*client_id = clientId,\s*client_secret = clientSecret,/);
       assert.ok(text.includes('Content = Json.FromValue([formatType = "dataframe", orientation = "values", inputs = Rows]),'));
-      assert.ok(text.includes('ManualStatusHandling = {400, 404, 409, 500, 502},'));
+      assert.ok(text.includes('ManualStatusHandling = {400, 404, 409, 413, 500, 502},'));
       assert.match(text, /Status = 202 then error Error\.Record\(/);
+      assert.match(text, /else if Status = 413 then error Error\.Record\(\s*"CallMLEndpoint\.BatchTooLarge",\s*"HTTP 413: the batch is too large for the endpoint: lower BatchSize/);
+    });
+
+    it('refuses a row that lacks an input column instead of sending null for it', () => {
+      assert.ok(!text.includes('Record.FieldOrDefault(row, column[Name], null)'), 'no silent null for a missing column');
+      assert.match(text, /Missing = List\.Difference\(List\.Transform\(InputColumns, \(column\) => column\[Name\]\), Record\.FieldNames\(row\)\)/);
+      assert.match(text, /else error Error\.Record\(\s*"CallMLEndpoint\.MissingColumns",\s*"The input lacks the column\(s\) " & Text\.Combine\(Missing, ", "\) & " that the model expects\.",/);
     });
   });
 
   describe('invocation variant', () => {
-    it('builds the custom column from the real column names with M quoting', async () => {
+    it('applies the scoring function to the previous step and names the columns it sends', async () => {
       const text = generateM('invocation', {
         endpointName: 'churn-model',
-        inputColumns: AWKWARD_COLUMNS.map(name => ({ name })),
+        inputColumns: AWKWARD_COLUMNS.slice(0, 4).map(name => ({ name })),
         sourceStep: 'Changed Type',
       });
       await assertParses(text, 'invocation');
-      const expected = [
-        '[#"monthly income"]', '[#"say ""hi"""]', '[#"a#b"]', '[#"x#(#)(lf)y"]', '[größe]', '[日本語]', '[#"type"]', '[#"each"]',
-        '[#"let"]', '[#"in"]', '[#"if"]', '[#"null"]', '[#"section"]', '[#"1st value"]', '[#"a.b"]', '[#"tab#(tab)here"]',
-        '[#"line#(lf)break"]', '[#"_"]', '[#""]',
-      ];
-      assert.ok(text.includes(`CallMLEndpoint(EndpointUrl, TenantId, ClientId, ClientSecret, {${expected.join(', ')}})[predictions]{0}`), text);
       assert.ok(text.includes('    Source = #"Changed Type",'));
-      assert.ok(text.includes('    #"Scored with churn-model" = ScoreChurnModel(Source),'));
+      assert.ok(text.includes('    #"Scored with churn-model" = ScoreChurnModel(Source)'));
       assert.match(text, /^in\n {4}#"Scored with churn-model"$/m);
+      assert.ok(text.includes('// Columns sent, in the model\'s order: monthly income, say "hi", a#b, x#(lf)y. A missing column is an error.'));
+    });
+
+    it('references no name that the recommended queries do not declare (no EndpointUrl, no list-typed column)', async () => {
+      const text = generateM('invocation', churn({ sourceStep: 'Customers' }));
+      assert.ok(!/EndpointUrl|CallMLEndpoint|type list/.test(text), text);
+      assert.deepStrictEqual(await checkMScope(text, [...recommendedQueries(churn()).map(q => q.name), 'Customers']), []);
     });
 
     it('a source step called Source does not become the self-reference `Source = Source`', async () => {
       const text = generateM('invocation', churn({ sourceStep: 'Source' }));
       assert.ok(!/\bSource = Source\b/.test(text), text);
-      assert.ok(text.includes('    Rows = Source,') && text.includes('= ScoreChurnModel(Rows),'));
+      assert.ok(text.includes('    Rows = Source,') && text.includes('= ScoreChurnModel(Rows)'));
       await assertParses(text, 'invocation from Source');
     });
 
     it('without a source step starts from an empty table typed like the signature', () => {
       const text = generateM('invocation', churn());
       assert.ok(text.includes('Source = #table(type table [age = number, income = number, tenure_months = number, is_active = logical, plan = text, signup_date = datetime], {}),'));
+    });
+  });
+
+  describe('the scope check (unknown and duplicate names)', () => {
+    it('fails on a deliberately undeclared name and on a duplicate member', async () => {
+      const problems = await checkMScope('section S;\nshared A = Text.From(B);\nshared A = 1;\n');
+      assert.deepStrictEqual(problems.map(p => `${p.code} ${p.line}`).sort(), ['Error.DuplicateIdentifier 2', 'Error.DuplicateIdentifier 3', 'Error.UnknownIdentifier 2']);
+      assert.match(problems.find(p => p.code === 'Error.UnknownIdentifier')!.message, /Cannot find the name 'B'/);
+    });
+
+    it('fails on a standard-library call with the wrong number of arguments', async () => {
+      assert.deepStrictEqual(await checkMScope('let x = Table.Split({}) in x'), [{ code: 'ArgumentCount', message: 'Table.Split takes 2–2 arguments, not 1.', line: 1 }]);
+    });
+
+    it('fails on the invocation step as it was generated before (a custom column calling CallMLEndpoint with EndpointUrl)', async () => {
+      const before = [
+        'let',
+        '    Source = Customers,',
+        '    #"Scored with churn-model" = ScoreChurnModel(Source),',
+        '    #"Added churn-model result" = Table.AddColumn(',
+        '        Source,',
+        '        "churn-model result",',
+        '        each CallMLEndpoint(EndpointUrl, TenantId, ClientId, ClientSecret, {[age], [income]})[predictions]{0},',
+        '        type list)',
+        'in',
+        '    #"Scored with churn-model"',
+      ].join('\n');
+      const declared = [...recommendedQueries(churn()).map(q => q.name), 'Customers'];
+      const unknown = (await checkMScope(before, declared)).filter(p => p.code === 'Error.UnknownIdentifier').map(p => p.message);
+      assert.deepStrictEqual(unknown, ["Cannot find the name 'CallMLEndpoint'.", "Cannot find the name 'EndpointUrl'."]);
     });
   });
 
@@ -353,13 +426,21 @@ describe('Power Query snippets (media/snippets/powerquery.json)', () => {
     }
   });
 
+  it('the per-row snippet adds a typed scalar column, never a list column (which no destination can load)', () => {
+    const call = expand(Object.values(snippets).find(s => ([] as string[]).concat(s.prefix).includes('fabricml-call'))!.body);
+    assert.ok(!/type list/.test(call), call);
+    assert.match(call, /in if prediction is list then prediction\{0\} else prediction,\n {4}type number\)$/);
+  });
+
   it('the token and batch snippets are the generator\'s functions (no drift)', () => {
     const generated = generateM('recommended', churn());
     const byPrefix = (p: string) => expand(Object.values(snippets).find(s => ([] as string[]).concat(s.prefix).includes(p))!.body);
+    const queries = recommendedQueries(churn());
     for (const [prefix, fn] of [['fabricml-token', 'GetFabricToken'], ['fabricml-batch', 'FabricScoreBatch']]) {
-      const start = generated.indexOf(`shared ${fn} = `);
-      const body = generated.slice(start + `shared ${fn} = `.length, generated.indexOf(';\n\n', start));
-      assert.strictEqual(byPrefix(prefix), body, prefix);
+      const expression = queries.find(q => q.name === fn)!.expression;
+      assert.ok(generated.includes(expression.split('\n').map(l => (l ? `    ${l}` : l)).join('\n')), `${fn} is in the document`);
+      // The snippet is the function itself: the expression without its leading comment lines.
+      assert.strictEqual(byPrefix(prefix), expression.replace(/^(?:\/\/.*\n)+/, ''), prefix);
     }
   });
 });

@@ -46,6 +46,8 @@ export function parseScoreUrl(input: string, options: ParseOptions): EndpointRef
   } catch {
     throw new EndpointUrlError(`"${truncate(text)}" is not a URL. Paste the score URL from the model's endpoint page in Fabric, e.g. ${SCORE_URL_EXAMPLE}`);
   }
+  const portal = portalPageMessage(url);
+  if (portal) throw new EndpointUrlError(portal);
   const loopback = isLoopbackHost(url.hostname);
   if (loopback && !options.allowLoopback) {
     throw new EndpointUrlError(`${url.host} is a local address. Turn on the user setting "fabricMl.allowLoopbackEndpoints" to call a local test server.`);
@@ -78,6 +80,25 @@ export function parseScoreUrl(input: string, options: ParseOptions): EndpointRef
     }
   }
   return ref;
+}
+
+/** Hosts of the Fabric portal (the pages a user browses), not of the API. */
+const PORTAL_HOSTS = ['app.fabric.microsoft.com', 'app.powerbi.com'];
+const PORTAL_MODEL_RE = /\/groups\/([^/]+)\/mlmodels\/([^/?#]+)/i;
+
+/**
+ * A user often copies the address bar of the model's page in the portal instead of the score URL. Say so, and
+ * when the page names both IDs, give the default-version score URL built from them.
+ */
+function portalPageMessage(url: URL): string | undefined {
+  if (!PORTAL_HOSTS.includes(url.hostname.toLowerCase())) return undefined;
+  const m = PORTAL_MODEL_RE.exec(url.pathname);
+  const base = 'This is a page of the Fabric portal, not the score URL. On the ML model\'s page, open the version\'s Endpoint details and copy its score URL';
+  if (m && isGuid(m[1]) && isGuid(m[2])) {
+    const derived = scoreUrl({ apiBase: `https://${FABRIC_API_HOSTS[0]}/v1`, workspaceId: m[1].toLowerCase(), modelId: m[2].toLowerCase() });
+    return `${base}, or paste this URL, which calls the model's default version: ${derived}`;
+  }
+  return `${base} (${SCORE_URL_EXAMPLE}).`;
 }
 
 /** The score URL for a ref: `mlModels` for the default version, `mlmodels` for a version. */

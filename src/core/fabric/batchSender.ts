@@ -6,7 +6,8 @@ import { setMaxListeners } from 'node:events';
 import { scoreUrl } from '../endpoints/endpointUrl';
 import type { EndpointRef } from '../endpoints/model';
 import { ConcurrencyLimiter } from './adaptiveConcurrency';
-import { describeFabricError, FabricError, toFabricErrorInfo } from './fabricError';
+import { describeError, rowsText } from '../text';
+import { FabricError, toFabricErrorInfo } from './fabricError';
 import type { BatchScorer, RetryGate, ScoreBatchResult } from './fabricClient';
 import type { BatchOutcome, FabricErrorInfo, Orientation } from './types';
 
@@ -138,7 +139,7 @@ export class BatchSender {
   notSent(index: number, startRow: number, endRow: number): BatchOutcome {
     const stop = this.stopReason;
     const error: FabricErrorInfo = stop
-      ? { ...stop.info, message: `Not sent: rows ${stop.startRow + 1}–${stop.endRow} failed with an error every batch would repeat (${describeFabricError(stop.info)}).` }
+      ? { ...stop.info, message: `Not sent: ${rowsText(stop)} failed with an error every batch would repeat (${describeError(stop.info, { kind: false })}).` }
       : { kind: 'aborted', message: 'Not sent: the run was cancelled.' };
     return { index, startRow, endRow, ok: false, durationMs: 0, attempts: 0, error };
   }

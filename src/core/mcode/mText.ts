@@ -272,6 +272,8 @@ export interface MTypeInfo {
   primitive: string;
 }
 
+const DATETIME_CONVERT = '(value) => if value is datetimezone then DateTimeZone.RemoveZone(DateTimeZone.SwitchZone(value, 0)) else DateTime.From(value)';
+
 /** The M type and conversion for a Fabric (MLflow) signature type. */
 export function mTypeFor(fabricType: string | undefined): MTypeInfo {
   switch ((fabricType ?? '').trim().toLowerCase()) {
@@ -284,7 +286,8 @@ export function mTypeFor(fabricType: string | undefined): MTypeInfo {
     case 'string': case 'str': case 'text':
       return { type: 'type text', convert: 'Text.From', primitive: 'text' };
     case 'datetime': case 'timestamp':
-      return { type: 'type datetime', convert: 'DateTime.From', primitive: 'datetime' };
+      // DateTime.From would turn a datetimezone into the machine's local time: take it in UTC instead.
+      return { type: 'type datetime', convert: DATETIME_CONVERT, primitive: 'datetime' };
     case 'date':
       return { type: 'type date', convert: 'Date.From', primitive: 'date' };
     default:

@@ -13,8 +13,8 @@ import type { Orientation } from '../fabric/types';
 import { type SourceFormat } from '../rows/formats';
 import { openRowStream, type RowStream, type SourceRow } from '../rows/rowStream';
 import { MappingError, mapToSignature } from '../rows/signatureMapping';
-import { describeError } from '../results/columns';
-import type { ColumnSummary } from '../../protocol/results';
+import type { ColumnSummary } from '../results/model';
+import { describeError, linesText, rowsText } from '../text';
 import { encodeHeader, encodeRows, type OutputFormat, type OutputLayout, outputLayout, OutputWriter } from './outputFile';
 import { verifyOutput } from './resume';
 import { StreamingSummary } from './streamingSummary';
@@ -217,7 +217,7 @@ class FileRun {
     } catch (error) {
       const detail = error instanceof MappingError && error.problems.length ? `: ${error.problems.join('; ')}` : '';
       const message = error instanceof Error ? error.message : String(error);
-      return { index, startRow, rows, mappingError: `${rowRange(startRow, rows).replace('Batch', `Batch ${index + 1}`)} not sent: ${message}${detail}` };
+      return { index, startRow, rows, mappingError: `${batchText(index, startRow, rows)} not sent: ${message}${detail}` };
     }
     for (const warning of mapped.warnings) if (this.warnings.size < MAX_WARNINGS) this.warnings.add(warning);
     return { index, startRow, rows, sent: await this.sender.send(index, startRow, mapped.rows) };
@@ -337,15 +337,15 @@ function alignPredictions(names: readonly string[], batchColumns: string[] | und
   return rows.map((row) => at.map((i) => (i >= 0 && row[i] !== undefined ? row[i] : null)));
 }
 
-function rowRange(startRow: number, rows: readonly SourceRow[]): string {
-  const first = rows[0]?.line;
-  const last = rows[rows.length - 1]?.line;
-  const lines = first === undefined ? '' : first === last ? `, line ${first}` : `, lines ${first}–${last}`;
-  return `Batch (rows ${startRow + 1}–${startRow + rows.length}${lines})`;
+/** "Batch 3 (rows 41–60, lines 42–61)", worded as the results page and the exports word a batch. */
+function batchText(index: number, startRow: number, rows: readonly SourceRow[]): string {
+  const range = rowsText({ startRow, endRow: startRow + rows.length });
+  const lines = linesText({ startRow: 0, endRow: rows.length }, rows.map((r) => r.line));
+  return `Batch ${index + 1} (${lines ? `${range}, ${lines}` : range})`;
 }
 
 function failureText(batch: FileBatch): string {
   const outcome = batch.sent?.outcome;
   const attempts = outcome && outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : '';
-  return `${rowRange(batch.startRow, batch.rows).replace('Batch', `Batch ${batch.index + 1}`)} failed${attempts}: ${outcome?.error ? describeError(outcome.error) : 'no answer'}`;
+  return `${batchText(batch.index, batch.startRow, batch.rows)} failed${attempts}: ${outcome?.error ? describeError(outcome.error) : 'no answer'}`;
 }

@@ -3,7 +3,7 @@
 // histogram has the same bins as the in-memory summary (Sturges' rule over the exact streaming min and max, or
 // one bar per integer when there are at most 30) and its counts come from a uniform reservoir sample of 10 000
 // values scaled to the count — exact whenever the column has at most 10 000 values or at most 30 integers.
-import { MAX_SUMMARY_CLASSES, type ColumnSummary, type HistogramBin } from '../../protocol/results';
+import { MAX_SUMMARY_CLASSES, type ColumnSummary, type HistogramBin } from '../results/model';
 
 const RESERVOIR_SIZE = 10_000;
 const MAX_DISTINCT_LABELS = 10_000;

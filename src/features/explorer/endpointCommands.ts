@@ -54,6 +54,18 @@ function urlProblem(url: string): string | undefined {
   }
 }
 
+/**
+ * The clipboard's text, if it answers at once. In a browser-hosted VS Code without clipboard permission the
+ * read waits until the user dismisses the browser's notification, so it is raced against a short timeout.
+ */
+async function clipboardText(): Promise<string> {
+  const read = Promise.resolve(vscode.env.clipboard.readText()).then(t => t.trim(), () => '');
+  if (vscode.env.uiKind === vscode.UIKind.Desktop) return read;
+  return Promise.race([read, new Promise<string>(resolve => setTimeout(() => resolve(''), CLIPBOARD_WAIT_MS))]);
+}
+
+const CLIPBOARD_WAIT_MS = 300;
+
 function suggestedName(ref: EndpointRef): string {
   return `Model ${ref.modelId.slice(0, 8)} ${ref.version !== undefined ? `v${ref.version}` : '(default version)'}`;
 }
@@ -134,54 +146,73 @@ export class EndpointCommands {
   }
 
   private async promptAdd(): Promise<AddEndpointArgs | undefined> {
+    const profiles = this.services.credentials.profiles();
+    const askTarget = !!vscode.workspace.workspaceFolders?.length && vscode.workspace.isTrusted;
+    const total = 2 + (profiles.length > 1 ? 1 : 0) + (askTarget ? 1 : 0);
+    let step = 0;
+    const title = (): string => `Add Fabric ML Endpoint (${++step}/${total})`;
     // A score URL already on the clipboard (copied from Fabric) is offered as the value.
-    let clip = '';
-    try {
-      clip = (await vscode.env.clipboard.readText()).trim();
-    } catch {
-      clip = '';
-    }
-    const scoreUrl = await vscode.window.showInputBox({
-      title: 'Add Fabric ML Endpoint (1/2)',
-      prompt: 'Paste the score URL from the model version\'s Endpoint details in Fabric',
-      placeHolder: SCORE_URL_EXAMPLE,
-      value: clip && !urlProblem(clip) ? clip : '',
-      ignoreFocusOut: true,
-      validateInput: v => (v.trim() ? urlProblem(v) : undefined),
-    });
-    if (!scoreUrl?.trim()) return undefined;
+    const clip = await clipboardText();
+    const scoreUrl = await this.promptScoreUrl(title(), clip && !urlProblem(clip) ? clip : '');
+    if (!scoreUrl) return undefined;
     const { ref } = checkScoreUrl(scoreUrl);
     const name = await vscode.window.showInputBox({
-      title: 'Add Fabric ML Endpoint (2/2)',
+      title: title(),
       prompt: 'A name for the endpoint in the Explorer',
       value: suggestedName(ref),
       ignoreFocusOut: true,
       validateInput: v => (v.trim() ? undefined : 'Enter a name.'),
     });
     if (name === undefined) return undefined;
-    const profiles = this.services.credentials.profiles();
     let profileId = profiles[0]?.id ?? 'default';
     if (profiles.length > 1) {
       const pick = await vscode.window.showQuickPick(
         profiles.map(p => ({ label: p.label, description: p.id, id: p.id })),
-        { title: 'Service principal for this endpoint', ignoreFocusOut: true },
+        { title: title(), placeHolder: 'Which service principal calls this endpoint?', ignoreFocusOut: true },
       );
       if (!pick) return undefined;
       profileId = pick.id;
     }
     let target: 'user' | 'workspace' = 'user';
-    if (vscode.workspace.workspaceFolders?.length && vscode.workspace.isTrusted) {
+    if (askTarget) {
       const pick = await vscode.window.showQuickPick(
         [
           { label: 'User settings', description: 'available in every workspace', target: 'user' as const },
           { label: 'Workspace settings', description: 'shared with everyone who opens this folder (IDs only, no secrets)', target: 'workspace' as const },
         ],
-        { title: 'Where to save the endpoint', ignoreFocusOut: true },
+        { title: title(), placeHolder: 'Where to save the endpoint?', ignoreFocusOut: true },
       );
       if (!pick) return undefined;
       target = pick.target;
     }
     return { scoreUrl, name, profileId, target };
+  }
+
+  /** The score URL, asked again (not closed) when the user presses Enter on an empty box. */
+  private async promptScoreUrl(title: string, value: string): Promise<string | undefined> {
+    let prompt = 'Paste the score URL from the model version\'s Endpoint details in Fabric';
+    for (;;) {
+      const text = await vscode.window.showInputBox({
+        title,
+        prompt,
+        placeHolder: SCORE_URL_EXAMPLE,
+        value,
+        ignoreFocusOut: true,
+        validateInput: v => (v.trim() ? urlProblem(v) ?? this.duplicateWarning(v) : undefined),
+      });
+      if (text === undefined) return undefined;
+      if (text.trim()) return text.trim();
+      prompt = 'Enter the score URL (or press Escape to cancel). Fabric shows it under the model version\'s Endpoint details.';
+    }
+  }
+
+  /** A warning (not an error: a second entry is allowed) when the URL is configured already. */
+  private duplicateWarning(url: string): vscode.InputBoxValidationMessage | undefined {
+    const normalized = checkScoreUrl(url).normalized;
+    const existing = this.services.endpoints.list().find(d => d.scoreUrl === normalized);
+    return existing
+      ? { message: `"${existing.name}" already calls this URL. Adding it again creates a second endpoint for it.`, severity: vscode.InputBoxValidationSeverity.Warning }
+      : undefined;
   }
 
   async edit(arg: unknown, ctx: CommandContext): Promise<EndpointDefinition | undefined> {
@@ -299,7 +330,6 @@ export class EndpointCommands {
   /** Re-reads every endpoint's metadata; resolves when all answered. `{ expand: n }` also reveals the nodes. */
   async refresh(arg: unknown): Promise<RefreshResult[]> {
     const { endpoints, metadata } = this.services;
-    metadata.invalidate();
     const defs = endpoints.list();
     const results = await Promise.all(
       defs.map(async (def): Promise<RefreshResult> => {
@@ -312,7 +342,8 @@ export class EndpointCommands {
             : { endpointId: def.id, state };
         }
         try {
-          const info = await metadata.version(def.id);
+          // Re-read from Fabric; until it answers the tree keeps the last known state (and its expansion).
+          const info = await metadata.version(def.id, { refresh: true });
           return { endpointId: def.id, state: 'ready', status: String(info.status), scaleRule: info.scaleRule, versionName: info.versionName };
         } catch (error) {
           const failure = explainFailure(error);

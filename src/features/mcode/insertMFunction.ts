@@ -2,16 +2,23 @@
 // arguments), finds the columns (the endpoint's signature, given names, or the header of an open CSV), generates
 // the M and puts it at the cursor of a .pq editor, into a chosen .pq file or into a new untitled document.
 import * as vscode from 'vscode';
-import { resolveAuthority } from '../../core/auth/clouds';
+import { describeAuthorityChange } from '../../core/endpoints/connectionReport';
 import type { EndpointDefinition, EndpointRef, EndpointVersionInfo } from '../../core/endpoints/model';
 import {
-  DEFAULT_AUTHORITY_HOST, generateM, type GenerateMInput, isSectionDocument, type MColumn, M_VARIANTS, type MVariant,
+  DEFAULT_AUTHORITY_HOST, generateM, type GenerateMInput, isSectionDocument, type MColumn, mIdentifier, M_VARIANTS, type MVariant,
 } from '../../core/mcode';
+import { recommendedQueries } from '../../core/mcode/generateRecommended';
 import { redact } from '../../core/redact';
+import { dataflowFolderOf, dataflowName, dataflowQueries, insertIntoDataflow, openDataflow } from './dataflowTarget';
 import { formatFromFileName, parseRows } from '../../core/rows';
 import { isPlainArgs, UserError } from '../shared/commands';
 import type { Services } from '../services';
-import { authSettings, scoringSettings } from '../shared/settings';
+import { DEFAULT_PROFILE } from '../shared/credentialStore';
+import { recordMilestone } from '../shared/milestones';
+import { authorityChange } from '../../core/auth/binding';
+import { unknownEndpointMessage } from '../../core/endpoints/readiness';
+import { errorMessage } from '../../core/errorMessage';
+import { scoringSettings } from '../shared/settings';
 
 export const INSERT_M_COMMAND = 'fabricMl.insertMFunction';
 
@@ -25,6 +32,8 @@ export interface InsertMArgs {
   columns?: string[];
   /** The step or query whose rows are scored (invocation snippet and example apply query). */
   sourceStep?: string;
+  /** For a dataflow target: the query of its mashup.pq whose rows the apply query scores. */
+  sourceQuery?: string;
   secretSource?: 'parameter' | 'variableLibrary';
 }
 
@@ -35,6 +44,11 @@ export interface InsertMResult {
   /** Where the input columns came from. */
   columnsFrom: 'arguments' | 'signature' | 'csv' | 'none';
   inputColumns: string[];
+  /** For a dataflow target: its queryMetadata.json, and the queries added to / replaced in mashup.pq. */
+  metadataUri?: string;
+  added?: string[];
+  replaced?: string[];
+  sourceQuery?: string;
 }
 
 
@@ -66,7 +80,7 @@ export class InsertMFunction {
     return this.insert(this.readArgs(arg), !isPlainArgs(arg));
   }
 
-  private readArgs(arg: unknown): InsertMArgs {
+  readArgs(arg: unknown): InsertMArgs {
     if (arg instanceof vscode.Uri) return { target: arg.toString() };
     if (!arg || typeof arg !== 'object') return {};
     const a = arg as Record<string, unknown>;
@@ -76,7 +90,7 @@ export class InsertMFunction {
       if (!M_VARIANTS.includes(a.variant as MVariant)) throw new UserError(`The argument "variant" must be one of ${M_VARIANTS.join(', ')}.`);
       out.variant = a.variant as MVariant;
     }
-    for (const key of ['endpointId', 'target', 'sourceStep'] as const) {
+    for (const key of ['endpointId', 'target', 'sourceStep', 'sourceQuery'] as const) {
       if (a[key] !== undefined) {
         if (typeof a[key] !== 'string') throw new UserError(`The argument "${key}" must be a string.`);
         out[key] = a[key] as string;
@@ -94,39 +108,118 @@ export class InsertMFunction {
   }
 
   private async insert(args: InsertMArgs, interactive: boolean): Promise<InsertMResult | undefined> {
-    const variant = args.variant ?? (interactive ? await this.pickVariant() : 'recommended');
+    const dataflow = this.dataflowTarget(args.target);
+    // A dataflow gets the recommended queries: the other variants are not whole queries.
+    const variant = dataflow ? 'recommended' : args.variant ?? (interactive ? await this.pickVariant() : 'recommended');
     if (!variant) return undefined;
 
-    const endpoint = await this.resolveEndpoint(args.endpointId, interactive);
-    if (endpoint === null) return undefined; // the pick was cancelled
-    const ref = endpoint ? this.refFor(endpoint) : undefined;
-    const signature = endpoint ? await this.signature(endpoint, interactive) : undefined;
-
-    const { columns, from } = this.inputColumns(args.columns, signature);
-    const outputColumns = signature?.outputSignature?.map(f => ({ name: f.name, type: f.type }));
-
-    const target = await this.resolveTarget(args.target, interactive);
+    const prepared = await this.prepare(args, interactive, variant === 'recommended');
+    if (!prepared) return undefined;
+    const { endpoint, columns, from } = prepared;
+    const target = dataflow ?? await this.resolveTarget(args.target, interactive);
     if (!target) return undefined;
 
     const input: GenerateMInput = {
-      endpointName: endpoint?.name ?? 'Fabric ML endpoint',
-      ref,
-      authorityHost: this.authorityHost(),
-      inputColumns: columns,
-      outputColumns,
-      batchSize: endpoint?.batchSize ?? scoringSettings().batchSize,
-      sourceStep: args.sourceStep,
-      secretSource: args.secretSource,
-      intoSectionDocument: target.kind !== 'untitled' && isSectionDocument(target.document.getText()),
+      ...prepared.input,
+      intoSectionDocument: target.kind !== 'untitled' && target.kind !== 'dataflow' && isSectionDocument(target.document.getText()),
     };
+    const summary = { variant, endpointId: endpoint?.id, columnsFrom: from, inputColumns: columns.map(c => c.name) };
+    if (target.kind === 'dataflow') return this.insertIntoDataflow(target.folder, input, args.sourceQuery, interactive, summary);
+
     const text = generateM(variant, input);
     const uri = await this.write(target, text);
 
     if (interactive && from === 'none') {
       void vscode.window.showInformationMessage('The endpoint\'s input signature is not known, so the M sends every column in table order. Check the columns against the model, or open a CSV with the right header and insert again.');
     }
+    await recordMilestone(this.services, 'hasInsertedM');
     this.services.log.info(`Inserted the ${variant} M for ${endpoint ? `"${endpoint.name}"` : 'no endpoint'} into ${uri.scheme === 'untitled' ? 'a new document' : uri.fsPath} (${columns.length} input columns from ${from}).`);
     return { uri: uri.toString(), variant, endpointId: endpoint?.id, columnsFrom: from, inputColumns: columns.map(c => c.name) };
+  }
+
+  /**
+   * The generator input for the chosen endpoint: its IDs, columns (arguments, signature or an open CSV), the
+   * bound authority and the secret source (asked when interactive and `askSecret`). Undefined when cancelled.
+   */
+  async prepare(args: InsertMArgs, interactive: boolean, askSecret: boolean): Promise<Prepared | undefined> {
+    const endpoint = await this.resolveEndpoint(args.endpointId, interactive);
+    if (endpoint === null) return undefined; // the pick was cancelled
+    const ref = endpoint ? this.refFor(endpoint) : undefined;
+    const signature = endpoint ? await this.signature(endpoint, interactive) : undefined;
+    const { columns, from } = this.inputColumns(args.columns, signature);
+    // Before any prompt for the target: the M must not name an authority the credentials are not bound to.
+    const authorityHost = await this.boundAuthority(endpoint?.profileId ?? DEFAULT_PROFILE.id);
+    const secretSource = args.secretSource ?? (interactive && askSecret ? await this.pickSecretSource() : 'parameter');
+    if (!secretSource) return undefined;
+    const input: GenerateMInput = {
+      endpointName: endpoint?.name ?? 'Fabric ML endpoint',
+      ref,
+      authorityHost,
+      inputColumns: columns,
+      outputColumns: signature?.outputSignature?.map(f => ({ name: f.name, type: f.type })),
+      batchSize: endpoint?.batchSize ?? scoringSettings().batchSize,
+      sourceStep: args.sourceStep,
+      secretSource,
+    };
+    return { input, endpoint, columns, from };
+  }
+
+  /** A `*.Dataflow` folder named by the target argument, or the dataflow of the active mashup.pq editor. */
+  private dataflowTarget(target: string | undefined): Target | undefined {
+    const uri = target === undefined || target === 'untitled' || target === 'active'
+      ? (target === 'untitled' ? undefined : vscode.window.activeTextEditor?.document.uri)
+      : parseUri(target);
+    const folder = uri && dataflowFolderOf(uri);
+    return folder ? { kind: 'dataflow', folder } : undefined;
+  }
+
+  private async insertIntoDataflow(
+    folder: vscode.Uri, input: GenerateMInput, sourceQuery: string | undefined, interactive: boolean,
+    summary: Omit<InsertMResult, 'uri'>,
+  ): Promise<InsertMResult | undefined> {
+    const documents = await openDataflow(folder);
+    const name = dataflowName(folder);
+    const generatedNames = new Set(recommendedQueries({ ...input, sourceStep: undefined }).map(q => q.name));
+    const candidates = dataflowQueries(documents).filter(q => !generatedNames.has(q));
+    if (sourceQuery !== undefined && !candidates.includes(sourceQuery)) {
+      throw new UserError(`The dataflow "${name}" has no query "${sourceQuery}" to score. Its queries: ${candidates.join(', ') || 'none'}.`);
+    }
+    const source = sourceQuery ?? (interactive ? await this.pickSourceQuery(name, candidates) : undefined);
+    if (source === null) return undefined;
+    const queries = recommendedQueries({ ...input, sourceStep: source });
+    const outcome = await insertIntoDataflow(documents, queries);
+    const editor = await vscode.window.showTextDocument(documents.mashup);
+    const applyQuery = editor.document.getText().lastIndexOf(`shared ${mIdentifier(queries[queries.length - 1].name)} =`);
+    if (applyQuery >= 0) editor.revealRange(new vscode.Range(editor.document.positionAt(applyQuery), editor.document.positionAt(applyQuery)), vscode.TextEditorRevealType.InCenter);
+    if (interactive) {
+      void vscode.window.showInformationMessage(`${outcome.added.length} queries added to and ${outcome.replaced.length} replaced in the dataflow "${name}" (mashup.pq and queryMetadata.json). Review and save both files, then commit them to sync the workspace.`);
+    }
+    await recordMilestone(this.services, 'hasInsertedM');
+    this.services.log.info(`Inserted the scoring queries for ${summary.endpointId ?? 'no endpoint'} into the dataflow ${folder.fsPath}: added ${outcome.added.join(', ') || 'none'}; replaced ${outcome.replaced.join(', ') || 'none'}.`);
+    return {
+      ...summary, variant: 'recommended', uri: documents.mashup.uri.toString(), metadataUri: documents.metadata.uri.toString(),
+      added: outcome.added, replaced: outcome.replaced, sourceQuery: source,
+    };
+  }
+
+  /** The query whose rows are scored; undefined = none (an example table); null = cancelled. */
+  private async pickSourceQuery(dataflow: string, candidates: string[]): Promise<string | undefined | null> {
+    type Item = vscode.QuickPickItem & { query?: string };
+    const items: Item[] = [
+      ...candidates.map(query => ({ label: query, description: 'score its rows', query })),
+      { label: 'No query', description: 'an example apply query with an empty table' },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: `Insert into the dataflow "${dataflow}"`, placeHolder: 'Which query\'s rows should be scored?' });
+    return pick ? pick.query : null;
+  }
+
+  private async pickSecretSource(): Promise<GenerateMInput['secretSource'] | undefined> {
+    const items: Array<vscode.QuickPickItem & { source: 'parameter' | 'variableLibrary' }> = [
+      { source: 'parameter', label: 'Client secret as a parameter', description: 'set in Manage parameters', detail: 'Its value is stored in plain text in the dataflow\'s mashup.pq (and in Git with Git integration).' },
+      { source: 'variableLibrary', label: 'Client secret from a variable library', description: 'Dataflow Gen2 with CI/CD', detail: 'Variable.ValueOrDefault: kept out of mashup.pq, but readable by anyone who can read the library (no secret type).' },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: 'Insert CallMLEndpoint M function', placeHolder: 'Where does the M read the client secret from?' });
+    return pick?.source;
   }
 
   private async pickVariant(): Promise<MVariant | undefined> {
@@ -138,7 +231,7 @@ export class InsertMFunction {
   private async resolveEndpoint(endpointId: string | undefined, interactive: boolean): Promise<EndpointDefinition | undefined | null> {
     if (endpointId !== undefined) {
       const def = this.services.endpoints.get(endpointId);
-      if (!def) throw new UserError(`There is no endpoint with the id "${endpointId}". Add it in the Endpoint Explorer first.`);
+      if (!def) throw new UserError(unknownEndpointMessage(endpointId));
       return def;
     }
     if (!interactive) return undefined;
@@ -146,7 +239,7 @@ export class InsertMFunction {
     type Item = vscode.QuickPickItem & { def?: EndpointDefinition };
     const items: Item[] = endpoints.map(def => ({ label: def.name, description: def.scoreUrl.replace(/^https?:\/\//, ''), def }));
     items.push({ label: 'No endpoint', description: 'placeholders for the workspace and model IDs' });
-    const pick = await vscode.window.showQuickPick(items, { title: 'Insert CallMLEndpoint M function', placeHolder: 'For which endpoint?' });
+    const pick = await vscode.window.showQuickPick(items, { title: 'Insert CallMLEndpoint M function for which endpoint?', matchOnDescription: true });
     if (!pick) return null;
     return pick.def;
   }
@@ -155,7 +248,7 @@ export class InsertMFunction {
     try {
       return this.services.endpoints.refFor(def);
     } catch (error) {
-      this.services.log.warn(`The score URL of "${def.name}" could not be read (${redact(String(error instanceof Error ? error.message : error))}); the M uses placeholders for its IDs.`);
+      this.services.log.warn(`The score URL of "${def.name}" could not be read (${redact(errorMessage(error))}); the M uses placeholders for its IDs.`);
       return undefined;
     }
   }
@@ -201,12 +294,21 @@ export class InsertMFunction {
     return undefined;
   }
 
-  private authorityHost(): string {
-    try {
-      return resolveAuthority(authSettings()).origin;
-    } catch {
-      return DEFAULT_AUTHORITY_HOST;
+  /**
+   * The authority the generated M posts the client secret to at every refresh: the one the profile's credentials
+   * are bound to. While the settings (which any extension can change) name another, it refuses with the message
+   * scoring gives. Without stored credentials there is no binding, and the settings' authority is used.
+   */
+  private async boundAuthority(profileId: string): Promise<string> {
+    const store = this.services.credentials;
+    const stored = await store.stored(profileId);
+    if (!stored) return store.currentAuthority() ?? DEFAULT_AUTHORITY_HOST;
+    const change = authorityChange(stored, store.currentAuthority());
+    if (change) {
+      const { title, action } = describeAuthorityChange(change.storedFor, change.current, store.label(profileId));
+      throw new UserError(`${title} ${action}`);
     }
+    return stored.authority;
   }
 
   private async resolveTarget(target: string | undefined, interactive: boolean): Promise<Target | undefined> {
@@ -220,14 +322,17 @@ export class InsertMFunction {
     if (active && isMDocument(active.document)) return { kind: 'editor', editor: active, document: active.document };
     if (!interactive) return { kind: 'untitled' };
 
-    type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
+    type Item = vscode.QuickPickItem & { uri?: vscode.Uri; dataflow?: vscode.Uri };
     const files = await vscode.workspace.findFiles('**/*.{pq,pqm}', '**/node_modules/**', 200);
+    const dataflows = files.map(uri => dataflowFolderOf(uri)).filter((f): f is vscode.Uri => f !== undefined);
     const items: Item[] = [
+      ...dataflows.map(folder => ({ label: `$(database) ${dataflowName(folder)}`, description: `dataflow: ${vscode.workspace.asRelativePath(folder)}`, detail: 'Add the scoring queries to its mashup.pq and queryMetadata.json', dataflow: folder })),
       { label: '$(new-file) New untitled .pq document' },
-      ...files.map(uri => ({ label: vscode.workspace.asRelativePath(uri), description: 'append to this file', uri })),
+      ...files.filter(uri => !dataflowFolderOf(uri)).map(uri => ({ label: vscode.workspace.asRelativePath(uri), description: 'append to this file', uri })),
     ];
     const pick = await vscode.window.showQuickPick(items, { title: 'Insert CallMLEndpoint M function', placeHolder: 'The active editor is not a .pq file. Where should the M go?' });
     if (!pick) return undefined;
+    if (pick.dataflow) return { kind: 'dataflow', folder: pick.dataflow };
     return pick.uri ? this.fileTarget(pick.uri) : { kind: 'untitled' };
   }
 
@@ -244,7 +349,7 @@ export class InsertMFunction {
     return { kind: 'file', document };
   }
 
-  private async write(target: Target, text: string): Promise<vscode.Uri> {
+  private async write(target: Exclude<Target, { kind: 'dataflow' }>, text: string): Promise<vscode.Uri> {
     if (target.kind === 'untitled') {
       const document = await vscode.workspace.openTextDocument({ language: 'powerquery', content: text });
       await vscode.window.showTextDocument(document);
@@ -269,8 +374,16 @@ export class InsertMFunction {
   }
 }
 
+interface Prepared {
+  input: GenerateMInput;
+  endpoint: EndpointDefinition | undefined;
+  columns: MColumn[];
+  from: InsertMResult['columnsFrom'];
+}
+
 type Target =
   | { kind: 'untitled' }
+  | { kind: 'dataflow'; folder: vscode.Uri }
   | { kind: 'editor'; editor: vscode.TextEditor; document: vscode.TextDocument }
   | { kind: 'file'; document: vscode.TextDocument };
 

@@ -29,7 +29,7 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
   const log = createLog();
   const endpoints = new SettingsEndpointStore(log);
   const credentials = new SecretStorageCredentialStore(context.secrets);
-  const loopbackApprovals = new GlobalStateLoopbackApprovals(context.globalState);
+  const loopbackApprovals = new GlobalStateLoopbackApprovals(context.globalState, log);
   const tokens = new SharedTokenSource(settings => new MsalTokenSource(settings, { log: line => log.debug(line) }));
 
   /** The readiness of an endpoint with the authority settings `auth` (one snapshot for check and use). */

@@ -9,6 +9,7 @@ import { parseScoreUrl } from '../../core/endpoints/endpointUrl';
 import type { EndpointOrigin, EndpointStore } from '../services';
 import { allowLoopback, SECTION } from './settings';
 import { SCORING_BOUNDS } from '../../core/scoringBounds';
+import { unknownEndpointMessage } from '../../core/endpoints/readiness';
 
 export type { EndpointOrigin };
 
@@ -91,7 +92,7 @@ export class SettingsEndpointStore implements EndpointStore, vscode.Disposable {
 
   async update(def: EndpointDefinition): Promise<void> {
     const origin = this.origin(def.id);
-    if (!origin) throw new Error(`There is no endpoint with id "${def.id}".`);
+    if (!origin) throw new Error(unknownEndpointMessage(def.id));
     if (origin.kind !== 'user') this.assertWorkspaceWritable();
     const values = this.valuesAt(origin).map(v => (isEntryWithId(v, def.id) ? toSetting(def) : v));
     await this.write(origin, values);
@@ -99,7 +100,7 @@ export class SettingsEndpointStore implements EndpointStore, vscode.Disposable {
 
   async remove(id: string): Promise<void> {
     const origin = this.origin(id);
-    if (!origin) throw new Error(`There is no endpoint with id "${id}".`);
+    if (!origin) throw new Error(unknownEndpointMessage(id));
     if (origin.kind !== 'user') this.assertWorkspaceWritable();
     await this.write(origin, this.valuesAt(origin).filter(v => !isEntryWithId(v, id)));
   }

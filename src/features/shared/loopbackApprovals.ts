@@ -13,7 +13,10 @@ export class GlobalStateLoopbackApprovals implements LoopbackApprovals, vscode.D
   /** One dialog per origin at a time: concurrent callers share its answer. */
   private readonly asking = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly state: vscode.Memento) {}
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   list(): string[] {
     const value = this.state.get<unknown>(KEY);
@@ -51,7 +54,8 @@ export class GlobalStateLoopbackApprovals implements LoopbackApprovals, vscode.D
 
   private async askUser(origin: string, endpointName: string): Promise<boolean> {
     const approve = 'Approve and Send';
-    const choice = await vscode.window.showWarningMessage(
+    // A dialog that cannot be shown (VS Code's smoke-test mode rejects it) counts as not approved.
+    const choice = await Promise.resolve(vscode.window.showWarningMessage(
       `Send your Fabric token to ${origin}?`,
       {
         modal: true,
@@ -61,7 +65,8 @@ export class GlobalStateLoopbackApprovals implements LoopbackApprovals, vscode.D
           'server there yourself. You can revoke it with "Fabric ML: Revoke Local Address Approval".',
       },
       approve,
-    );
+    )).catch(() => undefined);
+    this.log.info(`Asked whether ${origin} may receive your Fabric token: ${choice === approve ? 'approved' : 'declined'}.`);
     if (choice !== approve) return false;
     await this.state.update(KEY, [...new Set([...this.list(), origin])]);
     this.changed.fire();
