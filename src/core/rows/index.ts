@@ -11,4 +11,4 @@ export { parseRows } from './parseRows';
 export { countDataRows, type FileLimits, type FileRowsOptions, parseRowsFromFile } from './streamFile';
 export { coerceValue, CoercionError } from './coerce';
 export { MappingError, type MappedRows, mapToSignature, MAX_REPORTED_PROBLEMS } from './signatureMapping';
-export { openRowStream, type RowStream, type RowStreamOptions, type SourceRow } from './rowStream';
+export { estimateDataRows, openRowStream, type RowStream, type RowStreamOptions, type SourceRow } from './rowStream';

@@ -8,7 +8,7 @@ import { parse as createCsvParser } from 'csv-parse';
 import { normalizeMaxRecordBytes, NO_FILE_ROWS, recordTooLarge, RowsParseError, type SourceFormat } from './formats';
 import { CsvRecordCollector, csvParseOptions, detectDelimiter, firstNonBlankLine, type CsvDelimiter } from './parseCsv';
 import { JsonLinesCollector } from './parseJson';
-import { lineLengthGuard, parseRowsFromFile, readTextHead } from './streamFile';
+import { countDataRows, lineLengthGuard, parseRowsFromFile, readTextHead } from './streamFile';
 
 /**
  * Bytes read at a time. csv-parse turns a whole chunk into records in one go; 16 KB (about 200 rows) keeps each
@@ -43,6 +43,27 @@ export interface RowStream {
   /** Gives rows back: the next take() starts with them (Resume reads a little ahead while it compares). */
   putBack(rows: SourceRow[]): void;
   close(): void;
+}
+
+/** Files up to this size are counted exactly for the "score N rows?" question; larger ones are estimated. */
+const EXACT_COUNT_BYTES = 1024 * 1024;
+
+/**
+ * The data rows of a file for the confirmation, without a second full parse of a large file: counted exactly up
+ * to 1 MB (and for a JSON document, which is read whole anyway), else the file size divided by the average
+ * length of the lines in its first 64 KB.
+ */
+export async function estimateDataRows(filePath: string, format: SourceFormat, options: RowStreamOptions = {}): Promise<{ rows: number; exact: boolean }> {
+  const { size } = await fs.promises.stat(filePath);
+  if (size <= EXACT_COUNT_BYTES || format === 'json') return { rows: await countDataRows(filePath, format, options), exact: true };
+  const head = await readTextHead(filePath, format);
+  const lines = head.split('\n').slice(0, -1);
+  const header = format === 'jsonl' ? 0 : 1;
+  const dataLines = lines.slice(header).filter((line) => line.trim() !== '');
+  if (dataLines.length === 0) return { rows: await countDataRows(filePath, format, options), exact: true };
+  const headerBytes = header ? Buffer.byteLength(lines[0]) + 1 : 0;
+  const averageBytes = dataLines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0) / dataLines.length;
+  return { rows: Math.max(1, Math.round((size - headerBytes) / averageBytes)), exact: false };
 }
 
 /** Opens a file for batch reading; fails with RowsParseError when it is empty, binary or malformed at the header. */
