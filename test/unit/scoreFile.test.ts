@@ -10,7 +10,8 @@ import { parseScoreUrl } from '../../src/core/endpoints/endpointUrl';
 import type { EndpointRef } from '../../src/core/endpoints/model';
 import { summarizePredictions } from '../../src/core/results/summary';
 import { ResumeMismatchError } from '../../src/core/scoreFile/resume';
-import { scoreFileToFile, type ScoreFileRequest } from '../../src/core/scoreFile/scoreFileToFile';
+import { describeFileProgress, scoreFileToFile, type ScoreFileRequest } from '../../src/core/scoreFile/scoreFileToFile';
+import { estimateDataRows } from '../../src/core/rows';
 import { StreamingColumnSummary } from '../../src/core/scoreFile/streamingSummary';
 import { summarizeColumn } from '../../src/core/results/summary';
 import { CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, FakeFabricServer, predictChurn } from '../../tools/fake-fabric';
@@ -255,5 +256,22 @@ describe('Score File to file', () => {
     assert.deepEqual(summary.histogram.map(b => [b.from, b.to]), exact.histogram.map(b => [b.from, b.to]));
     assert.equal(summary.histogram.reduce((n, b) => n + b.count, 0), 5000);
     summary.histogram.forEach((bin, i) => assert.ok(Math.abs(bin.count - exact.histogram[i].count) <= 5000 * 0.05, `bin ${i}: ${bin.count} vs ${exact.histogram[i].count}`));
+  });
+
+  it('counts the rows of a small file for the confirmation and estimates a large one from its size', async () => {
+    assert.deepEqual(await estimateDataRows(writeInput(inputRows(50), 'small.csv'), 'csv'), { rows: 50, exact: true });
+    const big = writeInput(inputRows(30_000), 'big.csv');
+    assert.ok(fs.statSync(big).size > 1024 * 1024);
+    const estimate = await estimateDataRows(big, 'csv');
+    assert.equal(estimate.exact, false);
+    assert.ok(Math.abs(estimate.rows - 30_000) / 30_000 < 0.1, `estimated ${estimate.rows} rows`);
+  });
+
+  it('words the progress line with rows, rate, time left, concurrency and failed batches', () => {
+    assert.equal(
+      describeFileProgress({ rowsWritten: 12_300, rowsPerSecond: 4100.4, etaSeconds: 25.2, failedBatches: 2, concurrency: 6 }),
+      '12,300 rows written · 4,100 rows/s · about 25 s left · concurrency 6 · 2 failed batches',
+    );
+    assert.equal(describeFileProgress({ rowsWritten: 100, rowsPerSecond: 50, etaSeconds: undefined, failedBatches: 0, concurrency: 4 }), '100 rows written · 50 rows/s · concurrency 4');
   });
 });

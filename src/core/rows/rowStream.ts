@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import { parse as createCsvParser } from 'csv-parse';
+import { parse as parseCsvSync } from 'csv-parse/sync';
 import { normalizeMaxRecordBytes, NO_FILE_ROWS, recordTooLarge, RowsParseError, type SourceFormat } from './formats';
 import { CsvRecordCollector, csvParseOptions, detectDelimiter, firstNonBlankLine, type CsvDelimiter } from './parseCsv';
 import { JsonLinesCollector } from './parseJson';
@@ -57,13 +58,39 @@ export async function estimateDataRows(filePath: string, format: SourceFormat, o
   const { size } = await fs.promises.stat(filePath);
   if (size <= EXACT_COUNT_BYTES || format === 'json') return { rows: await countDataRows(filePath, format, options), exact: true };
   const head = await readTextHead(filePath, format);
-  const lines = head.split('\n').slice(0, -1);
-  const header = format === 'jsonl' ? 0 : 1;
-  const dataLines = lines.slice(header).filter((line) => line.trim() !== '');
-  if (dataLines.length === 0) return { rows: await countDataRows(filePath, format, options), exact: true };
-  const headerBytes = header ? Buffer.byteLength(lines[0]) + 1 : 0;
-  const averageBytes = dataLines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0) / dataLines.length;
-  return { rows: Math.max(1, Math.round((size - headerBytes) / averageBytes)), exact: false };
+  const sample = format === 'jsonl' ? jsonLinesSample(head) : csvSample(head, format === 'tsv' ? '\t' : detectDelimiter(firstNonBlankLine(head)));
+  if (!sample || sample.rows === 0) return { rows: await countDataRows(filePath, format, options), exact: true };
+  return { rows: Math.max(1, Math.round(((size - sample.headerBytes) * sample.rows) / sample.bytes)), exact: false };
+}
+
+interface HeadSample {
+  /** Data rows wholly inside the sample, and the bytes they take. */
+  rows: number;
+  bytes: number;
+  headerBytes: number;
+}
+
+function jsonLinesSample(head: string): HeadSample {
+  const text = head.slice(0, head.lastIndexOf('\n') + 1);
+  const rows = text.split('\n').filter((line) => line.trim() !== '').length;
+  return { rows, bytes: Buffer.byteLength(text), headerBytes: 0 };
+}
+
+/** The records of the first 64 KB, cut at a line break that is not inside a quoted value. */
+function csvSample(head: string, delimiter: CsvDelimiter): HeadSample | undefined {
+  let end = head.lastIndexOf('\n');
+  for (let attempt = 0; attempt < 20 && end > 0; attempt++) {
+    const text = head.slice(0, end + 1);
+    try {
+      const records = parseCsvSync(text, { ...csvParseOptions(delimiter, undefined, undefined), skip_empty_lines: true }) as string[][];
+      if (records.length < 2) return undefined;
+      const headerBytes = Buffer.byteLength(firstNonBlankLine(text)) + 1;
+      return { rows: records.length - 1, bytes: Buffer.byteLength(text) - headerBytes, headerBytes };
+    } catch {
+      end = head.lastIndexOf('\n', end - 1);
+    }
+  }
+  return undefined;
 }
 
 /** Opens a file for batch reading; fails with RowsParseError when it is empty, binary or malformed at the header. */
