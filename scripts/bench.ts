@@ -289,7 +289,13 @@ async function benchThrottling({ options, server, client, ref }: BenchContext): 
   const rows = churnRows(options.throttleRows);
   const batches = Math.ceil(rows.length / options.batch);
   const boundMs = Math.ceil(batches / options.capacity) * options.latency;
-  const runs: Array<[string, number, number | undefined]> = [['fixed 4', 4, undefined], ['fixed 16', 16, undefined], ['adaptive (from 4, max 32)', 4, 32]];
+  const runs: Array<[string, number, number | undefined]> = [
+    ['fixed 4', 4, undefined],
+    ['fixed 16', 16, undefined],
+    // The best a fixed setting can do, when it happens to equal the capacity: what this machine's CPU allows.
+    [`fixed ${options.capacity} (= capacity)`, options.capacity, undefined],
+    ['adaptive (from 4, max 32)', 4, 32],
+  ];
   const results: ThrottleResult[] = [];
   for (const [label, concurrency, maxConcurrency] of runs) {
     await server.setCapacity({ concurrent: options.capacity, retryAfterSeconds: options.retryAfter });
@@ -303,6 +309,14 @@ async function benchThrottling({ options, server, client, ref }: BenchContext): 
   }
   await server.setCapacity(undefined);
   return results;
+}
+
+/** Adaptive throughput over that of a fixed concurrency equal to the capacity: the limiter's own share of the loss. */
+function adaptiveVersusBestFixed(results: ThrottleResult[], capacity: number, fmt: (n: number, digits?: number) => string): Array<[string, string, string, string]> {
+  const adaptive = results.find(r => r.label.startsWith('adaptive'));
+  const best = results.find(r => r.label.startsWith(`fixed ${capacity} `));
+  if (!adaptive || !best || best.ofBound === 0) return [];
+  return [[`capacity ${capacity}, adaptive / fixed ${capacity} throughput`, fmt(adaptive.ofBound / best.ofBound, 3), '', '']];
 }
 
 function check(value: number, target: number, direction: '<=' | '>=' | '='): string {
@@ -409,6 +423,7 @@ async function main(): Promise<void> {
           [`capacity ${options.capacity}, ${t.label}: requests answered 429`, `${fmt(t.share429 * 100, 1)} % (peak ${t.peak}, ${t.failedBatches} failed batches)`, adaptive ? '≤ 5 %' : '', adaptive ? check(t.share429, 0.05, '<=') : ''],
         ];
       }),
+      ...adaptiveVersusBestFixed(throttling, options.capacity, fmt),
     ]);
   } finally {
     await server.close();

@@ -78,10 +78,11 @@ export class ConcurrencyLimiter {
   succeeded(latencyMs: number): void {
     if (!this.options.adaptive) return;
     this.bestLatencyMs = Math.min(this.bestLatencyMs, latencyMs);
-    if (latencyMs > this.bestLatencyMs * LATENCY_TOLERANCE) return;
     // Only a run that is using its slots learns anything by raising them (TCP's "cwnd-limited" rule).
     if (this.inFlight + 1 < this.limit) return;
     const below = this.throttledAt !== undefined && this.current + 1 < this.throttledAt;
+    // Climbing back to a level that worked needs no proof; going higher needs latency that holds.
+    if (!below && latencyMs > this.bestLatencyMs * LATENCY_TOLERANCE) return;
     const step = this.throttledAt === undefined ? 1 / this.limit : below ? 1 : 1 / (this.limit * PROBE_ROUNDS);
     this.setLimit(Math.min(this.maximum, this.throttledAt !== undefined && below ? Math.min(this.current + step, this.throttledAt - 1) : this.current + step));
   }
