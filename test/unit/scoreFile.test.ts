@@ -15,7 +15,8 @@ import { estimateDataRows } from '../../src/core/rows';
 import { StreamingColumnSummary } from '../../src/core/scoreFile/streamingSummary';
 import { summarizeColumn } from '../../src/core/results/summary';
 import { CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, FakeFabricServer, predictChurn } from '../../tools/fake-fabric';
-import { clientFor } from '../support/fabricTestKit';
+import { FabricClient } from '../../src/core/fabric/fabricClient';
+import { clientFor, fetchToken } from '../support/fabricTestKit';
 
 const HEADER = ['customer', 'age', 'income', 'tenure_months', 'is_active', 'plan', 'signup_date', 'note'];
 const NOTES = ['plain', 'He said "hi", then left', 'two\nlines', '=SUM(A1)', ' edge spaces ', 'semi;colon'];
@@ -273,5 +274,14 @@ describe('Score File to file', () => {
       '12,300 rows written · 4,100 rows/s · about 25 s left · concurrency 6 · 2 failed batches',
     );
     assert.equal(describeFileProgress({ rowsWritten: 100, rowsPerSecond: 50, etaSeconds: undefined, failedBatches: 0, concurrency: 4 }), '100 rows written · 50 rows/s · concurrency 4');
+  });
+
+  it('leaves an earlier output as it was when no token can be had', async () => {
+    const output = path.join(dir, 'out.csv');
+    fs.writeFileSync(output, 'an earlier run\r\n');
+    const client = new FabricClient({ getToken: () => fetchToken(server, 'wrong-secret'), allowLoopback: true, requestTimeoutMs: 10_000, maxRetries: 0, maxRetryAfterMs: 1000, pollFloorMs: 0 });
+    await assert.rejects(scoreFileToFile(client, request(writeInput(inputRows(10)), output)), /AADSTS7000215/);
+    assert.equal(fs.readFileSync(output, 'utf8'), 'an earlier run\r\n');
+    assert.equal(server.counters.scoreRequests, 0);
   });
 });

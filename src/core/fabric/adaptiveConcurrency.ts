@@ -51,27 +51,33 @@ export class ConcurrencyLimiter {
     return this.inFlight;
   }
 
-  /** Waits for a slot; resolves with the sequence number of the request that takes it. */
+  /** Waits for a slot (first come, first served); resolves with the sequence number of the request that takes it. */
   async acquire(signal?: AbortSignal): Promise<number> {
-    while (this.inFlight >= this.limit) {
-      if (signal?.aborted) throw abortError();
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          signal?.removeEventListener('abort', wake);
-          resolve();
-        };
-        this.waiting.push(wake);
-        signal?.addEventListener('abort', wake, { once: true });
-      });
-    }
     if (signal?.aborted) throw abortError();
-    this.inFlight++;
+    if (this.waiting.length === 0 && this.inFlight < this.limit) {
+      this.inFlight++;
+      return this.started++;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const at = this.waiting.indexOf(grant);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(abortError());
+      };
+      // Called with the slot already counted as taken, so that no other request can take it meanwhile.
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.waiting.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
     return this.started++;
   }
 
   release(): void {
     this.inFlight--;
-    this.wakeWaiting();
+    this.grantWaiting();
   }
 
   /** A request succeeded in `latencyMs` (called before its slot is released). */
@@ -101,12 +107,15 @@ export class ConcurrencyLimiter {
     this.current = value;
     this.peak = Math.max(this.peak, this.limit);
     if (this.limit !== before) this.options.onChange?.(this.limit);
-    this.wakeWaiting();
+    this.grantWaiting();
   }
 
-  /** Every waiter looks again (there are at most as many as the run has workers). */
-  private wakeWaiting(): void {
-    for (const wake of this.waiting.splice(0)) wake();
+  /** Hands free slots to the requests waiting longest, one each. */
+  private grantWaiting(): void {
+    while (this.waiting.length > 0 && this.inFlight < this.limit) {
+      this.inFlight++;
+      this.waiting.shift()?.();
+    }
   }
 }
 

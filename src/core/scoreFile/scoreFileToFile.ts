@@ -172,8 +172,9 @@ class FileRun {
     const { request } = this;
     try {
       if (request.resume) await this.resume();
-      this.writer = await OutputWriter.open(request.outputPath, this.layout !== undefined);
+      // The token before the file: a sign-in failure leaves an earlier output as it was.
       await this.sender.start();
+      this.writer = await OutputWriter.open(request.outputPath, this.layout !== undefined);
       await this.pump();
     } finally {
       this.sender.dispose();
