@@ -104,6 +104,7 @@ export class ResultsApp {
     exportCsv: () => this.act(ResultsMessage.exportCsv),
     exportJson: () => this.act(ResultsMessage.exportJson),
     copyMTable: () => this.act(ResultsMessage.copyMTable),
+    openOutput: () => this.act(ResultsMessage.openOutput),
     rerun: () => { void this.rerun(); },
   };
 

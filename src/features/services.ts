@@ -1,6 +1,7 @@
 // What the composition root (extension.ts) hands to every feature's register(). This interface is the whole
 // contract: features use these members and never cast to the classes behind them, so that each piece of
 // state has one owner and tests drive the same objects as users.
+import type { ScoreFileRequest, ScoreFileResult } from '../core/scoreFile/scoreFileToFile';
 import type * as vscode from 'vscode';
 import type { StoredCredentials } from '../core/auth/binding';
 import type { EndpointDefinition, EndpointRef, EndpointVersionInfo, ServicePrincipalCredentials, ServicePrincipalProfile } from '../core/endpoints/model';
@@ -89,6 +90,8 @@ export interface EndpointSession {
   /** Requests a token now (Test connection's first check); rejects with the token source's error. */
   acquireToken(signal?: AbortSignal): Promise<void>;
   score(request: Omit<ScoreRunRequest, 'ref'>): Promise<ScoreRunResult>;
+  /** Score File to file: streamed from the input file to the output file. */
+  scoreFile(request: Omit<ScoreFileRequest, 'ref'>): Promise<ScoreFileResult>;
 }
 
 export interface SessionOptions {

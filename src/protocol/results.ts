@@ -56,6 +56,8 @@ export const ResultsMessage = {
   exportCsv: 'results/exportCsv',
   exportJson: 'results/exportJson',
   copyMTable: 'results/copyMTable',
+  /** webview → extension: open the output file of a Score File to file run. */
+  openOutput: 'results/openOutput',
   /** webview → extension: a request (with an id) to score the run's rows again; answered by results/reply. */
   rerun: 'results/rerun',
   /** extension → webview: the answer to a request, with the request's id. */
@@ -63,7 +65,7 @@ export const ResultsMessage = {
 } as const;
 
 /** Actions the page asks for and forgets: their outcome comes back as a notice. */
-export type ResultsAction = typeof ResultsMessage.exportCsv | typeof ResultsMessage.exportJson | typeof ResultsMessage.copyMTable;
+export type ResultsAction = typeof ResultsMessage.exportCsv | typeof ResultsMessage.exportJson | typeof ResultsMessage.copyMTable | typeof ResultsMessage.openOutput;
 
 export interface ResultsReadyMessage {
   type: typeof ResultsMessage.ready;
@@ -138,7 +140,7 @@ export interface ResultsReplyMessage {
 
 export type ResultsHostMessage = ResultsShowMessage | ResultsPlaceMessage | ResultsNoticeMessage | ResultsReplyMessage;
 
-const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable]);
+const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable, ResultsMessage.openOutput]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -195,7 +197,9 @@ export function isResultsModel(value: unknown): value is ResultsModel {
     && Array.isArray(batches) && batches.every(b => isRecord(b) && isNumber(b.index) && isNumber(b.startRow)
       && isNumber(b.endRow) && typeof b.ok === 'boolean' && isNumber(b.durationMs) && isNumber(b.attempts))
     && isString(value.startedAt) && isNumber(value.durationMs) && isNumber(value.tokenRequests)
-    && typeof value.cancelled === 'boolean' && isStringArray(value.warnings);
+    && typeof value.cancelled === 'boolean' && isStringArray(value.warnings)
+    && (value.outputFile === undefined || (isRecord(value.outputFile) && isString(value.outputFile.path) && isString(value.outputFile.fileName)
+      && isNumber(value.outputFile.rowsWritten) && typeof value.outputFile.complete === 'boolean'));
 }
 
 function isColumnSummary(value: unknown): value is ColumnSummary {

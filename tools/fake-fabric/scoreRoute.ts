@@ -4,6 +4,7 @@
 import type { SignatureField } from '../../src/core/endpoints/model';
 import type { FakeContext } from './context';
 import { answerScoreFault, FaultScript, type ScoreBehaviour } from './faults';
+import { ScoreCapacity } from './capacity';
 import { countInFlight } from './counters';
 import { isRecord, sendFabricError, sendFabricJson, type Exchange } from './http';
 import { countUndocumentedCasing, type ModelCatalog } from './models';
@@ -17,6 +18,7 @@ type Scored = { response: { formatType: 'dataframe'; orientation: 'values'; pred
 
 export class ScoreRoutes {
   readonly script = new FaultScript<ScoreBehaviour>();
+  readonly capacity = new ScoreCapacity();
 
   constructor(
     private readonly context: FakeContext,
@@ -35,6 +37,10 @@ export class ScoreRoutes {
     const body = parseJson(exchange.body);
     const inputs = isRecord(body.value) && Array.isArray(body.value.inputs) ? (body.value.inputs as unknown[]) : undefined;
     if (inputs) counters.scoreRowsReceived += inputs.length;
+    await this.capacity.serve(exchange, () => this.answer(exchange, counters, body, inputs));
+  }
+
+  private async answer(exchange: Exchange, counters: FakeContext['counters'], body: { ok: boolean; value?: unknown }, inputs: unknown[] | undefined): Promise<void> {
     await countInFlight(counters, async () => {
       if (!(await this.context.fabricLatency())) return;
       if (!this.context.authorize(exchange)) return;

@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { EndpointVersionInfo } from '../../src/core/endpoints/model';
+import type { CapacityOptions } from './capacity';
 import type { FakeContext, FakeSettings, RouteModule, SharedContext } from './context';
 import { emptyCounters, resetCounters, type FakeCounters } from './counters';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_TENANT_ID, DEMO_WORKSPACE_ID } from './demoData';
@@ -30,6 +31,8 @@ export interface FakeFabricOptions {
   lroRetryAfterSeconds?: number;
   /** How many polls of an operation answer "Running" before the final state. Default 1. */
   lroPolls?: number;
+  /** At most this many score requests served at once; more are answered 429 + Retry-After. Default: unlimited. */
+  capacity?: CapacityOptions;
   /** Called when each request has been answered (or dropped), e.g. to print it. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -75,6 +78,7 @@ export class FakeFabricServer {
     this.metadata = new MlEndpointRoutes(this.context, this.catalog);
     this.scoring = new ScoreRoutes(this.context, this.catalog);
     this.entra.addCredentials(DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET);
+    this.scoring.capacity.configure(options.capacity);
     for (const module of [this.entra, this.context.operations, this.metadata, this.scoring]) module.register(this.router);
     this.router.fallback('/v1/', async (exchange) => {
       if (!(await this.context.fabricLatency())) return;
@@ -138,6 +142,7 @@ export class FakeFabricServer {
   /** Zeroes the counters and empties the request log. */
   resetCounters(): void {
     resetCounters(this.counters);
+    this.scoring.capacity.throttled = 0;
     this.log.length = 0;
   }
 
@@ -183,6 +188,16 @@ export class FakeFabricServer {
 
   scriptScore(behaviour: ScoreBehaviour, options: ScriptOptions = {}): void {
     this.scoring.script.add(behaviour, options);
+  }
+
+  /** Sets or removes (undefined) the score capacity: requests beyond it are answered 429 + Retry-After. */
+  setCapacity(capacity: CapacityOptions | undefined): void {
+    this.scoring.capacity.configure(capacity);
+  }
+
+  /** Score requests answered 429 because the capacity was full (since the last resetCounters). */
+  get throttledByCapacity(): number {
+    return this.scoring.capacity.throttled;
   }
 
   scriptMetadata(failure: MetadataFailure, options: { times?: number } = {}): void {

@@ -8,6 +8,7 @@ export interface HeaderActions {
   exportJson(): void;
   copyMTable(): void;
   rerun(): void;
+  openOutput(): void;
 }
 
 export interface Notice {
@@ -23,6 +24,7 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
   const { model, failedBatches, scoredRows } = view;
   const okBatches = model.batches.length - failedBatches.length;
   const started = new Date(model.startedAt);
+  const file = model.outputFile;
   return html`
     <header class="run-header">
       <div class="title-line">
@@ -32,8 +34,12 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
         <span class="source" title="Source file"><span class="codicon codicon-file" aria-hidden="true"></span>${model.source.fileName}</span>
         ${model.cancelled ? html`<vscode-badge class="cancelled-badge" title="The run was cancelled; rows scored before that are shown">cancelled</vscode-badge>` : nothing}
       </div>
+      ${file ? html`<p class="output-file" role="note"><span class="codicon codicon-file-symlink-file" aria-hidden="true"></span>
+        ${file.complete ? 'All' : 'The first'} ${formatCount(file.rowsWritten)} rows are in <strong>${file.fileName}</strong>${file.complete ? '' : ' (Resume continues it)'}.
+        The summary covers every one of them; the grid shows the first ${formatCount(model.inputs.length)}.</p>` : nothing}
       <dl class="stats">
-        ${stat('Rows', formatCount(model.inputs.length))}
+        ${stat(file ? 'Rows shown' : 'Rows', formatCount(model.inputs.length))}
+        ${file ? stat('Rows in file', formatCount(file.rowsWritten)) : nothing}
         ${stat('Scored', formatCount(scoredRows), scoredRows < model.inputs.length ? 'warn' : '')}
         ${stat('Batches ok', formatCount(okBatches), 'ok')}
         ${stat('Batches failed', formatCount(failedBatches.length), failedBatches.length ? 'bad' : '')}
@@ -42,7 +48,8 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
         ${stat('Started', Number.isNaN(started.getTime()) ? model.startedAt : started.toLocaleString())}
       </dl>
       <div class="actions">
-        <vscode-button icon="desktop-download" @click=${actions.exportCsv}>Export CSV</vscode-button>
+        ${file ? html`<vscode-button icon="go-to-file" @click=${actions.openOutput}>Open Output File</vscode-button>` : nothing}
+        <vscode-button ?secondary=${file !== undefined} icon="desktop-download" @click=${actions.exportCsv}>Export CSV</vscode-button>
         <vscode-button secondary icon="json" @click=${actions.exportJson}>Export JSON</vscode-button>
         <vscode-button secondary icon="copy" @click=${actions.copyMTable}>Copy as M #table</vscode-button>
         <vscode-button secondary icon="debug-rerun" @click=${actions.rerun}>Re-run</vscode-button>

@@ -24,6 +24,18 @@ export interface ResultsModel {
   tokenRequests: number;
   cancelled: boolean;
   warnings: string[];
+  /** Score File to file: every row is in this file; `inputs` holds only its first rows. */
+  outputFile?: OutputFileInfo;
+}
+
+export interface OutputFileInfo {
+  /** Absolute path on the local disk (opened by the extension, shown by name). */
+  path: string;
+  fileName: string;
+  /** Rows in the file (the summaries cover all of them). */
+  rowsWritten: number;
+  /** False when the run was cancelled or stopped: Resume can continue it. */
+  complete: boolean;
 }
 
 export interface HistogramBin {

@@ -11,3 +11,4 @@ export { parseRows } from './parseRows';
 export { countDataRows, type FileLimits, type FileRowsOptions, parseRowsFromFile } from './streamFile';
 export { coercerFor, coerceValue, CoercionError, type DateOrder } from './coerce';
 export { MappingError, type MappedRows, mapToSignature, type MappingOptions, MAX_REPORTED_PROBLEMS, type RejectedRow } from './signatureMapping';
+export { estimateDataRows, openRowStream, type RowStream, type RowStreamOptions, type SourceRow } from './rowStream';

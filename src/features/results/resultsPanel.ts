@@ -35,7 +35,7 @@ export interface ResultsPanelHandle {
   /** The run shown (or about to be shown). */
   readonly runId: string | undefined;
   /** Replaces the run shown and reveals the panel. */
-  update(model: ResultsModel): void;
+  update(model: ResultsModel, summaries?: ColumnSummary[]): void;
   readonly onDidDispose: vscode.Event<void>;
   dispose(): void;
 }
@@ -63,7 +63,8 @@ export type RerunHandler = (runId: string) => Promise<ResultsModel | undefined>;
 
 /** What the scoring feature needs: show a run, and carry out Re-run requests. */
 export interface ResultsPresenter {
-  show(model: ResultsModel): void;
+  /** `summaries`: computed over more rows than the model holds (Score File to file); else from the model. */
+  show(model: ResultsModel, summaries?: ColumnSummary[]): void;
   /** Registers the one handler of Re-run requests; disposing it unregisters it. */
   handleRerun(handler: RerunHandler): vscode.Disposable;
 }
@@ -98,17 +99,17 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   }
 
   /** Shows a run in the panel, creating the panel or revealing the existing one. */
-  show(model: ResultsModel): ResultsPanelHandle {
+  show(model: ResultsModel, summaries?: ColumnSummary[]): ResultsPanelHandle {
     if (this.disposed) throw new Error('The results panels were disposed (the extension is shutting down).');
     if (this.current) {
-      this.current.update(model);
+      this.current.update(model, summaries);
       return this.current;
     }
     const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, panelTitle(model),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.deps));
     const created = this.adopt(new ResultsPanel(this.deps, panel, this.places, runId => this.rerun(runId)));
     this.current = created;
-    created.update(model);
+    created.update(model, summaries);
     return created;
   }
 
@@ -196,14 +197,14 @@ class ResultsPanel implements ResultsPanelHandle {
     return this.model?.runId;
   }
 
-  update(model: ResultsModel): void {
+  update(model: ResultsModel, summaries?: ColumnSummary[]): void {
     const previous = this.model;
     const next = redactResultsModel(model);
     // The run a Re-run produced opens where the user was on the run it repeats.
     if (previous && this.rerunOf === previous.runId) this.places.carryOver(previous, next);
     this.rerunOf = undefined;
     this.model = next;
-    this.summaries = summarizePredictions(this.model);
+    this.summaries = summaries ?? summarizePredictions(this.model);
     this.panel.title = panelTitle(this.model);
     this.panel.reveal(this.panel.viewColumn, true);
     // A page that is still loading gets the model when it says results/ready.
@@ -289,6 +290,7 @@ class ResultsPanel implements ResultsPanelHandle {
         case ResultsMessage.exportCsv: return await this.exportFile(model, 'csv');
         case ResultsMessage.exportJson: return await this.exportFile(model, 'json');
         case ResultsMessage.copyMTable: return await this.copyMTable(model);
+        case ResultsMessage.openOutput: return await this.openOutput(model);
       }
     } catch (e) {
       const reason = redact(errorMessage(e));
@@ -337,6 +339,12 @@ class ResultsPanel implements ResultsPanelHandle {
       }
     }
     if (!this.disposed) this.post({ type: ResultsMessage.reply, requestId: request.requestId, ...reply });
+  }
+
+  /** Opens the output file of a Score File to file run in an editor. */
+  private async openOutput(model: ResultsModel): Promise<void> {
+    if (!model.outputFile) return;
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(model.outputFile.path));
   }
 
   private async copyMTable(model: ResultsModel): Promise<void> {

@@ -13,6 +13,8 @@ export interface ScoreCommandArgs {
   range?: LineRange;
   /** Score File with arguments: ask before scoring more than fabricMl.scoring.confirmAboveRows rows. */
   confirm?: boolean;
+  /** Score File: the output file (path or file URI); default `<name>.scored.<ext>` next to the input. */
+  output?: string;
   /** Set by normalizeArgs: false for a plain arguments object (no prompts; failures reject). */
   interactive?: boolean;
   /** Rows whose values do not fit the input signature: refuse the run (default) or score the others. */
@@ -42,6 +44,7 @@ export function normalizeArgs(arg: unknown): ScoreCommandArgs {
     if (range && typeof range.startLine === 'number' && typeof range.endLine === 'number') out.range = { startLine: range.startLine, endLine: range.endLine };
     if (a.confirm === true) out.confirm = true;
     if (a.invalidRows === 'skip' || a.invalidRows === 'refuse') out.invalidRows = a.invalidRows;
+    if (typeof a.output === 'string') out.output = a.output;
     return out;
   }
   return { interactive: true };

@@ -7,6 +7,7 @@ import { MsalTokenSource } from '../../core/auth';
 import type { AuthSettings, TokenSource } from '../../core/auth/types';
 import { endpointReadiness, type EndpointReadiness } from '../../core/endpoints/readiness';
 import { FabricClient, runScoring } from '../../core/fabric';
+import { scoreFileToFile } from '../../core/scoreFile/scoreFileToFile';
 import type { EndpointSession, Services, SessionOptions } from '../services';
 import { currentAuthority, SecretStorageCredentialStore } from './credentialStore';
 import { describeOrigin, SettingsEndpointStore } from './endpointStore';
@@ -81,6 +82,7 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
         await client.acquireToken(signal);
       },
       score: request => runScoring(client, { ...request, ref }, { tokenRequestCount: () => source.networkTokenRequests }),
+      scoreFile: request => scoreFileToFile(client, { ...request, ref }),
     };
   };
 

@@ -48,6 +48,8 @@ export interface ScoringSettings {
   dateOrder: DateOrder;
   batchSize: number;
   concurrency: number;
+  /** The most batches in flight while a run adapts (never below `concurrency`). */
+  maxConcurrency: number;
   orientation: Orientation;
   requestTimeoutMs: number;
   maxRetries: number;
@@ -66,6 +68,7 @@ export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSetti
   return {
     batchSize: read('batchSize'),
     concurrency: read('concurrency'),
+    maxConcurrency: Math.max(read('concurrency'), read('maxConcurrency')),
     orientation: c.get<string>('scoring.orientation') === 'record' ? 'record' : 'values',
     requestTimeoutMs: read('requestTimeoutSeconds') * 1000,
     maxRetries: read('maxRetries'),
