@@ -14,3 +14,12 @@ export {
   type AuthorityChange,
   type StoredCredentials,
 } from './binding';
+export {
+  FABRIC_USER_SCOPES,
+  SIGNED_OUT_ACTION,
+  userScopes,
+  UserTokenSource,
+  type AccountTokenProvider,
+  type UserAccess,
+  type UserSignInSettings,
+} from './userTokenSource';

@@ -281,6 +281,7 @@ const REFUSAL_LOOK: Record<Refusal['reason'], { description: string; icon: strin
   loopbackNotApproved: { description: 'local address not approved', icon: 'shield', color: 'problemsWarningIcon.foreground' },
   credentialsMissing: { description: 'credentials missing', icon: 'key', color: 'problemsWarningIcon.foreground' },
   authorityChanged: { description: 'credentials stored for another authority', icon: 'warning', color: 'problemsWarningIcon.foreground' },
+  signedOut: { description: 'as you · not signed in', icon: 'account', color: 'problemsWarningIcon.foreground' },
 };
 
 /** The explanation lines under a refused endpoint (slot, text, tooltip, icon). */
@@ -296,6 +297,8 @@ function refusalLines(refusal: Refusal): Array<{ slot: string; text: string; too
       return [{ slot: 'credentials', text: refusal.short, tooltip: 'Run "Fabric ML: Set Credentials" for this service principal.', icon: 'key' }];
     case 'authorityChanged':
       return [{ slot: 'authority', text: refusal.short, tooltip: full, icon: 'warning' }];
+    case 'signedOut':
+      return [{ slot: 'account', text: refusal.short, tooltip: full, icon: 'account' }];
     case 'loopbackNotApproved':
       return [{ slot: 'loopback', text: `${refusal.short}: click to approve`, tooltip: full, icon: 'shield' }];
   }
