@@ -128,6 +128,35 @@ function credentialRefusal(facts: EndpointFacts, def: EndpointDefinition, ref: E
   return undefined;
 }
 
+/** What browsing Fabric as the user needs to know. */
+export interface BrowseFacts {
+  apiBase: string;
+  signedInAccount?: string;
+  allowLoopback: boolean;
+  isLoopbackOriginApproved(origin: string): boolean;
+}
+
+/** The same rule for browsing: signed in, a host that may receive the token, and an approved local address. */
+export function browseReadiness(facts: BrowseFacts): { kind: 'ready'; apiBase: string } | Refusal {
+  if (facts.signedInAccount === undefined) {
+    return { kind: 'refused', reason: 'signedOut', title: 'Sign in with your Microsoft account to browse your Fabric workspaces.', action: 'Run "Fabric ML: Sign In".', short: 'Not signed in' };
+  }
+  const url = new URL(facts.apiBase);
+  if (!isTokenHostAllowed(url.href, { allowLoopback: facts.allowLoopback })) {
+    return { kind: 'refused', reason: 'invalidUrl', title: `The Fabric API address ${url.host} may not receive your token.`, action: '', short: 'Its host may not receive the Fabric token.' };
+  }
+  if (isLoopbackHost(url.hostname) && !facts.isLoopbackOriginApproved(url.origin)) {
+    return {
+      kind: 'refused',
+      reason: 'loopbackNotApproved',
+      title: `Browsing would send your Microsoft account's Fabric token to the local address ${url.origin}, which you have not approved.`,
+      action: 'Approve it only if you started a test server there yourself.',
+      short: `Local address ${url.origin} not approved to receive your token`,
+    };
+  }
+  return { kind: 'ready', apiBase: facts.apiBase };
+}
+
 /** The one message for an endpoint id that is not configured, used by every command and picker. */
 export function unknownEndpointMessage(endpointId: string): string {
   return `There is no Fabric ML endpoint with id "${endpointId}". Add it with "Fabric ML: Add Endpoint".`;
