@@ -9,6 +9,7 @@ import * as results from './features/results';
 import * as mcode from './features/mcode';
 import * as output from './features/output';
 import * as demo from './features/demo';
+import * as fabricBrowser from './features/fabricBrowser';
 import { createExtensionApi, type FabricMlExtensionApi } from './features/api';
 
 export function activate(context: vscode.ExtensionContext): FabricMlExtensionApi {
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): FabricMlExtensionApi
     ...output.register(services),
     ...credentials.register(services),
     ...explorer.register(services),
+    ...fabricBrowser.register(services),
     ...connection.register(services),
     ...resultsFeature.disposables,
     ...scoring.register(services, resultsFeature.presenter),
