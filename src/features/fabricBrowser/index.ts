@@ -28,7 +28,11 @@ export function register(services: Services): vscode.Disposable[] {
       // From the UI, a refusal the user can fix (sign in, approve the local test server) is offered here.
       if (!isPlainArgs(arg)) await services.openFabric({ interactive: true });
       tree.reset();
-      return tree.snapshot(isPlainArgs(arg) && arg.expand === true);
+      const expand = isPlainArgs(arg) && arg.expand === true;
+      const snapshot = await tree.snapshot(expand);
+      // `{ expand: true }` also opens every workspace and model in the view (scripts, screenshots).
+      if (expand) for (const node of await tree.loadedContainers()) await view.reveal(node, { expand: true, select: false, focus: false });
+      return snapshot;
     }),
     registerCommand(services, 'fabricMl.filterWorkspaces', async (arg, ctx) => {
       const text = ctx.interactive

@@ -166,6 +166,17 @@ export class FabricTreeProvider implements vscode.TreeDataProvider<FabricNode>, 
     return out;
   }
 
+  /** The workspace and model nodes loaded so far (for Refresh `{ expand: true }`, which opens them in the view). */
+  async loadedContainers(): Promise<FabricNode[]> {
+    const account = this.services.account.current;
+    if (!account) return [];
+    const out: FabricNode[] = [];
+    for (const ws of (await this.rootChildren(account.label)).filter((n): n is WorkspaceNode => n instanceof WorkspaceNode)) {
+      out.push(ws, ...(await this.workspaceChildren(ws)).filter(n => n instanceof ModelNode));
+    }
+    return out;
+  }
+
   dispose(): void {
     this.changed.dispose();
     for (const s of this.subscriptions) s.dispose();

@@ -57,7 +57,8 @@ export class VsCodeMicrosoftAccount implements MicrosoftAccount, vscode.Disposab
 
   async getAccessToken(scopes: readonly string[], options: { interactive: boolean }): Promise<{ accessToken: string; accountLabel: string } | undefined> {
     const session = await vscode.authentication.getSession(this.providerId, [...scopes], options.interactive ? { createIfNone: true } : { silent: true });
-    if (session) this.update(session);
+    // No session even silently: the account was signed out (the view follows).
+    this.update(session);
     return session ? { accessToken: session.accessToken, accountLabel: session.account.label } : undefined;
   }
 
