@@ -29,7 +29,7 @@ if (!argv.includes('--server-only')) step('installing the VS Code host (first ti
 step('building', 'npm', ['run', '--silent', 'compile']);
 
 const require = createRequire(import.meta.url);
-const { FakeFabricServer, DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } = require(path.join(root, 'out/tools/fake-fabric/index.js'));
+const { FakeFabricServer, DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER_NAME, DEMO_USER_PASSWORD } = require(path.join(root, 'out/tools/fake-fabric/index.js'));
 const serverOnly = argv.includes('--server-only');
 const fake = await FakeFabricServer.start({ port: Number(opt('fake-port', 0)), latencyMs: Number(opt('latency', 40)), lroRetryAfterSeconds: 1, lroPolls: 2 });
 console.log(`[demo] fake Fabric + Entra server on ${fake.url}`);
@@ -91,6 +91,8 @@ const server = spawn(fs.existsSync(nodeBin) ? nodeBin : process.execPath, [entry
     // Read once by the extension in development mode only, to put the fake server's demo service principal
     // into SecretStorage; these are the fake server's own values, not real credentials.
     FABRIC_ML_DEMO_CREDENTIALS: JSON.stringify({ tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET }),
+    // The fake server's Microsoft account for "Sign In" (development mode only; the fake's own values).
+    FABRIC_ML_DEMO_ACCOUNT: JSON.stringify({ tenantId: DEMO_TENANT_ID, userName: DEMO_USER_NAME, password: DEMO_USER_PASSWORD }),
   },
 });
 let out = '';

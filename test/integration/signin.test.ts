@@ -150,7 +150,7 @@ describe('Sign in and browse Fabric', function () {
     const refreshed = await vscode.commands.executeCommand<Array<{ endpointId: string; state: string }>>('fabricMl.refreshEndpoints', {});
     assert.strictEqual(refreshed.find(r => r.endpointId === 'churn-model-v1')?.state, 'ready');
     await vscode.commands.executeCommand('fabricMl.endpoints.focus');
-    await waitFor(async () => (await treeTexts()).includes('churn-model v1'), 'the pinned endpoint in the Endpoint Explorer');
+    await waitFor(async () => /churn-model v1\s*as you · v1 · Active/.test(await treeTexts()), 'the pinned endpoint, calling as you, in the Endpoint Explorer');
     await screenshot('signin-3-pinned-endpoint', 300);
   });
 

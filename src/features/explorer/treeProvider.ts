@@ -3,7 +3,7 @@
 // failure is shown on its node (icon, description, tooltip, a child line), never as a pop-up.
 import * as vscode from 'vscode';
 import { hostOf } from '../../core/endpoints/endpointUrl';
-import type { EndpointDefinition, EndpointVersionInfo, SignatureField } from '../../core/endpoints/model';
+import { describeIdentity, identityOf, type EndpointDefinition, type EndpointVersionInfo, type SignatureField } from '../../core/endpoints/model';
 import { describeAuthorityChange, explainFailure, type ConnectionFailure } from '../../core/endpoints/connectionReport';
 import { authorityChange } from '../../core/auth/binding';
 import { READY_FLAGS, readinessFlags, type Refusal } from '../../core/endpoints/readiness';
@@ -192,7 +192,9 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
         break;
       }
     }
-    tooltip.appendMarkdown(`Service principal: ${escapeMd(profileLabel)}\n\n`);
+    // Which identity calls: "as you" endpoints say so on the node; the service principal stays the Dataflow's.
+    if (identityOf(def) === 'user') item.description = `as you · ${String(item.description ?? '')}`;
+    tooltip.appendMarkdown(`Calls ${escapeMd(describeIdentity(identityOf(def), { account: this.services.account.current?.label, profileLabel }))}\n\n`);
     tooltip.appendText(def.scoreUrl);
     item.tooltip = tooltip;
     // Menus test one flag each (package.json: viewItem =~ /\bcallable\b/), decided by the readiness rule.

@@ -9,6 +9,7 @@ import type { Services } from '../services';
 import { isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';
 import { pickEndpoint } from '../shared/endpointPicker';
 import { testConnection } from '../connection';
+import { registerDemoAccount } from './demoAccount';
 import { BrowsedVersionNode, MoreNode } from './nodes';
 import { FabricTreeProvider, type FabricTreeSnapshot } from './treeProvider';
 
@@ -21,6 +22,7 @@ export function register(services: Services): vscode.Disposable[] {
     view.description = tree.filter ? `filter: ${tree.filter}` : undefined;
   };
   return [
+    ...registerDemoAccount(services),
     tree,
     view,
     registerCommand(services, 'fabricMl.signIn', async (_arg, ctx) => signIn(services, ctx)),
