@@ -63,6 +63,8 @@ describe('Sign in and browse Fabric', function () {
     await account?.signOut();
     account?.dispose();
     await server?.close();
+    // The section starts collapsed for a new user; leave the sidebar as the other suites expect it.
+    await vscode.commands.executeCommand('fabricMl.fabric.removeView').then(undefined, () => undefined);
   });
 
   it('shows "Sign in" in the Fabric workspaces section while signed out', async function () {
@@ -82,6 +84,9 @@ describe('Sign in and browse Fabric', function () {
     assert.deepStrictEqual(await vscode.commands.executeCommand('fabricMl.signIn', {}), { account: DEMO_USER_NAME });
     // Sign-in asked only for the read scopes; score scopes come when scoring.
     assert.deepStrictEqual(account.requestedScopes[account.requestedScopes.length - 1], ['https://api.fabric.microsoft.com/Workspace.Read.All', 'https://api.fabric.microsoft.com/MLModel.Read.All']);
+    // Room for the whole tree: hide the (empty) Endpoint Explorer section while browsing; Pin shows it again.
+    await vscode.commands.executeCommand('fabricMl.endpoints.removeView');
+    await vscode.commands.executeCommand('fabricMl.fabric.focus');
     snapshot = await vscode.commands.executeCommand<FabricTreeSnapshot>('fabricMl.refreshFabric', { expand: true });
     assert.strictEqual(snapshot.account, DEMO_USER_NAME);
     assert.deepStrictEqual(snapshot.workspaces.map(w => w.name), ['Demo workspace', 'Sales analytics', 'Finance (restricted)']);

@@ -10,7 +10,7 @@ import { isPlainArgs, registerCommand, stringArg, UserError, type CommandContext
 import { pickEndpoint } from '../shared/endpointPicker';
 import { testConnection } from '../connection';
 import { registerDemoAccount } from './demoAccount';
-import { BrowsedVersionNode, MoreNode } from './nodes';
+import { AccountNode, BrowsedVersionNode, MoreNode } from './nodes';
 import { FabricTreeProvider, type FabricTreeSnapshot } from './treeProvider';
 
 export const FABRIC_VIEW_ID = 'fabricMl.fabric';
@@ -33,7 +33,11 @@ export function register(services: Services): vscode.Disposable[] {
       const expand = isPlainArgs(arg) && arg.expand === true;
       const snapshot = await tree.snapshot(expand);
       // `{ expand: true }` also opens every workspace and model in the view (scripts, screenshots).
-      if (expand) for (const node of await tree.loadedContainers()) await view.reveal(node, { expand: true, select: false, focus: false });
+      if (expand) {
+        for (const node of await tree.loadedContainers()) await view.reveal(node, { expand: true, select: false, focus: false });
+        // Back to the top, where the account line is.
+        if (services.account.current) await view.reveal(new AccountNode(services.account.current.label), { select: false, focus: false });
+      }
       return snapshot;
     }),
     registerCommand(services, 'fabricMl.filterWorkspaces', async (arg, ctx) => {
