@@ -104,6 +104,20 @@ describe('Sign in and browse Fabric', function () {
     await screenshot('signin-2-browse-tree', 300);
   });
 
+  it('pages long workspace lists and filters them across every page', async () => {
+    server.listPageSize = 2;
+    try {
+      const paged = await vscode.commands.executeCommand<FabricTreeSnapshot>('fabricMl.refreshFabric', {});
+      assert.deepStrictEqual([paged.workspaces.map(w => w.name), paged.moreWorkspaces], [['Demo workspace', 'Sales analytics'], true]);
+      assert.strictEqual(await vscode.commands.executeCommand('fabricMl.filterWorkspaces', { filter: 'finance' }), 'finance');
+      const filtered = await vscode.commands.executeCommand<FabricTreeSnapshot>('fabricMl.refreshFabric', {});
+      assert.deepStrictEqual([filtered.filter, filtered.workspaces.map(w => w.name), filtered.moreWorkspaces], ['finance', ['Finance (restricted)'], false]);
+    } finally {
+      server.listPageSize = 100;
+      await vscode.commands.executeCommand('fabricMl.filterWorkspaces', { filter: '' });
+    }
+  });
+
   it('warns on a model without default version: the default score URL will fail', () => {
     const forecast = snapshot.workspaces[0].models![1];
     assert.strictEqual(forecast.warning, 'No default version is set: the default score URL will fail. Score a version, or set a default version in Fabric.');

@@ -29,6 +29,9 @@ interface ModelDetails {
   error?: string;
 }
 
+/** Pages of workspaces a filter reads at most (Fabric pages hold up to 100s of workspaces each). */
+const MAX_FILTER_PAGES = 50;
+
 /** What the view shows, as plain data: returned by Refresh for scripts and tests. */
 export interface FabricTreeSnapshot {
   account?: string;
@@ -184,12 +187,17 @@ export class FabricTreeProvider implements vscode.TreeDataProvider<FabricNode>, 
 
   private async rootChildren(accountLabel: string): Promise<FabricNode[]> {
     this.workspaces ??= await this.page({ items: [] }, b => b.workspaces());
+    // A filter searches the whole list: read the remaining pages (bounded) instead of only the loaded ones.
+    for (let pages = 0; this.filterText && this.workspaces.next && !this.workspaces.error && pages < MAX_FILTER_PAGES; pages++) {
+      const current = this.workspaces;
+      this.workspaces = await this.page(current, b => b.workspaces(current.next));
+    }
     const nodes: FabricNode[] = [new AccountNode(accountLabel)];
     if (this.workspaces.error) nodes.push(new MessageNode('fabric/error', this.workspaces.error, this.workspaces.error, 'error', { command: 'fabricMl.refreshFabric', title: 'Try again' }));
     const needle = this.filterText.toLowerCase();
     const shown = this.workspaces.items.filter(w => !needle || w.displayName.toLowerCase().includes(needle));
     nodes.push(...shown.map(w => new WorkspaceNode(w)));
-    if (needle && shown.length === 0) nodes.push(new MessageNode('fabric/nomatch', `No loaded workspace matches "${this.filterText}"`, 'Load more workspaces, or change the filter.', 'info'));
+    if (needle && shown.length === 0) nodes.push(new MessageNode('fabric/nomatch', `No workspace matches "${this.filterText}"`, 'Change the filter (Filter Workspaces…), or clear it.', 'info'));
     if (this.workspaces.next) nodes.push(new MoreNode(undefined));
     return nodes;
   }
