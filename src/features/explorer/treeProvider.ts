@@ -154,6 +154,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
       if (def) item.command = { command: 'fabricMl.setCredentials', title: 'Set Credentials', arguments: [this.node(`endpoint/${def.id}/profile/${def.profileId}`, () => new ProfileNode(element.parent, def.profileId, def.id))] };
     }
     if (element.slot === 'loopback') item.command = { command: 'fabricMl.approveLocalAddress', title: 'Approve Local Address', arguments: [element] };
+    if (element.slot === 'account') item.command = { command: 'fabricMl.signIn', title: 'Sign In' };
     return item;
   }
 
