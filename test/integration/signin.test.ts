@@ -160,6 +160,18 @@ describe('Sign in and browse Fabric', function () {
     }
   });
 
+  it('activates a browsed version as the user, and its node follows', async () => {
+    const v2 = snapshot.workspaces[0].models![0].versions![1].endpointId;
+    await vscode.commands.executeCommand('fabricMl.refreshFabric', { expand: true });
+    await waitFor(async () => /v2\s*Deactivated · auto-sleep off/.test(await treeTexts()), 'the browsed v2 node showing Deactivated');
+    const info = await vscode.commands.executeCommand<{ versionName: string; status: string }>('fabricMl.activateVersion', { endpointId: v2 });
+    assert.deepStrictEqual([info.versionName, info.status], ['2', 'Active']);
+    assert.strictEqual(server.version('2').status, 'Active');
+    await waitFor(async () => /v2\s*Active · auto-sleep off/.test(await treeTexts()), 'the browsed v2 node showing Active');
+    await vscode.commands.executeCommand('fabricMl.deactivateVersion', { endpointId: v2 });
+    assert.strictEqual(server.version('2').status, 'Deactivated');
+  });
+
   it('pins the browsed version to user settings as you; it is a configured endpoint that calls as the user', async () => {
     pinned = await vscode.commands.executeCommand<EndpointDefinition>('fabricMl.pinEndpoint', { endpointId: browsedV1, identity: 'user', target: 'user' });
     assert.ok(pinned);
