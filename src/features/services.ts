@@ -37,7 +37,7 @@ export interface EndpointStore {
 
 /** The signed-in Microsoft account, as VS Code's authentication provider reports it. */
 export interface SignedInAccount {
-  /** What VS Code shows in its Accounts menu, e.g. ada@contoso.com. */
+  /** What VS Code shows in its Accounts menu, e.g. data.engineer@contoso.com. */
   label: string;
 }
 

@@ -100,7 +100,7 @@ describe('Sign in and browse Fabric', function () {
       const t = await treeTexts();
       return t.includes('No default version') && t.includes('No access') ? t : undefined;
     }, 'the expanded Fabric workspaces tree');
-    assert.match(tree, new RegExp(`Signed in as ${DEMO_USER_NAME.replace('.', '\\.')}`));
+    assert.match(tree, new RegExp(`Signed in as ${DEMO_USER_NAME.replace(/\./g, '\\.')}`));
     await screenshot('signin-2-browse-tree', 300);
   });
 

@@ -65,9 +65,9 @@ describe('Signing in: two identities, one readiness rule', () => {
   it('browsing needs a signed-in account and, for a local test server, the approved address', () => {
     const base = { apiBase: 'http://127.0.0.1:7357/v1', allowLoopback: true, isLoopbackOriginApproved: () => false };
     assert.equal((browseReadiness(base) as { reason?: string }).reason, 'signedOut');
-    assert.equal((browseReadiness({ ...base, signedInAccount: 'ada' }) as { reason?: string }).reason, 'loopbackNotApproved');
-    assert.equal(browseReadiness({ ...base, signedInAccount: 'ada', isLoopbackOriginApproved: () => true }).kind, 'ready');
-    assert.equal(browseReadiness({ ...base, signedInAccount: 'ada', allowLoopback: false }).kind, 'refused');
+    assert.equal((browseReadiness({ ...base, signedInAccount: 'data.engineer@contoso.example' }) as { reason?: string }).reason, 'loopbackNotApproved');
+    assert.equal(browseReadiness({ ...base, signedInAccount: 'data.engineer@contoso.example', isLoopbackOriginApproved: () => true }).kind, 'ready');
+    assert.equal(browseReadiness({ ...base, signedInAccount: 'data.engineer@contoso.example', allowLoopback: false }).kind, 'refused');
   });
 
   it('browses Fabric itself unless the user pointed a custom cloud at a local test server', () => {

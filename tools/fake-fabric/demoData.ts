@@ -15,7 +15,7 @@ export const DEMO_DEFAULT_VERSION = '1';
 export const DEMO_NO_DEFAULT_MODEL_ID = '4c2e8b1a-6d7f-4a0b-9c3d-5e6f7a8b9c0d';
 export const DEMO_NO_DEFAULT_MODEL_NAME = 'forecast-model';
 /** The Microsoft account of the demo and of the tests that sign in (fake Entra, resource-owner password grant). */
-export const DEMO_USER_NAME = 'ada@contoso.example';
+export const DEMO_USER_NAME = 'data.engineer@contoso.example';
 export const DEMO_USER_PASSWORD = 'demo-user-password';
 /** A workspace the demo user can see but not read: listing its models answers 403. */
 export const DEMO_FORBIDDEN_WORKSPACE_ID = '6b1d0c9e-2a3f-4e5d-8c7b-1a2b3c4d5e6f';

@@ -26,7 +26,7 @@ export function identityOf(def: Pick<EndpointDefinition, 'identity'>): EndpointI
   return def.identity === 'user' ? 'user' : 'servicePrincipal';
 }
 
-/** How a node or a message names the identity: "as you (ada@contoso.com)" or "service principal "Prod"". */
+/** How a node or a message names the identity: "as you (data.engineer@contoso.com)" or "service principal "Prod"". */
 export function describeIdentity(identity: EndpointIdentity, names: { account?: string; profileLabel: string }): string {
   if (identity === 'user') return names.account ? `as you (${names.account})` : 'as you (not signed in)';
   return `service principal "${names.profileLabel}"`;
