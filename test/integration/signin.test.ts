@@ -65,6 +65,7 @@ describe('Sign in and browse Fabric', function () {
     await server?.close();
     // The section starts collapsed for a new user; leave the sidebar as the other suites expect it.
     await vscode.commands.executeCommand('fabricMl.fabric.removeView').then(undefined, () => undefined);
+    await vscode.commands.executeCommand('fabricMl.endpoints.focus').then(undefined, () => undefined);
   });
 
   it('shows "Sign in" in the Fabric workspaces section while signed out', async function () {
