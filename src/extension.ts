@@ -10,6 +10,7 @@ import * as mcode from './features/mcode';
 import * as output from './features/output';
 import * as demo from './features/demo';
 import * as walkthrough from './features/walkthrough';
+import * as fabricBrowser from './features/fabricBrowser';
 import { createExtensionApi, type FabricMlExtensionApi } from './features/api';
 
 export function activate(context: vscode.ExtensionContext): FabricMlExtensionApi {
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): FabricMlExtensionApi
     ...output.register(services),
     ...credentials.register(services),
     ...explorer.register(services),
+    ...fabricBrowser.register(services),
     ...connection.register(services),
     ...resultsFeature.disposables,
     ...scoring.register(services, resultsFeature.presenter),

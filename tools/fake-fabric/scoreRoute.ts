@@ -19,6 +19,9 @@ type Scored = { response: { formatType: 'dataframe'; orientation: 'values'; pred
 export class ScoreRoutes {
   readonly script = new FaultScript<ScoreBehaviour>();
   readonly capacity = new ScoreCapacity();
+  /** When the last score request arrived, and until when the endpoint is still waking (scripted cold start). */
+  private lastScoreAt = Number.NEGATIVE_INFINITY;
+  private wakingUntil = 0;
 
   constructor(
     private readonly context: FakeContext,
@@ -28,6 +31,17 @@ export class ScoreRoutes {
   register(router: Router): void {
     router.add(`${DEFAULT_MODEL}/score`, (exchange) => this.score(exchange, 'mlModels'));
     router.add(`${MODEL}/versions/{version}/score`, (exchange) => this.score(exchange, 'mlmodels'));
+  }
+
+  /** A scripted cold start: after the idle period the endpoint wakes for `delayMs`; requests meanwhile wait too. */
+  private async coldStart(): Promise<void> {
+    const cold = this.context.settings.coldStart;
+    const now = Date.now();
+    const idle = now - this.lastScoreAt;
+    this.lastScoreAt = now;
+    if (!cold) return;
+    if (idle >= cold.afterIdleMs && now >= this.wakingUntil) this.wakingUntil = now + cold.delayMs;
+    if (this.wakingUntil > now) await this.context.delay(this.wakingUntil - now);
   }
 
   private async score(exchange: Exchange, documentedCasing: string): Promise<void> {
@@ -47,6 +61,8 @@ export class ScoreRoutes {
       if (exchange.method !== 'POST') {
         return sendFabricError(exchange, 405, 'MethodNotAllowed', `The method ${exchange.method} is not supported on this resource.`);
       }
+      await this.coldStart();
+      if (this.context.isClosed()) return;
       const behaviour = this.script.take(inputs ?? []);
       if (await answerScoreFault(exchange, behaviour, (ms) => this.context.delay(ms))) return;
       if (this.context.isClosed()) return;

@@ -166,6 +166,15 @@ export class FabricClient implements FabricApi, BatchScorer {
     return this.versionInfo(answer);
   }
 
+  /**
+   * GET of one Fabric resource as a JSON object (the listings in browse.ts). `followUpOf` is the apiBase a
+   * next-page address Fabric answered with must stay with.
+   */
+  async getObject(url: string, options: { signal?: AbortSignal; followUpOf?: string } = {}): Promise<Record<string, unknown>> {
+    const answer = await this.send({ method: 'GET', url, followUpOf: options.followUpOf, signal: options.signal });
+    return this.jsonObject(answer, 'listing');
+  }
+
   /** Scores one batch: 200 → predictions; 202 → poll the operation, then read its result. */
   async scoreBatch(
     ref: EndpointRef,

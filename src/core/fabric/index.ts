@@ -5,3 +5,15 @@ export { FabricError, toFabricErrorInfo, DISPLAY_BODY_LIMIT } from './fabricErro
 export { parseRetryAfter, formatDuration } from './retry';
 export { buildScoreBody, readPredictions } from './scoreBody';
 export { runScoring, type RunScoringOptions } from './scoringEngine';
+export {
+  browsedEndpointDefinition,
+  browsedEndpointId,
+  defaultVersionWarning,
+  FabricBrowser,
+  pinnedEndpointId,
+  type BrowseApi,
+  type BrowsedVersion,
+  type FabricItem,
+  type Page,
+} from './browse';
+export { runScoringWithWarmUp, WARMING_TEXT, type WarmUpOptions } from './warmUp';

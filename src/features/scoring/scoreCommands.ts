@@ -186,6 +186,8 @@ export class ScoreCommands {
           orientation: settings.orientation,
           outputColumns: version?.outputSignature?.map(f => f.name),
           signal: abort.signal,
+          // "waking the endpoint (auto-sleep)… 12 s" while a warm-up batch wakes a sleeping endpoint.
+          onStatus: message => progress.report({ message }),
           onProgress: (done, total, { concurrency }) => {
             const increment = ((done - reported) / total) * 100;
             reported = done;

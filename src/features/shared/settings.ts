@@ -3,6 +3,7 @@
 // cloned repository cannot point the token at its own server.
 import * as vscode from 'vscode';
 import type { AuthSettings, CloudName } from '../../core/auth/types';
+import type { UserSignInSettings } from '../../core/auth/userTokenSource';
 import type { Orientation } from '../../core/fabric/types';
 import { clampSetting, type ScoringBoundName } from '../../core/scoringBounds';
 import type { DateOrder } from '../../core/rows';
@@ -42,6 +43,14 @@ export function authSettings(): AuthSettings {
 /** `fabricMl.scoring.dateFormat`: how numeric dates such as 10/03/2024 are read ('iso' refuses them). */
 function readDateOrder(value: string | undefined): DateOrder {
   return value === 'dayFirst' || value === 'monthFirst' ? value : 'iso';
+}
+
+/**
+ * Your own public client ID and tenant for signing in (tenants where VS Code's client is not consented). User
+ * settings only: a workspace must not choose which app your account signs in to.
+ */
+export function signInSettings(): UserSignInSettings {
+  return { clientId: userValue<string>('signIn.clientId', '').trim() || undefined, tenant: userValue<string>('signIn.tenant', '').trim() || undefined };
 }
 
 export interface ScoringSettings {
