@@ -147,7 +147,8 @@ describe('Sign in and browse Fabric', function () {
   it('shows "waking the endpoint (auto-sleep)…" while the first batch wakes a sleeping endpoint', async () => {
     server.scriptColdStart({ afterIdleMs: 0, delayMs: 4_000 });
     try {
-      const scoring = vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: browsedV1 });
+      const csv = vscode.Uri.file(path.join(workspaceRoot(), 'customers.csv')).toString();
+      const scoring = vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: browsedV1, uri: csv, range: { startLine: 1, endLine: 5 } });
       // The notification center lists the progress notification whether or not its toast is showing.
       await vscode.commands.executeCommand('notifications.showList');
       const waking = await waitFor(async () => (await workbenchTexts('.notifications-center .notification-list-item')).find(t => t.includes('waking the endpoint (auto-sleep)')), 'the waking progress');
