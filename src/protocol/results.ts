@@ -189,6 +189,8 @@ export function isResultsModel(value: unknown): value is ResultsModel {
     && isRecord(source) && isString(source.fileName)
     && (source.rowLines === undefined || (Array.isArray(source.rowLines) && source.rowLines.every(isNumber)))
     && isStringArray(value.inputColumns) && isStringArray(value.outputColumns)
+    && (value.inputTypes === undefined || (Array.isArray(value.inputTypes) && value.inputTypes.length === value.inputColumns.length
+      && value.inputTypes.every(t => t === null || isString(t))))
     && Array.isArray(inputs) && inputs.every(Array.isArray)
     && Array.isArray(predictions) && predictions.length === inputs.length
     && predictions.every(p => p === null || Array.isArray(p))

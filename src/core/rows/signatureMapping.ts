@@ -12,6 +12,8 @@ export interface MappedRows {
   rows: unknown[][];
   /** Columns of the file that the signature does not use. */
   ignoredColumns: string[];
+  /** The file column each of `columns` was read from (undefined: not in the file, sent as null). */
+  sourceColumns: Array<string | undefined>;
   /** The table's own warnings followed by the mapping's. */
   warnings: string[];
 }
@@ -49,7 +51,7 @@ function normalizeName(name: string): string {
 export function mapToSignature(table: ParsedTable, signature: SignatureField[] | undefined): MappedRows {
   const warnings = [...table.warnings];
   if (!signature || signature.length === 0) {
-    return { columns: [...table.columns], rows: rowsAsArrays(table), ignoredColumns: [], warnings };
+    return { columns: [...table.columns], rows: rowsAsArrays(table), ignoredColumns: [], sourceColumns: [...table.columns], warnings };
   }
 
   const sourceByField = matchColumns(table.columns, signature, warnings);
@@ -128,7 +130,7 @@ export function mapToSignature(table: ParsedTable, signature: SignatureField[] |
     );
   });
 
-  return { columns: signature.map((f) => f.name), rows, ignoredColumns, warnings };
+  return { columns: signature.map((f) => f.name), rows, ignoredColumns, sourceColumns: sourceByField, warnings };
 }
 
 /**
