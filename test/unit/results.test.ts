@@ -394,6 +394,8 @@ describe('Results', () => {
 
   describe("the user's place on the page", () => {
     const place = (overrides: Partial<ResultsPlace> = {}): ResultsPlace => ({ runId: 'run-1', tab: 'summary', firstRow: 3, rawBatch: 0, ...overrides });
+    /** A place as the page fills it in: the active cell on the first row's #, # and Line pinned (sampleModel has no id-like column). */
+    const filled = (p: ResultsPlace): ResultsPlace => ({ activeRow: p.firstRow ?? 0, activeColumn: '#', pinned: ['#', 'line'], ...p });
 
     /** workspaceState as VS Code keeps it: values go through JSON. */
     function memento(): { get<T>(key: string): T | undefined; update(key: string, value: unknown): Promise<void> } {
@@ -433,9 +435,9 @@ describe('Results', () => {
       const model = sampleModel();
       const page = new Place();
       assert.strictEqual(page.value, undefined);
-      assert.deepStrictEqual(page.open(model, place()), place());
-      assert.deepStrictEqual(page.open(model, place({ firstRow: 99, rawBatch: 7 })), place({ firstRow: 3, rawBatch: 1 }), 'last row, last batch');
-      const defaultPlace = { runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 };
+      assert.deepStrictEqual(page.open(model, place()), filled(place()));
+      assert.deepStrictEqual(page.open(model, place({ firstRow: 99, rawBatch: 7 })), filled(place({ firstRow: 3, rawBatch: 1 })), 'last row, last batch');
+      const defaultPlace = filled({ runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 });
       assert.deepStrictEqual(page.open(model, place({ runId: 'run-0' })), defaultPlace, 'batch 2 (position 1) is the first failed one');
       assert.deepStrictEqual(page.open(model, undefined), defaultPlace);
       assert.deepStrictEqual(page.open(model, { runId: 'run-1', tab: 'raw' }), { ...defaultPlace, tab: 'raw' }, 'the tab kept, the rest defaulted');
@@ -446,7 +448,7 @@ describe('Results', () => {
     it('is reported to the extension once per change', () => {
       const page = new Place();
       page.open(sampleModel(), undefined);
-      assert.deepStrictEqual(page.takeUnreported(), { runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 });
+      assert.deepStrictEqual(page.takeUnreported(), filled({ runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 }));
       assert.strictEqual(page.takeUnreported(), undefined, 'nothing new');
       page.move({ tab: 'summary' });
       assert.strictEqual(page.takeUnreported()?.tab, 'summary');
@@ -482,7 +484,7 @@ describe('Results', () => {
       });
       keeper.carryOver(previous, fewerRows);
       assert.deepStrictEqual(keeper.placeFor('run-3'), { runId: 'run-3', tab: 'summary' }, 'the file changed in between: row 4 is not the same row, and the batches differ');
-      assert.deepStrictEqual(new Place().open(fewerRows, keeper.placeFor('run-3')), { runId: 'run-3', tab: 'summary', firstRow: 0, rawBatch: 0 },
+      assert.deepStrictEqual(new Place().open(fewerRows, keeper.placeFor('run-3')), filled({ runId: 'run-3', tab: 'summary', firstRow: 0, rawBatch: 0 }),
         'the page opens it at the top and at the first failed batch (none failed: the first)');
     });
 
