@@ -56,8 +56,8 @@ function isNumericSample(sample: unknown[]): boolean {
   return present.length > 0 && present.every(v => typeof v === 'number');
 }
 
-/** Header room besides the name: the column's kind icon and its pin button. */
-const HEADER_ICONS_CH = 5;
+/** Header room besides the name: the column's kind icon (the pin button of a pinned column takes the padding's place). */
+const HEADER_ICONS_CH = 4;
 
 function widthOf(label: string, sample: unknown[]): number {
   const longest = sample.reduce<number>((w, v) => Math.max(w, cellText(v).length), 0);
@@ -118,7 +118,9 @@ export function gridLayout(view: ModelView, pinned: readonly string[]): GridColu
     const pin = isPinned.has(column.key ?? '') ? pins++ : undefined;
     const ref = { key: column.key ?? '', kind: column.kind ?? 'input', name: column.label, index: column.index ?? -1 };
     const type = column.kind === 'input' ? view.model.inputTypes?.[ref.index] : undefined;
-    return { ...column, pin, ariaLabel: columnAccessibleName(ref, pin !== undefined, type) };
+    // A pinned column's header shows its pin button beside the name (the others show it on hover, over the name).
+    const widthCh = pin !== undefined && column.kind !== 'rownum' ? column.widthCh + 2 : column.widthCh;
+    return { ...column, pin, widthCh, ariaLabel: columnAccessibleName(ref, pin !== undefined, type) };
   });
 }
 

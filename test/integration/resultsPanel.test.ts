@@ -177,7 +177,7 @@ describe('Results panel interactions', function () {
 
   it('Summary shows per-column statistics and Request/response shows the redacted exchange', async () => {
     const model = await shownModel();
-    await clickInPanel('vscode-tab-header', 'Summary');
+    await clickInPanel('[role=tab]', 'Summary');
     const text = await panelTextWith('Mean', 'the Summary tab');
     await screenshot('results-summary', 800);
 
@@ -199,7 +199,7 @@ describe('Results panel interactions', function () {
     assert.match(labelCard, new RegExp(`${counts.size} class`), 'the number of classes');
     for (const [label, count] of counts) assert.match(labelCard, new RegExp(`${label}\\s+${count}\\s+\\(`), `${label}: ${count}`);
 
-    await clickInPanel('vscode-tab-header', 'Request/response');
+    await clickInPanel('[role=tab]', 'Request/response');
     const raw = await panelTextWith('Bearer [REDACTED]', 'the Request/response tab');
     const exchange = model.batches[0].exchange;
     assert.ok(exchange?.requestBody, 'the run kept its request');
@@ -216,7 +216,7 @@ describe('Results panel interactions', function () {
 
   it('shows the same run again after being hidden, without scoring again', async () => {
     const model = await shownModel();
-    await clickInPanel('vscode-tab-header', 'Rows');
+    await clickInPanel('[role=tab]', 'Rows');
     await waitFor(() => api.lastResults()!.place?.tab === 'rows', 'the page to save the Rows tab');
     fake.server.resetCounters();
     const postedBefore = api.lastResults()!.postedTypes.length;
@@ -236,7 +236,7 @@ describe('Results panel interactions', function () {
   it('keeps the selected tab when hidden and shown again, and after Re-run', async () => {
     const model = await shownModel();
     const firstId = String(model.inputs[0][0]);
-    await clickInPanel('vscode-tab-header', 'Summary');
+    await clickInPanel('[role=tab]', 'Summary');
     await panelTextWith('Mean', 'the Summary tab');
     // The extension keeps the place the page reports (the page's own state holds the run's opening
     // place, Rows): from here, hiding the page loses nothing.

@@ -32,8 +32,10 @@ export function rowRenderer(view: ModelView, columns: readonly GridColumn[], act
   const { model, numericInputs, numericOutputs } = view;
   const lines = model.source.rowLines;
   const classes = columns.map(columnClasses);
-  // In a failed row the reason is written once, in the first prediction cell shown; the others stay blank.
+  // In a failed row the reason fills the first run of adjacent prediction columns (one cell spanning
+  // --pred-span columns); a prediction column shown apart from them (pinned alone) says it again.
   const firstPrediction = columns.findIndex(c => c.kind === 'prediction');
+  const spanned = predictionSpan(columns);
   return (row: number) => {
     const input = model.inputs[row] ?? [];
     const prediction = model.predictions[row];
@@ -52,9 +54,12 @@ export function rowRenderer(view: ModelView, columns: readonly GridColumn[], act
           return html`<div class=${base} role="gridcell" id=${id} data-col=${position}>${lines?.[row] ?? ''}</div>`;
         case 'prediction': {
           if (reason) {
-            const first = position === firstPrediction;
-            return html`<div class="${base} unscored${first ? ' first' : ''}" role="gridcell" id=${id} data-col=${position}
-              title=${reason.full} aria-label=${first ? nothing : 'not scored'}>${first ? reason.short : ''}</div>`;
+            if (position > firstPrediction && position < firstPrediction + spanned) return nothing;
+            if (position !== firstPrediction) return html`<div class="${base} unscored" role="gridcell" id=${id} data-col=${position} title=${reason.full}>${reason.short}</div>`;
+            // The spanning cell is the active cell for every column it covers.
+            const covers = activeColumn >= firstPrediction && activeColumn < firstPrediction + spanned;
+            return html`<div class="cell ${classes[position]} unscored span${covers ? ' active' : ''}" role="gridcell" id=${covers ? ACTIVE_CELL_ID : nothing}
+              data-col=${position} aria-colspan=${spanned} title=${reason.full}>${reason.short}</div>`;
           }
           return valueCell(base, prediction?.[column.index ?? 0], numericOutputs[column.index ?? 0], id, position);
         }
@@ -65,6 +70,14 @@ export function rowRenderer(view: ModelView, columns: readonly GridColumn[], act
     return html`<div class="vrow${reason ? ' failed' : ''}${row % 2 ? ' odd' : ''}${activeColumn >= 0 ? ' active-row' : ''}" role="row"
       aria-rowindex=${row + 2} data-row=${row}>${cells}</div>`;
   };
+}
+
+/** How many prediction columns follow each other from the first one shown. */
+function predictionSpan(columns: readonly GridColumn[]): number {
+  const first = columns.findIndex(c => c.kind === 'prediction');
+  let span = 0;
+  while (first >= 0 && columns[first + span]?.kind === 'prediction') span++;
+  return span;
 }
 
 function valueCell(base: string, value: unknown, numeric: boolean, id: string | typeof nothing, position: number): TemplateResult {
@@ -94,7 +107,7 @@ function headerCell(column: GridColumn): TemplateResult {
 
 export function resultsGrid(view: ModelView, columns: readonly GridColumn[], renderRow: (row: number) => TemplateResult,
   active: Cell, handlers: ResultsGridHandlers): TemplateResult {
-  const predictionCount = columns.filter(c => c.kind === 'prediction').length;
+  const predictionCount = predictionSpan(columns);
   return virtualGrid({
     ...handlers,
     className: 'results-grid',
@@ -105,6 +118,6 @@ export function resultsGrid(view: ModelView, columns: readonly GridColumn[], ren
     renderHeader: headerCell,
     activeHeader: active.row < 0 ? active.column : undefined,
     hasActiveCell: true,
-    vars: { '--pred-count': String(Math.max(1, predictionCount)) },
+    vars: { '--pred-span': String(Math.max(1, predictionCount)) },
   });
 }

@@ -25,7 +25,7 @@ export interface VirtualGridOptions<T> {
   activeHeader?: number;
   /** The active cell is in the DOM under ACTIVE_CELL_ID (keyboard-driven grids). */
   hasActiveCell?: boolean;
-  /** More custom properties for the row templates (e.g. --pred-count). */
+  /** More custom properties for the row templates (e.g. --pred-span). */
   vars?: Record<string, string>;
   /** Scroll events of the grid's scroll container. */
   onScroll?: (event: Event) => void;
