@@ -357,8 +357,12 @@ export class ResultsApp {
       await frames(1);
     }
     const active = this.root.querySelector<HTMLElement>(`#${ACTIVE_CELL_ID}`);
-    if (!active || active.classList.contains('pinned')) return;
-    const pinnedRight = [...scroller.querySelectorAll<HTMLElement>('.vrow.head .pinned')].reduce((r, c) => Math.max(r, c.getBoundingClientRect().right), scroller.getBoundingClientRect().left);
+    const sticky = (element: HTMLElement) => getComputedStyle(element).position === 'sticky';
+    if (cell.column === 0) scroller.scrollLeft = 0;
+    if (!active || cell.column === 0 || sticky(active)) return;
+    // Pinned columns stay where they are (a narrow grid keeps only # sticky): the cell must clear them.
+    const pinnedRight = [...scroller.querySelectorAll<HTMLElement>('.vrow.head .pinned')].filter(sticky)
+      .reduce((r, c) => Math.max(r, c.getBoundingClientRect().right), scroller.getBoundingClientRect().left);
     const right = scroller.getBoundingClientRect().left + scroller.clientWidth;
     const box = active.getBoundingClientRect();
     if (box.left < pinnedRight) scroller.scrollLeft -= pinnedRight - box.left;

@@ -57,7 +57,7 @@ function isNumericSample(sample: unknown[]): boolean {
 }
 
 /** Header room besides the name: the column's kind icon (the pin button of a pinned column takes the padding's place). */
-const HEADER_ICONS_CH = 4;
+const HEADER_ICONS_CH = 3;
 
 function widthOf(label: string, sample: unknown[]): number {
   const longest = sample.reduce<number>((w, v) => Math.max(w, cellText(v).length), 0);
@@ -81,7 +81,7 @@ export function deriveView(state: ResultsWebviewState): ModelView {
   const columns: GridColumn[] = columnRefs(model).map(ref => {
     const base = { key: ref.key, kind: ref.kind, index: ref.index, label: ref.name };
     switch (ref.kind) {
-      case 'rownum': return { ...base, title: 'Row in this run (1-based)', cls: 'rownum', widthCh: String(rows).length + 3 };
+      case 'rownum': return { ...base, title: 'Row in this run (1-based)', cls: 'rownum', widthCh: String(rows).length + 2 };
       case 'line': return { ...base, title: `Line in ${model.source.fileName}; double-click a row or press Enter to open it`, cls: 'line', widthCh: Math.max(String(maxLine).length + 1, 'Line'.length + HEADER_ICONS_CH - 2) };
       case 'prediction': return {
         ...base, title: `Prediction column ${ref.name}`, cls: numericOutputs[ref.index] ? 'prediction num' : 'prediction',

@@ -74,7 +74,8 @@ describe('Results page at any width, by keyboard', function () {
   });
 
   it('pins #, Line and customer_id by default, and pins another column from its header', async () => {
-    assert.deepStrictEqual(api.lastResults()!.place?.pinned ?? ['#', 'line', 'input:customer_id'], ['#', 'line', 'input:customer_id']);
+    const opened = await waitFor(() => api.lastResults()!.place, 'the page to report where the user is');
+    assert.deepStrictEqual(opened.pinned, ['#', 'line', 'input:customer_id']);
     await clickInPage('.results-grid .vrow.head .cell[title^="Input column plan"] button.pin');
     await pageTextWith('Pinned plan.', 'the status line saying the column is pinned');
     const place = await waitFor(() => {
@@ -115,6 +116,18 @@ describe('Results page at any width, by keyboard', function () {
     assert.ok(editor.document.lineAt(line - 1).text.startsWith(String(model.inputs[3][0])), 'the line of the fourth row');
   });
 
+  /** On a narrow page: opens the actions menu, copies the run as M from it, and sees the menu close. */
+  async function useActionsMenu(): Promise<void> {
+    await vscode.env.clipboard.writeText('');
+    await clickInPage('.more-actions > summary');
+    await pageTextWith('Copy as M #table', 'the actions menu open');
+    shots.push(await screenshot('results-335px-menu-dark', 300));
+    await clickInPage('.more-actions [role=menuitem]', 'Copy as M #table');
+    await waitFor(async () => (await vscode.env.clipboard.readText()).startsWith('#table('), 'the M #table copied from the menu');
+    await waitFor(async () => !(await pageTextWith(PAGE_MARK, 'the page')).includes('Export JSON'), 'the menu to close');
+  }
+  const shots: string[] = [];
+
   it('fits 335 px, 700 px and full width, in the light and the dark theme (screenshots)', async () => {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
@@ -123,15 +136,23 @@ describe('Results page at any width, by keyboard', function () {
     await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.5 }, { size: 0.5 }] });
     const half = await waitFor(resultsGroupWidth, 'the width of the results panel\'s editor group');
     const area = half * 2;
-    const shots: string[] = [];
     try {
       for (const theme of ['light', 'dark'] as const) {
         await workbench().update('colorTheme', theme === 'light' ? 'Default Light Modern' : 'Default Dark Modern', vscode.ConfigurationTarget.Global);
         for (const width of [335, 700]) {
           await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: (area - width) / area }, { size: width / area }] });
           await waitFor(async () => Math.abs((await resultsGroupWidth() ?? 0) - width) <= 12, `the results page at ${width} px`);
-          await pageTextWith(PAGE_MARK, 'the page at this width');
+          const text = await pageTextWith(PAGE_MARK, 'the page at this width');
+          // Narrow: the actions are in one menu; at 700 px they are buttons.
+          assert.strictEqual(text.includes('Export JSON'), width > 480, `actions at ${width} px:\n${text}`);
           shots.push(await screenshot(`results-${width}px-${theme}`, 800));
+          if (width === 335 && theme === 'dark') await useActionsMenu();
+          if (width === 700 && theme === 'dark') {
+            await clickInPage('[role=tab]', 'Batches');
+            await pageTextWith('Attempts', 'the Batches tab');
+            shots.push(await screenshot('results-700px-batches-dark', 500));
+            await clickInPage('[role=tab]', 'Rows');
+          }
         }
         await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
         await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
@@ -143,6 +164,6 @@ describe('Results page at any width, by keyboard', function () {
       await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.5 }, { size: 0.5 }] });
       await vscode.commands.executeCommand('workbench.view.explorer');
     }
-    assert.strictEqual(shots.length, 6);
+    assert.strictEqual(shots.length, 8);
   });
 });
