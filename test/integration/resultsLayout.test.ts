@@ -1,7 +1,8 @@
 // The results page used at any width, by keyboard: pinned columns (by default and from a header), the
 // grid's active cell moved with real key presses, Enter on a row opening its source line in the editor,
 // and a screenshot set of the page at 335 px, 700 px and full width in the light and the dark theme
-// (test-results/screenshots/results-{335px,700px,full}-{light,dark}.png).
+// (test-results/screenshots/results-{335px,700px,full}-{light,dark}.png, plus the actions menu at 335 px,
+// the Batches tab at 700 px and the grid scrolled sideways under its pinned columns).
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -152,6 +153,12 @@ describe('Results page at any width, by keyboard', function () {
             await pageTextWith('Attempts', 'the Batches tab');
             shots.push(await screenshot('results-700px-batches-dark', 500));
             await clickInPage('[role=tab]', 'Rows');
+            // Scrolled sideways to the last column: #, Line and customer_id stay in view.
+            await clickInPage('.results-grid .vrow[data-row="0"] .cell.rownum');
+            await pressKeys('', 'End');
+            await waitFor(() => api.lastResults()!.place?.activeColumn === `input:${model.inputColumns.at(-1)}`, 'the last column active');
+            shots.push(await screenshot('results-700px-scrolled-dark', 500));
+            await pressKeys('', 'Home');
           }
         }
         await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
@@ -164,6 +171,6 @@ describe('Results page at any width, by keyboard', function () {
       await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.5 }, { size: 0.5 }] });
       await vscode.commands.executeCommand('workbench.view.explorer');
     }
-    assert.strictEqual(shots.length, 8);
+    assert.strictEqual(shots.length, 9);
   });
 });
