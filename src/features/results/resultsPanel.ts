@@ -281,6 +281,8 @@ class ResultsPanel implements ResultsPanelHandle {
         return;
       case ResultsMessage.rerun:
         return this.rerun(message);
+      case ResultsMessage.revealLine:
+        return this.revealLine(message.runId, message.row);
     }
     const model = this.model;
     // An action from a run that has since been replaced must not act on the new one.
@@ -314,6 +316,33 @@ class ResultsPanel implements ResultsPanelHandle {
     const where = vscode.workspace.asRelativePath(uri);
     this.deps.log.info(`Results: exported ${model.inputs.length} rows as ${label} to ${where}.`);
     this.notice('info', `Exported ${model.inputs.length.toLocaleString()} rows to ${where}.`);
+  }
+
+  /**
+   * Double-click or Enter on a row: opens the run's source document at the row's line, in an editor beside
+   * the panel (or where the document is already shown). Said in the panel when it cannot.
+   */
+  private async revealLine(runId: string, row: number): Promise<void> {
+    const model = this.model;
+    // A request from a run that has since been replaced says nothing about the new one.
+    if (!model || runId !== model.runId) return;
+    const line = model.source.rowLines?.[row];
+    if (line === undefined) return this.notice('info', `Row ${row + 1} has no source line to go to.`);
+    const uri = sourceDocumentUri(model.source.fileName);
+    if (!uri) return this.notice('error', `${model.source.fileName} is not open or in this workspace any more; open it to go to line ${line}.`);
+    try {
+      const document = await vscode.workspace.openTextDocument(uri);
+      const shown = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === uri.toString());
+      const column = shown?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
+      const at = new vscode.Position(Math.min(line - 1, Math.max(0, document.lineCount - 1)), 0);
+      const editor = await vscode.window.showTextDocument(document, { viewColumn: column, selection: new vscode.Range(at, at), preview: false });
+      editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      this.deps.log.info(`Results: revealed row ${row + 1} at line ${line} of ${model.source.fileName}.`);
+    } catch (e) {
+      const reason = redact(errorMessage(e));
+      this.deps.log.error(`Results: could not open ${model.source.fileName}: ${reason}`);
+      this.notice('error', `Could not open ${model.source.fileName}: ${reason}`);
+    }
   }
 
   /**
@@ -381,4 +410,19 @@ function defaultExportUri(model: ResultsModel, format: ExportFormat): vscode.Uri
   if (!folder) return undefined;
   const dir = path.posix.dirname(fileName.replace(/\\/g, '/'));
   return dir === '.' ? vscode.Uri.joinPath(folder, name) : vscode.Uri.joinPath(folder, dir, name);
+}
+
+/**
+ * The document a run was read from, by the name the model keeps (`asRelativePath` of its URI): an open
+ * document with that name (also an unsaved one), else the file under the workspace folder it names.
+ */
+function sourceDocumentUri(fileName: string): vscode.Uri | undefined {
+  const open = vscode.workspace.textDocuments.find(d => vscode.workspace.asRelativePath(d.uri) === fileName);
+  if (open) return open.uri;
+  if (path.isAbsolute(fileName)) return vscode.Uri.file(fileName);
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  // In a multi-root workspace the name starts with the folder's name.
+  const named = folders.length > 1 ? folders.find(f => fileName.startsWith(`${f.name}/`)) : undefined;
+  if (named) return vscode.Uri.joinPath(named.uri, fileName.slice(named.name.length + 1));
+  return folders[0] ? vscode.Uri.joinPath(folders[0].uri, fileName) : undefined;
 }

@@ -118,7 +118,7 @@ export class ScoreCommands {
       endpoint: { id: endpoint.id, name: endpoint.name, scoreUrl: endpoint.scoreUrl },
       version: version?.versionName ?? session.ref.version,
       fileName: vscode.workspace.asRelativePath(target.document.uri),
-      table: shown.table, outputSignature: version?.outputSignature, result, startedAt, warnings,
+      table: shown.table, sent: mapped, inputSignature: version?.inputSignature, outputSignature: version?.outputSignature, result, startedAt, warnings,
     });
     this.remember(model.runId, { args: { endpointId: endpoint.id, uri: target.document.uri, range: target.selection, invalidRows: args.invalidRows }, wholeFile });
     this.presenter.show(model);
