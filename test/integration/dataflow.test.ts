@@ -68,11 +68,11 @@ describe('Dataflow Gen2 folders', function () {
     const mashupAfter = mashup.getText();
     assert.ok(mashupAfter.startsWith('[AllowCombine = true, StagingDefinition = [Kind = "FastCopy"]]\nsection Section1;\n'));
     assert.ok(mashupAfter.includes(mashupBefore.slice(mashupBefore.indexOf('shared MinTenureMonths'), mashupBefore.trimEnd().length)), 'the user\'s queries are untouched');
-    assert.match(mashupAfter, /^ {4}ScoreChurnModel\(Customers\);$/m, 'the apply query scores the dataflow\'s own query');
+    assert.match(mashupAfter, /^ {4}CallMLEndpoint\(Customers\);$/m, 'the apply query scores the dataflow\'s own query');
     assert.strictEqual(await parseError(mashupAfter), undefined);
     const entries = readQueryMetadata(metadata.getText()).queriesMetadata!;
     assert.deepStrictEqual(Object.keys(entries), ['MinTenureMonths', 'Customers', ...result.added!]);
-    assert.strictEqual(entries.ScoreChurnModel.loadEnabled, false);
+    assert.strictEqual(entries.CallMLEndpoint.loadEnabled, false);
     assert.deepStrictEqual(checkDataflow(mashupAfter, metadata.getText()), [], 'the files agree');
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), mashup.uri.toString(), 'mashup.pq is shown');
     // The diagnostics of the dataflow show nothing for it.
@@ -99,11 +99,11 @@ describe('Dataflow Gen2 folders', function () {
 
   it('Copy M for the Advanced Editor lists the queries in order with their names and copies one expression', async () => {
     const queries = await vscode.commands.executeCommand<Array<{ name: string; role: string; instruction: string; expression: string }>>(
-      'fabricMl.copyMForAdvancedEditor', { endpointId: ENDPOINT_ID, columns: ['age', 'income'], sourceStep: 'Customers', copy: 'ScoreChurnModel' },
+      'fabricMl.copyMForAdvancedEditor', { endpointId: ENDPOINT_ID, columns: ['age', 'income'], sourceStep: 'Customers', copy: 'CallMLEndpoint' },
     );
     assert.deepStrictEqual(queries.map(q => q.name), [
       'TenantId', 'ClientId', 'ClientSecret', 'WorkspaceId', 'ModelId', 'ModelVersion', 'BatchSize', 'BatchesPerToken',
-      'GetFabricToken', 'FabricScoreBatch', 'ScoreChurnModel', 'churn-model predictions',
+      'GetFabricToken', 'FabricScoreBatch', 'CallMLEndpoint', 'churn-model predictions',
     ]);
     assert.strictEqual(queries[0].instruction, 'New blank query → Advanced editor → paste → name it TenantId');
     const copied = await vscode.env.clipboard.readText();

@@ -53,7 +53,7 @@ describe('Insert CallMLEndpoint M function', function () {
     assert.ok(after.startsWith(before.slice(0, offset)) && after.endsWith(before.slice(offset)), 'inserted at the cursor, nothing else changed');
     const inserted = after.slice(offset, after.length - (before.length - offset));
     assert.strictEqual((after.match(/^section /gm) ?? []).length, 1, 'the document keeps a single section header');
-    assert.match(inserted, /^shared ScoreChurnModel =\n(?: {4}\/\/.*\n)* {4}\(rows as table\) as table =>$/m);
+    assert.match(inserted, /^shared CallMLEndpoint =\n(?: {4}\/\/.*\n)* {4}\(rows as table\) as table =>$/m);
     assert.ok(inserted.includes(`shared WorkspaceId = "${DEMO_WORKSPACE_ID}" meta`));
     assert.ok(inserted.includes('[Name = "monthly income", Type = type any, Convert = (value) => value]'));
     assert.ok(inserted.includes('[Name = "say ""hi""", Type = type any'));

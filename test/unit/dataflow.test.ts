@@ -50,9 +50,9 @@ describe('Dataflow-shaped output: one set of named queries, three renderings', (
     assert.deepStrictEqual(queries.map(q => `${q.role}:${q.name}`), [
       'parameter:TenantId', 'parameter:ClientId', 'parameter:ClientSecret', 'parameter:WorkspaceId', 'parameter:ModelId',
       'parameter:ModelVersion', 'parameter:BatchSize', 'parameter:BatchesPerToken',
-      'function:GetFabricToken', 'function:FabricScoreBatch', 'function:ScoreChurnModel', 'query:churn-model predictions',
+      'function:GetFabricToken', 'function:FabricScoreBatch', 'function:CallMLEndpoint', 'query:churn-model predictions',
     ]);
-    assert.match(queries[queries.length - 1].expression, /^ScoreChurnModel\(Customers\)$/m);
+    assert.match(queries[queries.length - 1].expression, /^CallMLEndpoint\(Customers\)$/m);
   });
 
   it('renders a `section Section1;` document with [AllowCombine = true] that parses and declares every name', async () => {
@@ -80,7 +80,7 @@ describe('Inserting the queries into a dataflow\'s mashup.pq and queryMetadata.j
     assert.ok(out.mashup.startsWith('[AllowCombine = true, StagingDefinition = [Kind = "FastCopy"]]\nsection Section1;\n'), out.mashup.slice(0, 120));
     assert.ok(out.mashup.includes(mashup.slice(mashup.indexOf('shared MinTenureMonths'), mashup.trimEnd().length)), 'the user\'s queries are byte for byte as they were');
     assert.deepStrictEqual(memberNames(out.mashup), ['MinTenureMonths', 'Customers', ...recommendedQueries(input()).map(q => q.name)]);
-    assert.match(out.mashup, /^shared #"churn-model predictions" =\n {4}\/\/.*\n {4}ScoreChurnModel\(Customers\);$/m, 'the apply query scores the dataflow\'s own source query');
+    assert.match(out.mashup, /^shared #"churn-model predictions" =\n {4}\/\/.*\n {4}CallMLEndpoint\(Customers\);$/m, 'the apply query scores the dataflow\'s own source query');
     assert.strictEqual(await parseError(out.mashup), undefined, 'the whole mashup parses');
     // Every name is declared: ours by the inserted queries, the user's by the dataflow (given the library
     // functions the user's Lakehouse query calls, which are not ours to define).
@@ -98,7 +98,7 @@ describe('Inserting the queries into a dataflow\'s mashup.pq and queryMetadata.j
     const group = after.queryGroups!.find(g => g.name === 'Fabric ML');
     assert.ok(group?.id, 'a "Fabric ML" query group');
     assert.deepStrictEqual(after.queriesMetadata!.TenantId, { queryId: stableGuid('query/TenantId'), queryName: 'TenantId', loadEnabled: false, queryGroupId: group.id });
-    assert.deepStrictEqual(after.queriesMetadata!.ScoreChurnModel.loadEnabled, false, 'functions are not loaded');
+    assert.deepStrictEqual(after.queriesMetadata!.CallMLEndpoint.loadEnabled, false, 'functions are not loaded');
     assert.ok(!('loadEnabled' in after.queriesMetadata!['churn-model predictions']), 'the scored table loads like any query');
     const ids = Object.values(after.queriesMetadata!).map(e => e.queryId);
     assert.strictEqual(new Set(ids).size, ids.length, 'queryIds are unique');
@@ -145,7 +145,7 @@ describe('Inserting the queries into a dataflow\'s mashup.pq and queryMetadata.j
     assert.ok(!/[^\r]\n/.test(out), 'every line break is CRLF');
     assert.ok(out.startsWith('[AllowCombine = true, Description = "Sales"]\r\nsection Section1;\r\n// The user\'s note about the source\r\n[Description = "Raw rows"]\r\nshared #"Raw customers" = #table'));
     assert.deepStrictEqual(memberNames(out).slice(0, 3), ['Raw customers', 'Shared; tricky "name"', 'TenantId']);
-    assert.match(out, /ScoreChurnModel\(#"Raw customers"\);/);
+    assert.match(out, /CallMLEndpoint\(#"Raw customers"\);/);
     assert.strictEqual(await parseError(out), undefined);
     assert.strictEqual(insertQueriesIntoMashup(out, recommendedQueries(input({ sourceStep: 'Raw customers' }))).text, out, 'idempotent with CRLF too');
   });

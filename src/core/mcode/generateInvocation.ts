@@ -10,7 +10,7 @@ import {
 export function generateInvocation(input: GenerateMInput): string {
   const inputs = checkColumns(input.inputColumns ?? [], 'Input');
   const outputs = input.outputColumns?.length ? checkColumns(input.outputColumns, 'Output') : [];
-  const scoreFn = scoreFunctionName(input.endpointName);
+  const scoreFn = scoreFunctionName();
   const source = input.sourceStep ? mIdentifier(input.sourceStep) : emptyTypedTable(inputs);
   const scoredStep = mIdentifier(`Scored with ${input.endpointName}`);
   // `Source = Source` would refer to itself inside the let.

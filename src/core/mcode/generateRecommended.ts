@@ -34,7 +34,7 @@ export function recommendedQueries(input: GenerateMInput): MQuery[] {
   const batchSize = checkBatchSize(input.batchSize);
   const authority = authorityBase(input.authorityHost);
   const fabric = fabricBase(input.ref);
-  const scoreFn = scoreFunctionName(input.endpointName);
+  const scoreFn = scoreFunctionName();
   const library = input.variableLibrary?.trim() || 'FabricML';
   const source = input.sourceStep ? mIdentifier(input.sourceStep) : emptyTypedTable(inputs);
   const connections = authority === fabric.origin ? `connection to ${authority}` : `connections to ${authority} and ${fabric.origin}`;

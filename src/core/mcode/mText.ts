@@ -318,7 +318,6 @@ export function authorityBase(authorityHost: string | undefined): string {
   }
 }
 
-/** Name of the recommended variant's scoring function for an endpoint (`churn-model` → `ScoreChurnModel`). */
 /**
  * How a generated comment names the endpoint: `the Fabric ML endpoint "Churn"`, or, when none was chosen (the IDs
  * are placeholders), words that say so instead of a made-up name.
@@ -327,8 +326,15 @@ export function endpointPhrase(input: { endpointName: string; ref?: unknown }): 
   return input.ref ? `the Fabric ML endpoint "${mCommentText(input.endpointName)}"` : 'a Fabric ML endpoint (none chosen yet: fill in WorkspaceId, ModelId and ModelVersion)';
 }
 
-export function scoreFunctionName(endpointName: string): string {
-  return `Score${pascalIdentifier(endpointName, 'Endpoint')}`;
+/**
+ * Name of the recommended variant's batch-scoring function: `CallMLEndpoint`, the name the command ("Insert
+ * CallMLEndpoint M function") and Microsoft's how-to promise, here taking a whole table and scoring it in batches.
+ * One document scores with one endpoint (its parameters name one workspace, model and version).
+ */
+export const SCORE_FUNCTION_NAME = 'CallMLEndpoint';
+
+export function scoreFunctionName(): string {
+  return SCORE_FUNCTION_NAME;
 }
 
 /** Validated columns: names must be unique, since Power Query tables cannot hold two columns of one name. */
