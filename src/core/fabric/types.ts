@@ -40,7 +40,35 @@ export interface HttpExchange {
   durationMs: number;
 }
 
-export interface FabricApi {
+/** One request of the Fabric item clients (dataflows, executeQuery) through FabricClient.request(). */
+export interface FabricRequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  url: string;
+  body?: string;
+  /** Accept header; default application/json. */
+  accept?: string;
+  /** Set when `url` came from Fabric's answer (next page, operation result): the apiBase it must stay with. */
+  followUpOf?: string;
+  signal?: AbortSignal;
+}
+
+/** A 2xx answer (anything else is thrown as FabricError). `text` is empty for a binary (Arrow) body. */
+export interface FabricAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  bytes: Uint8Array;
+  exchange: HttpExchange;
+}
+
+/** What the dataflow client needs from the session's client: requests and the one LRO driver. */
+export interface FabricTransport {
+  request(request: FabricRequest): Promise<FabricAnswer>;
+  /** Polls the operation a 202 started; resolves with the URL of its result. */
+  awaitOperation(accepted: FabricAnswer, apiBase: string, options?: FabricCallOptions): Promise<string>;
+}
+
+export interface FabricApi extends FabricTransport {
   getEndpoint(ref: EndpointRef, options?: FabricCallOptions): Promise<ModelEndpointInfo>;
   listVersions(ref: EndpointRef, options?: FabricCallOptions): Promise<EndpointVersionInfo[]>;
   getVersion(ref: EndpointRef, version: string, options?: FabricCallOptions): Promise<EndpointVersionInfo>;
