@@ -1,6 +1,7 @@
 // Contracts of the Fabric HTTP side and of a scoring run. Implemented in fabricClient.ts and
 // scoringEngine.ts; consumed by the Explorer, the Score commands and (through src/protocol) the webview.
 import type { EndpointRef, EndpointVersionInfo, ModelEndpointInfo, ScaleRule } from '../endpoints/model';
+import type { BatchScorer } from './fabricClient';
 
 export type Orientation = 'values' | 'record';
 
@@ -68,7 +69,8 @@ export interface FabricTransport {
   awaitOperation(accepted: FabricAnswer, apiBase: string, options?: FabricCallOptions): Promise<string>;
 }
 
-export interface FabricApi extends FabricTransport {
+/** The session's client: metadata, item requests (dataflows) and batch scoring (another version of the same model). */
+export interface FabricApi extends FabricTransport, BatchScorer {
   getEndpoint(ref: EndpointRef, options?: FabricCallOptions): Promise<ModelEndpointInfo>;
   listVersions(ref: EndpointRef, options?: FabricCallOptions): Promise<EndpointVersionInfo[]>;
   getVersion(ref: EndpointRef, version: string, options?: FabricCallOptions): Promise<EndpointVersionInfo>;
