@@ -1,0 +1,96 @@
+// The Dataflow Gen2 round trip in Fabric, in a real VS Code against the fake server (which checks shapes and
+// plumbing; it does not evaluate M): deploy the endpoint's queries to a new dataflow and read the stored definition
+// back, Verify M in Fabric on a customers.csv selection (100 % agreement), an engine error embedded in a 200 answer
+// shown as an error with the engine's message, and version 1 vs version 2 showing the rows that differ.
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import * as PQP from '@microsoft/powerquery-parser';
+import { memberNames, readQueryMetadata } from '../../src/core/dataflow';
+import { dataflowRoutes, type DataflowStore } from '../../tools/fake-fabric';
+import type { ComparisonResult } from '../../src/features/dataflowDeploy/compareCommands';
+import type { DeployResult } from '../../src/features/dataflowDeploy/deploy';
+import type { RunInFabricResult } from '../../src/features/dataflowDeploy/runInFabric';
+import { controlUrl, screenshot, setUpFakeFabric, type FakeFabricSetup } from './support';
+
+const csv = () => vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'customers.csv'));
+
+async function reportText(uri: string): Promise<string> {
+  return (await vscode.workspace.openTextDocument(vscode.Uri.parse(uri))).getText();
+}
+
+describe('Dataflow Gen2 in Fabric (deploy, run, verify, compare)', function () {
+  this.timeout(120_000);
+  let fake: FakeFabricSetup;
+  let store: DataflowStore;
+  let deployed: DeployResult;
+
+  before(async () => {
+    fake = await setUpFakeFabric({ endpointId: 'fabric-run' });
+    store = fake.server.use(dataflowRoutes);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await fake.dispose();
+  });
+
+  it('deploys the endpoint\'s queries to a new dataflow whose stored mashup.pq parses and lists them, each with metadata', async () => {
+    deployed = (await vscode.commands.executeCommand<DeployResult>('fabricMl.deployToDataflow', { endpointId: fake.endpointId, newDataflowName: 'Churn scoring' }))!;
+    assert.strictEqual(deployed.created, true);
+    const stored = store.dataflows.get(deployed.dataflowId);
+    assert.ok(stored, 'the fake stored the dataflow');
+    const mashup = store.text(stored, 'mashup.pq')!;
+    const task = await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, mashup);
+    assert.ok(PQP.TaskUtils.isOk(task), 'the stored mashup.pq parses');
+    const names = memberNames(mashup);
+    assert.deepStrictEqual(names, deployed.added);
+    assert.ok(names.includes(`Fake churn ${fake.server.port} predictions`), 'the apply query is deployed');
+    const metadata = readQueryMetadata(store.text(stored, 'queryMetadata.json')!);
+    assert.strictEqual(metadata.formatVersion, '202502');
+    assert.deepStrictEqual(Object.keys(metadata.queriesMetadata ?? {}).sort(), [...names].sort());
+
+    const again = (await vscode.commands.executeCommand<DeployResult>('fabricMl.deployToDataflow', { endpointId: fake.endpointId, dataflowId: deployed.dataflowId }))!;
+    assert.strictEqual(again.changed, false, 'deploying twice writes nothing');
+    assert.strictEqual(store.calls.updateDefinition ?? 0, 0);
+  });
+
+  it('Verify M in Fabric on a customers.csv selection agrees on every row', async () => {
+    const result = (await vscode.commands.executeCommand<ComparisonResult>('fabricMl.verifyInFabric', {
+      endpointId: fake.endpointId, dataflowId: deployed.dataflowId, uri: csv().toString(), range: { startLine: 1, endLine: 12 },
+    }))!;
+    assert.strictEqual(result.rows, 12);
+    assert.strictEqual(result.agreement, '100 % (12 of 12 rows agree)');
+    assert.deepStrictEqual(result.differingRows, []);
+    const sent = store.executeQuery.received.at(-1)!;
+    assert.match(String(sent.customMashupDocument), /shared #"Fabric ML verify rows" =/);
+    assert.ok(!String(sent.customMashupDocument).includes('demo~Secret'), 'no secret in the document sent');
+    const text = await reportText(result.reportUri);
+    assert.match(text, /\*\*Agreement: 100 % \(12 of 12 rows agree\)\*\*/);
+    assert.match(text, /Evaluated by the M in Fabric \(dataflow "Churn scoring"/);
+    if (controlUrl) await screenshot('verify-m-in-fabric', 500);
+  });
+
+  it('shows an error the engine embedded in a 200 answer as an error with the engine\'s message', async () => {
+    store.executeQuery.add({ type: 'embeddedError', message: 'Expression.Error: The column \'plan\' of the table wasn\'t found.' });
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand<RunInFabricResult>('fabricMl.runInFabric', { endpointId: fake.endpointId, dataflowId: deployed.dataflowId, queryName: `Fake churn ${fake.server.port} predictions` })),
+      (error: Error) => /Run in Fabric failed: .*engine reported an error.*The column 'plan' of the table wasn't found/.test(error.message),
+    );
+    const ok = (await vscode.commands.executeCommand<RunInFabricResult>('fabricMl.runInFabric', { endpointId: fake.endpointId, dataflowId: deployed.dataflowId, queryName: 'TenantId' }))!;
+    assert.ok(ok.rowCount > 0);
+    assert.match(await reportText(ok.reportUri), /^# Evaluated by Fabric, dataflow Churn scoring, query TenantId/);
+  });
+
+  it('Compare with Version shows the rows where version 2 differs from version 1', async () => {
+    fake.server.setVersion('2', { status: 'Active' });
+    const result = (await vscode.commands.executeCommand<ComparisonResult>('fabricMl.compareWithVersion', {
+      endpointId: fake.endpointId, version: '2', uri: csv().toString(), range: { startLine: 1, endLine: 20 },
+    }))!;
+    assert.strictEqual(result.rows, 20);
+    assert.ok(result.differingRows.length > 0 && result.differingRows.length <= 20, `differing rows: ${result.differingRows.length}`);
+    const text = await reportText(result.reportUri);
+    assert.match(text, new RegExp(`## Rows that differ \\(${result.differingRows.length}\\)`));
+    assert.match(text, /\| row \| line \| column \| A \| B \|/);
+    if (controlUrl) await screenshot('compare-versions', 500);
+  });
+});
