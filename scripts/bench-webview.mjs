@@ -40,7 +40,8 @@ function bundleIsStale() {
   const outputs = ['webview.js', 'webview.css', 'codicon.css', 'codicon.ttf'].map(f => path.join(distDir, f));
   if (!outputs.every(f => fs.existsSync(f))) return true;
   const built = Math.min(...outputs.map(f => fs.statSync(f).mtimeMs));
-  return Math.max(newestMtime(path.join(root, 'webview')), newestMtime(path.join(root, 'src/protocol'))) > built;
+  // The bundle takes the protocol and what it re-exports from src/core (the results model, the text helpers).
+  return Math.max(...['webview', 'src/protocol', 'src/core/text', 'src/core/results'].map(d => newestMtime(path.join(root, d)))) > built;
 }
 
 async function buildWebviewOnly() {

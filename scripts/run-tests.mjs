@@ -132,7 +132,9 @@ control = http.createServer(async (req, res) => {
       log(`screenshot saved: ${file}`);
       res.end(JSON.stringify({ file }));
     } else if (u.pathname === '/text') {
-      const texts = await page.$$eval(u.searchParams.get('selector'), els => els.map(e => e.innerText));
+      // `attr` reads an attribute (e.g. aria-label) instead of the visible text.
+      const attr = u.searchParams.get('attr');
+      const texts = await page.$$eval(u.searchParams.get('selector'), (els, a) => els.map(e => (a ? e.getAttribute(a) ?? '' : e.innerText)), attr);
       res.end(JSON.stringify({ texts }));
     } else if (u.pathname === '/frameText') {
       const contains = u.searchParams.get('contains') ?? '';

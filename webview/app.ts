@@ -1,15 +1,15 @@
-// The results app: holds what is shown (the derived model view, the user's place on the page: tab, first
-// grid row, chosen raw batch; the status line) and renders it with lit into #app. Rendering is a pure
-// function of that state; lit updates only what changed, and the grids keep their virtualizers across
-// renders. The run is saved in the webview state once, after its first paint (the page is discarded when
-// the panel is hidden, and VS Code serialises the whole state on every save). The user's moves are only
-// reported to the extension (results/viewChanged): it carries the place over to a Re-run and hands it
-// back to a page that reloads the run from its state (results/view).
+// The results app: holds what is shown (the derived model view, the status line) and renders it with lit
+// into #app; where the user is on the page (tab, first grid row, chosen raw batch) is held by one Place
+// (place.ts). Rendering is a pure function of that state; lit updates only what changed, and the grids
+// keep their virtualizers across renders. The run is saved in the webview state once, after its first
+// paint (the page is discarded when the panel is hidden, and VS Code serialises the whole state on every
+// save). The user's moves are only reported to the extension (results/placeChanged): it carries the place
+// over to a Re-run and hands it back to a page that reloads the run from its state (results/place).
 import { html, nothing, render, type TemplateResult } from 'lit';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
 import {
-  RESULTS_TABS, ResultsMessage, resultsViewFor,
-  type BatchOutcome, type ResultsAction, type ResultsTab, type ResultsViewState, type ResultsWebviewState,
+  RESULTS_TABS, ResultsMessage,
+  type BatchOutcome, type ResultsAction, type ResultsPlace, type ResultsTab, type ResultsWebviewState,
 } from '../src/protocol/results';
 import { batchColumns, batchesView, batchRenderer } from './components/batchesView';
 import { failures } from './components/failures';
@@ -19,6 +19,7 @@ import { resultsGrid, rowRenderer } from './components/resultsGrid';
 import { summaryView } from './components/summaryView';
 import { formatCount } from './format';
 import { deriveView, type GridColumn, type ModelView } from './modelView';
+import { Place, type PagePlace } from './place';
 import type { ResultsHost } from './vscodeApi';
 
 declare global {
@@ -32,7 +33,7 @@ declare global {
 const SCROLL_REPORT_DELAY_MS = 150;
 /**
  * How long a page that reloaded its run from state waits for the extension to say where the user was;
- * it always answers (results/view or results/show) within a round trip, this only guards a lost answer.
+ * it always answers (results/place or results/show) within a round trip, this only guards a lost answer.
  */
 const RESTORE_ANSWER_TIMEOUT_MS = 1500;
 
@@ -55,10 +56,6 @@ function afterFirstRowsPainted(root: HTMLElement, expectRows: boolean): Promise<
     };
     requestAnimationFrame(check);
   });
-}
-
-function samePlace(a: ResultsViewState, b: ResultsViewState): boolean {
-  return a.runId === b.runId && a.tab === b.tab && a.firstRow === b.firstRow && a.rawBatch === b.rawBatch;
 }
 
 /** Resolves after `count` more frames. */
@@ -94,14 +91,12 @@ function scrollGridTowards(scroller: HTMLElement, virtualizer: HTMLElement, row:
 export class ResultsApp {
   private shown: Shown | undefined;
   /** The user's place on the shown run's page. */
-  private place: ResultsViewState | undefined;
+  private readonly place = new Place();
   /** A grid row to scroll to once the rows grid is visible and laid out (after a restore or a new run). */
   private pendingGridRow: number | undefined;
   /** The user scrolled the rows grid since its row was last read. */
   private gridMoved = false;
   private reportTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The place the extension last heard from this page. */
-  private reportedPlace: ResultsViewState | undefined;
   /** A run read from the webview state, held until the extension says where the user was on it. */
   private pendingRestore: { state: ResultsWebviewState; startedAt: number; timeout: ReturnType<typeof setTimeout> } | undefined;
   private notice: Notice | undefined;
@@ -109,7 +104,7 @@ export class ResultsApp {
     exportCsv: () => this.act(ResultsMessage.exportCsv),
     exportJson: () => this.act(ResultsMessage.exportJson),
     copyMTable: () => this.act(ResultsMessage.copyMTable),
-    rerun: () => this.act(ResultsMessage.rerun),
+    rerun: () => { void this.rerun(); },
   };
 
   constructor(private readonly root: HTMLElement, private readonly host: ResultsHost) {
@@ -119,44 +114,44 @@ export class ResultsApp {
 
   /**
    * A run the page reloaded from its state: painted when the extension answers results/ready with the
-   * user's latest place on it (applyView), so that the page does not first paint an older place.
+   * user's latest place on it (applyPlace), so that the page does not first paint an older place.
    */
   restore(state: ResultsWebviewState, startedAt: number): void {
     this.dropPendingRestore();
-    const timeout = setTimeout(() => this.applyView(state.model.runId, undefined), RESTORE_ANSWER_TIMEOUT_MS);
+    const timeout = setTimeout(() => this.applyPlace(state.model.runId, undefined), RESTORE_ANSWER_TIMEOUT_MS);
     this.pendingRestore = { state, startedAt, timeout };
   }
 
   /**
-   * The extension's answer to a restore: shows the run held by restore() at `view` (absent: at the place
-   * saved with it). An answer that comes after the page gave up waiting is not applied: the user may
-   * have moved since.
+   * The extension's answer to a restore: shows the run held by restore() at `place` (absent: the default
+   * place). An answer that comes after the page gave up waiting is not applied: the user may have moved since.
    */
-  applyView(runId: string, view: ResultsViewState | undefined): void {
+  applyPlace(runId: string, place: ResultsPlace | undefined): void {
     const pending = this.pendingRestore;
     if (!pending || pending.state.model.runId !== runId) return;
-    this.show({ ...pending.state, view: view ?? pending.state.view }, true, pending.startedAt);
+    this.show(pending.state, place, true, pending.startedAt);
   }
 
-  /** `receivedAt`: performance.now() when the message (or the saved state) arrived, for the timing report. */
-  show(state: ResultsWebviewState, restored: boolean, receivedAt = performance.now()): void {
+  /**
+   * Shows a run at `place` (absent or another run's: the default place). `receivedAt`: performance.now()
+   * when the message (or the saved state) arrived, for the timing report.
+   */
+  show(state: ResultsWebviewState, place: ResultsPlace | undefined, restored: boolean, receivedAt = performance.now()): void {
     const started = receivedAt;
     // A run posted by the extension replaces one still waiting to be restored.
     this.dropPendingRestore();
     const view = deriveView(state);
     const showRaw = (position: number) => this.showRaw(position);
     this.shown = { view, renderRow: rowRenderer(view), batchColumns: batchColumns(view), renderBatch: batchRenderer(view, showRaw) };
-    // Another run's place (or none) gives the default place: Rows, top, first failed batch.
-    this.place = resultsViewFor(state.model, state.view);
+    const opened = this.place.open(state.model, place);
     this.cancelReport();
-    this.reportedPlace = undefined;
     // Also when it is 0: lit reuses the grid element, which may still be scrolled to the last run's place.
-    this.pendingGridRow = this.place.firstRow;
+    this.pendingGridRow = opened.firstRow;
     this.gridMoved = false;
     this.notice = undefined;
     this.render();
     void this.applyGridRow();
-    void afterFirstRowsPainted(this.root, state.model.inputs.length > 0 && this.place.tab === 'rows').then(() => {
+    void afterFirstRowsPainted(this.root, state.model.inputs.length > 0 && opened.tab === 'rows').then(() => {
       this.host.post({
         type: ResultsMessage.rendered,
         runId: state.model.runId,
@@ -169,7 +164,7 @@ export class ResultsApp {
       if (this.shown?.view.model.runId !== state.model.runId) return;
       // Saved once per run, after the paint (serialising a large model must not delay it); a restored
       // page's state holds this run already.
-      if (!restored) this.host.setState({ model: state.model, summaries: state.summaries, view: this.place });
+      if (!restored) this.host.setState({ model: state.model, summaries: state.summaries });
       this.reportPlace();
     });
   }
@@ -186,9 +181,22 @@ export class ResultsApp {
 
   private act(type: ResultsAction): void {
     if (!this.shown) return;
-    // The extension hears the latest place before the action (a Re-run keeps it).
-    this.reportPlace();
     this.host.post({ type, runId: this.shown.view.model.runId });
+  }
+
+  /** Asks the extension to score the run's rows again and says in the status line how that ended. */
+  private async rerun(): Promise<void> {
+    if (!this.shown) return;
+    const runId = this.shown.view.model.runId;
+    // The extension hears the latest place first: the new run opens there.
+    this.reportPlace();
+    this.setNotice({ level: 'info', text: 'Re-running with the same rows and endpoint…' });
+    const reply = await this.host.request({ type: ResultsMessage.rerun, runId });
+    // A new run has been shown (which cleared the notice) before the reply came; the page only speaks
+    // when it still shows the run it asked about.
+    if (this.shown?.view.model.runId !== runId) return;
+    if (reply.error !== undefined) this.setNotice({ level: 'error', text: reply.error });
+    else if (reply.newRunId === undefined) this.setNotice({ level: 'info', text: 'Re-run did not produce new results.' });
   }
 
   private showRaw(position: number): void {
@@ -197,17 +205,17 @@ export class ResultsApp {
 
   private selectTab(index: number): void {
     const tab = RESULTS_TABS[index];
-    if (tab && tab !== this.place?.tab) this.move({ tab });
+    if (tab && tab !== this.place.value?.tab) this.move({ tab });
   }
 
   /** A move by the user to another tab or batch: shown at once and reported to the extension. */
-  private move(change: Partial<Pick<ResultsViewState, 'tab' | 'rawBatch'>>): void {
-    if (!this.place) return;
+  private move(change: Partial<Pick<PagePlace, 'tab' | 'rawBatch'>>): void {
     // A scroll not yet reported is read while the grid is still visible.
     this.captureGridRow();
-    this.place = { ...this.place, ...change };
+    const moved = this.place.move(change);
+    if (!moved) return;
     // A grid that was hidden may come back re-laid out a row off; it is put back at the place.
-    if (change.tab === 'rows') this.pendingGridRow = this.place.firstRow;
+    if (change.tab === 'rows') this.pendingGridRow = moved.firstRow;
     this.render();
     void this.applyGridRow();
     this.reportPlace();
@@ -247,18 +255,18 @@ export class ResultsApp {
 
   /** Takes the grid's row into the place if the user scrolled it since the last look. */
   private captureGridRow(): void {
-    if (!this.gridMoved || !this.place || this.place.tab !== 'rows') return;
+    if (!this.gridMoved || this.place.value?.tab !== 'rows') return;
     const firstRow = this.firstVisibleGridRow();
     if (firstRow === undefined) return;
     this.gridMoved = false;
-    this.place = { ...this.place, firstRow };
+    this.place.move({ firstRow });
   }
 
   /** Scrolls the rows grid to the pending row once it is visible; until then scrolls are not recorded. */
   private async applyGridRow(): Promise<void> {
     const target = this.pendingGridRow;
     const grid = this.rowsGrid();
-    if (target === undefined || this.place?.tab !== 'rows' || !grid) return;
+    if (target === undefined || this.place.value?.tab !== 'rows' || !grid) return;
     const { scroller, virtualizer } = grid;
     await virtualizer.updateComplete;
     if (virtualizer.childElementCount === 0) {
@@ -291,10 +299,8 @@ export class ResultsApp {
   private reportPlace(): void {
     this.cancelReport();
     this.captureGridRow();
-    const place = this.place;
-    if (!this.shown || !place || (this.reportedPlace && samePlace(this.reportedPlace, place))) return;
-    this.reportedPlace = place;
-    this.host.post({ type: ResultsMessage.viewChanged, view: place });
+    const place = this.shown && this.place.takeUnreported();
+    if (place) this.host.post({ type: ResultsMessage.placeChanged, place });
   }
 
   private render(): void {
@@ -303,7 +309,7 @@ export class ResultsApp {
 
   private template(): TemplateResult {
     const shown = this.shown;
-    const place = this.place;
+    const place = this.place.value;
     if (!shown || !place) return html`<p class="waiting">Waiting for results…</p>`;
     const { view } = shown;
     const model = view.model;

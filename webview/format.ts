@@ -1,6 +1,5 @@
 // Display text for values and run facts. Everything here returns plain strings that templates bind as
 // text, so no value from a data file or an endpoint is ever parsed as markup.
-import type { BatchOutcome, FabricErrorInfo, ResultsModel } from '../src/protocol/results';
 
 /** A cell's text: the value as the endpoint or file gave it (no rounding, no locale). */
 export function cellText(value: unknown): string {
@@ -29,23 +28,6 @@ export function formatDuration(ms: number): string {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
-
-/** "rows 101–200" and "lines 102–201" (1-based, inclusive). */
-export function rowRange(model: ResultsModel, batch: Pick<BatchOutcome, 'startRow' | 'endRow'>): { rows: string; lines?: string } {
-  const range = (a: number, b: number) => (a === b ? `${a}` : `${a}–${b}`);
-  const rows = range(batch.startRow + 1, batch.endRow);
-  const first = model.source.rowLines?.[batch.startRow];
-  const last = model.source.rowLines?.[batch.endRow - 1];
-  return { rows, lines: first !== undefined && last !== undefined ? range(first, last) : undefined };
-}
-
-/** "HTTP 503 ServiceUnavailable", or the error kind when there was no response. */
-export function errorHead(error: FabricErrorInfo | undefined): string {
-  if (!error) return 'failed';
-  const parts = [error.status !== undefined ? `HTTP ${error.status}` : undefined, error.errorCode];
-  const head = parts.filter(Boolean).join(' ');
-  return head || error.kind;
 }
 
 const INDENT = '  ';

@@ -1,7 +1,7 @@
 // Entry of the results webview bundle. Registers the elements it uses (one by one, to keep the bundle
 // small), reads the last run from the webview state if there is one, and then tells the extension it is
 // ready; the extension answers with results/show when it has a different run to show, otherwise with
-// results/view (where the user last was on that run), and the page paints the run from its state.
+// results/place (where the user last was on that run), and the page paints the run from its state.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
@@ -22,9 +22,12 @@ window.addEventListener('message', event => {
   const receivedAt = performance.now();
   const message = parseResultsHostMessage(event.data);
   if (!message) return;
-  if (message.type === ResultsMessage.show) app.show({ model: message.model, summaries: message.summaries, view: message.view }, false, receivedAt);
-  else if (message.type === ResultsMessage.view) app.applyView(message.runId, message.view);
-  else app.setNotice({ level: message.level, text: message.text });
+  switch (message.type) {
+    case ResultsMessage.show: return app.show({ model: message.model, summaries: message.summaries }, message.place, false, receivedAt);
+    case ResultsMessage.place: return app.applyPlace(message.runId, message.place);
+    case ResultsMessage.reply: return host.settle(message);
+    case ResultsMessage.notice: return app.setNotice({ level: message.level, text: message.text });
+  }
 });
 
 const restoreStarted = performance.now();

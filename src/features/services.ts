@@ -39,6 +39,8 @@ export interface CredentialStore {
   /** Replaces the secret; refused when the settings name another authority than the stored one. */
   setSecret(profileId: string, clientSecret: string): Promise<void>;
   clear(profileId: string): Promise<void>;
+  /** Clears the credentials and removes the profile from the user's `fabricMl.profiles`. */
+  removeProfile(profileId: string): Promise<void>;
   /** The authority origin the settings name now (what new credentials would be bound to), if usable. */
   currentAuthority(): string | undefined;
   readonly onDidChange: vscode.Event<string>;

@@ -2,105 +2,41 @@
 // (webview/). Message names are `domain/verb` and are declared here once; both sides validate what they
 // receive with the parsers below, because a message is only JSON and may come from an older build.
 // Nothing here may hold a secret: the model is posted to the webview and persisted in its state.
-import type { BatchOutcome } from '../core/fabric/types';
+import type { ColumnSummary, ResultsModel } from '../core/results/model';
 
-// Re-exported so that the webview reaches these shapes through the protocol only.
+// The shapes the page draws live in src/core (the extension computes them); re-exported as types only, so
+// that the webview reaches them through the protocol and the protocol depends on no code of core.
 export type { BatchOutcome, FabricErrorInfo, HttpExchange } from '../core/fabric/types';
-
-/** One scoring run as the results panel shows it. Serialisable; never holds a secret. */
-export interface ResultsModel {
-  runId: string;
-  endpoint: { id: string; name: string; version?: string; scoreUrl: string };
-  /** `rowLines[i]` is the 1-based line in the source file where row i starts. */
-  source: { fileName: string; rowLines?: number[] };
-  inputColumns: string[];
-  /** From the version's output signature, else `prediction_1..n`. */
-  outputColumns: string[];
-  /** Row i's values, ordered as `inputColumns`. */
-  inputs: unknown[][];
-  /** Row i's prediction values ordered as `outputColumns`, or null when its batch failed or never ran. */
-  predictions: (unknown[] | null)[];
-  /** startRow/endRow are zero-based, end exclusive. `exchange` has Authorization redacted. */
-  batches: BatchOutcome[];
-  /** ISO 8601. */
-  startedAt: string;
-  durationMs: number;
-  tokenRequests: number;
-  cancelled: boolean;
-  warnings: string[];
-}
-
-export interface HistogramBin {
-  /** Inclusive lower bound. */
-  from: number;
-  /** Upper bound: exclusive, except for the last bin; equal to `from` for a one-value bin. */
-  to: number;
-  count: number;
-}
-
-interface ColumnSummaryBase {
-  column: string;
-  /** Rows with a non-null value in this column. */
-  count: number;
-  /** Scored rows whose value is null or missing. */
-  nulls: number;
-  /** Rows without a prediction (their batch failed or never ran). */
-  unscored: number;
-}
-
-export interface NumberColumnSummary extends ColumnSummaryBase {
-  kind: 'number';
-  min: number;
-  max: number;
-  mean: number;
-  histogram: HistogramBin[];
-}
-
-export interface LabelColumnSummary extends ColumnSummaryBase {
-  kind: 'label';
-  distinct: number;
-  /** Most frequent first, at most MAX_SUMMARY_CLASSES; ties keep first-seen order. */
-  classes: Array<{ label: string; count: number }>;
-  /** Values that fall in the classes not listed. */
-  otherCount: number;
-}
-
-export interface EmptyColumnSummary extends ColumnSummaryBase {
-  kind: 'empty';
-}
-
-export type ColumnSummary = NumberColumnSummary | LabelColumnSummary | EmptyColumnSummary;
-
-export const MAX_SUMMARY_CLASSES = 12;
+export type {
+  ColumnSummary, EmptyColumnSummary, HistogramBin, LabelColumnSummary, NumberColumnSummary, ResultsModel,
+} from '../core/results/model';
 
 /** The results page's tabs, in the order they are shown. */
 export const RESULTS_TABS = ['rows', 'summary', 'batches', 'raw'] as const;
 export type ResultsTab = typeof RESULTS_TABS[number];
 
 /**
- * Where the user is on a run's page: kept in the webview state, so that the page comes back at the same
- * place after it was hidden (its page is discarded) or the window reloaded, and carried over to a Re-run.
+ * Where the user is on a run's page. The page holds it (webview/place.ts) and reports every move; the
+ * extension keeps the latest one per run (src/features/results/placeKeeper.ts) and hands it back to a page
+ * that comes back after being hidden or a window reload, and to the run a Re-run produces.
  */
-export interface ResultsViewState {
+export interface ResultsPlace {
   /** The run this place belongs to; a place of another run is not applied. */
   runId: string;
   tab: ResultsTab;
-  /** Zero-based index of the first grid row (at least half) visible under the grid's sticky header. */
-  firstRow: number;
-  /** Position in `model.batches` of the batch the Request/response tab shows. */
-  rawBatch: number;
+  /** Zero-based index of the first grid row (at least half) visible under the grid's sticky header; absent: the top. */
+  firstRow?: number;
+  /** Position in `model.batches` of the batch the Request/response tab shows; absent: the first failed batch. */
+  rawBatch?: number;
 }
 
 /**
- * What the webview keeps with `setState`, so that the panel comes back after a reload. Saved once per run:
- * VS Code serialises the whole state on every save, so the user's later moves go to the extension
- * (results/viewChanged), which hands the latest place back to the reloaded page (results/view).
+ * What the webview keeps with `setState`, so that the panel comes back after it was hidden or the window
+ * reloaded. Saved once per run: VS Code serialises the whole state on every save, so the place is not here.
  */
 export interface ResultsWebviewState {
   model: ResultsModel;
   summaries: ColumnSummary[];
-  /** The place when the run was saved (its opening place); absent in state from older builds. */
-  view?: ResultsViewState;
 }
 
 /** Every message name, declared once. */
@@ -114,17 +50,20 @@ export const ResultsMessage = {
   /** extension → webview: a short status line (after an export, a copy, …). */
   notice: 'results/notice',
   /** webview → extension: the user moved (tab, grid scroll, raw batch); the extension keeps the latest place. */
-  viewChanged: 'results/viewChanged',
+  placeChanged: 'results/placeChanged',
   /** extension → webview: the answer to a ready that restored the run shown: where the user last was on it. */
-  view: 'results/view',
+  place: 'results/place',
   exportCsv: 'results/exportCsv',
   exportJson: 'results/exportJson',
   copyMTable: 'results/copyMTable',
+  /** webview → extension: a request (with an id) to score the run's rows again; answered by results/reply. */
   rerun: 'results/rerun',
+  /** extension → webview: the answer to a request, with the request's id. */
+  reply: 'results/reply',
 } as const;
 
-export type ResultsAction = typeof ResultsMessage.exportCsv | typeof ResultsMessage.exportJson
-  | typeof ResultsMessage.copyMTable | typeof ResultsMessage.rerun;
+/** Actions the page asks for and forgets: their outcome comes back as a notice. */
+export type ResultsAction = typeof ResultsMessage.exportCsv | typeof ResultsMessage.exportJson | typeof ResultsMessage.copyMTable;
 
 export interface ResultsReadyMessage {
   type: typeof ResultsMessage.ready;
@@ -149,27 +88,34 @@ export interface ResultsActionMessage {
   runId: string;
 }
 
-export interface ResultsViewChangedMessage {
-  type: typeof ResultsMessage.viewChanged;
-  view: ResultsViewState;
+/** Score the rows of `runId` again. The extension answers with a results/reply carrying `requestId`. */
+export interface ResultsRerunRequest {
+  type: typeof ResultsMessage.rerun;
+  requestId: number;
+  runId: string;
 }
 
-export type ResultsWebviewMessage = ResultsReadyMessage | ResultsRenderedMessage | ResultsActionMessage | ResultsViewChangedMessage;
+export interface ResultsPlaceChangedMessage {
+  type: typeof ResultsMessage.placeChanged;
+  place: ResultsPlace;
+}
+
+export type ResultsWebviewMessage = ResultsReadyMessage | ResultsRenderedMessage | ResultsActionMessage | ResultsRerunRequest | ResultsPlaceChangedMessage;
 
 export interface ResultsShowMessage {
   type: typeof ResultsMessage.show;
   model: ResultsModel;
   summaries: ColumnSummary[];
   /** Where to open the run (a Re-run keeps the place of the run it repeats); absent: the default place. */
-  view?: ResultsViewState;
+  place?: ResultsPlace;
 }
 
-export interface ResultsViewMessage {
-  type: typeof ResultsMessage.view;
+export interface ResultsPlaceMessage {
+  type: typeof ResultsMessage.place;
   /** The run the page restored; the page waits for this answer before it paints that run. */
   runId: string;
-  /** The user's latest place on that run; absent: the place saved with the run. */
-  view?: ResultsViewState;
+  /** The user's latest place on that run; absent: the default place. */
+  place?: ResultsPlace;
 }
 
 export interface ResultsNoticeMessage {
@@ -178,11 +124,21 @@ export interface ResultsNoticeMessage {
   text: string;
 }
 
-export type ResultsHostMessage = ResultsShowMessage | ResultsViewMessage | ResultsNoticeMessage;
+/**
+ * The answer to a request. For a Re-run: `newRunId` when a new run was shown (it arrived in results/show
+ * first), nothing when there is no new run (the user cancelled, or it failed and said why in a
+ * notification), `error` when the request could not be carried out at all.
+ */
+export interface ResultsReplyMessage {
+  type: typeof ResultsMessage.reply;
+  requestId: number;
+  newRunId?: string;
+  error?: string;
+}
 
-const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([
-  ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable, ResultsMessage.rerun,
-]);
+export type ResultsHostMessage = ResultsShowMessage | ResultsPlaceMessage | ResultsNoticeMessage | ResultsReplyMessage;
+
+const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -191,6 +147,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Validates a message from the webview; undefined for anything that is not one of ours. */
 export function parseResultsWebviewMessage(value: unknown): ResultsWebviewMessage | undefined {
@@ -207,33 +164,19 @@ export function parseResultsWebviewMessage(value: unknown): ResultsWebviewMessag
       restored: restored === true, cspViolations: isStringArray(cspViolations) ? cspViolations : [],
     };
   }
-  if (value.type === ResultsMessage.viewChanged) {
-    return isResultsViewState(value.view) ? { type: ResultsMessage.viewChanged, view: value.view } : undefined;
+  if (value.type === ResultsMessage.placeChanged) {
+    return isResultsPlace(value.place) ? { type: ResultsMessage.placeChanged, place: value.place } : undefined;
+  }
+  if (value.type === ResultsMessage.rerun) {
+    return isIndex(value.requestId) && isString(value.runId) ? { type: ResultsMessage.rerun, requestId: value.requestId, runId: value.runId } : undefined;
   }
   if (ACTIONS.has(value.type) && isString(value.runId)) return { type: value.type as ResultsAction, runId: value.runId };
   return undefined;
 }
 
-const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-
-export function isResultsViewState(value: unknown): value is ResultsViewState {
+export function isResultsPlace(value: unknown): value is ResultsPlace {
   return isRecord(value) && isString(value.runId) && (RESULTS_TABS as readonly unknown[]).includes(value.tab)
-    && isIndex(value.firstRow) && isIndex(value.rawBatch);
-}
-
-/** Where a run opens when there is no place to keep: the Rows tab at the top, the first failed batch ready. */
-export function defaultResultsView(model: ResultsModel): ResultsViewState {
-  return { runId: model.runId, tab: 'rows', firstRow: 0, rawBatch: Math.max(0, model.batches.findIndex(b => !b.ok)) };
-}
-
-/**
- * The place to open `model` at: `view` when it belongs to this run, with its row and batch brought into
- * range; otherwise the default place.
- */
-export function resultsViewFor(model: ResultsModel, view: ResultsViewState | undefined): ResultsViewState {
-  if (!view || view.runId !== model.runId) return defaultResultsView(model);
-  const clamp = (n: number, count: number) => Math.min(n, Math.max(0, count - 1));
-  return { runId: model.runId, tab: view.tab, firstRow: clamp(view.firstRow, model.inputs.length), rawBatch: clamp(view.rawBatch, model.batches.length) };
+    && (value.firstRow === undefined || isIndex(value.firstRow)) && (value.rawBatch === undefined || isIndex(value.rawBatch));
 }
 
 /** Structural check of a model (from persisted webview state or a message); deep enough to render safely. */
@@ -260,15 +203,10 @@ function isColumnSummary(value: unknown): value is ColumnSummary {
     && isNumber(value.count) && isNumber(value.nulls) && isNumber(value.unscored);
 }
 
-/**
- * Validates persisted webview state (possibly from an older build); undefined when it holds no run to show.
- * A place that does not validate is dropped, not the run.
- */
+/** Validates persisted webview state (possibly from an older build); undefined when it holds no run to show. */
 export function parseResultsWebviewState(value: unknown): ResultsWebviewState | undefined {
   if (!isRecord(value) || !isResultsModel(value.model) || !Array.isArray(value.summaries) || !value.summaries.every(isColumnSummary)) return undefined;
-  const state: ResultsWebviewState = { model: value.model, summaries: value.summaries };
-  if (isResultsViewState(value.view)) state.view = value.view;
-  return state;
+  return { model: value.model, summaries: value.summaries };
 }
 
 /** Validates a message from the extension; undefined for anything else that reaches the window. */
@@ -276,14 +214,24 @@ export function parseResultsHostMessage(value: unknown): ResultsHostMessage | un
   if (!isRecord(value)) return undefined;
   if (value.type === ResultsMessage.show) {
     const state = parseResultsWebviewState(value);
-    return state ? { type: ResultsMessage.show, ...state } : undefined;
+    if (!state) return undefined;
+    // A place that does not validate, or belongs to another run, is dropped, not the run.
+    const place = isResultsPlace(value.place) && value.place.runId === state.model.runId ? value.place : undefined;
+    return { type: ResultsMessage.show, ...state, ...(place ? { place } : {}) };
   }
-  if (value.type === ResultsMessage.view && isString(value.runId)) {
-    if (value.view !== undefined && !(isResultsViewState(value.view) && value.view.runId === value.runId)) return undefined;
-    return { type: ResultsMessage.view, runId: value.runId, ...(value.view ? { view: value.view } : {}) };
+  if (value.type === ResultsMessage.place && isString(value.runId)) {
+    if (value.place !== undefined && !(isResultsPlace(value.place) && value.place.runId === value.runId)) return undefined;
+    return { type: ResultsMessage.place, runId: value.runId, ...(value.place ? { place: value.place } : {}) };
   }
   if (value.type === ResultsMessage.notice && isString(value.text) && (value.level === 'info' || value.level === 'error')) {
     return { type: ResultsMessage.notice, level: value.level, text: value.text };
+  }
+  if (value.type === ResultsMessage.reply && isIndex(value.requestId)) {
+    if ((value.newRunId !== undefined && !isString(value.newRunId)) || (value.error !== undefined && !isString(value.error))) return undefined;
+    return {
+      type: ResultsMessage.reply, requestId: value.requestId,
+      ...(value.newRunId !== undefined ? { newRunId: value.newRunId } : {}), ...(value.error !== undefined ? { error: value.error } : {}),
+    };
   }
   return undefined;
 }

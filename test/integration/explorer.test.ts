@@ -94,7 +94,8 @@ describe('Endpoint Explorer', function () {
     const has = (re: RegExp): void => assert.ok(flat.some(r => re.test(r)), `no row matches ${re}: ${JSON.stringify(flat)}`);
     has(row('Churn scoring', 'v1 · Active · auto-sleep on'));
     has(row('Churn v2 (staging)', 'v2 · Deactivated · auto-sleep off'));
-    has(row('Version 1', 'Active · auto-sleep on'));
+    // The version row does not repeat the endpoint row's status.
+    has(row('Version 1', ''));
     has(row('Input signature', '6 columns'));
     has(row('age: double', 'required'));
     has(row('tenure_months: long', 'required'));

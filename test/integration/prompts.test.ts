@@ -50,7 +50,8 @@ describe('Prompts answered as a user would', function () {
     const total = /Add Fabric ML Endpoint \(1\/(\d)\)/.exec(first)?.[1];
     assert.ok(total, first);
 
-    await pressKeys('', 'Enter');
+    // The box may be pre-filled from the clipboard (an earlier test copied a score URL): empty it first.
+    await pressKeys('', 'Control+A', 'Backspace', 'Enter');
     await waitFor(async () => (await quickInputText()).includes('Enter the score URL (or press Escape to cancel)'), 'asked again after Enter on an empty URL');
 
     const ws = '11111111-2222-3333-4444-555555555555';

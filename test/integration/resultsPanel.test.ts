@@ -216,7 +216,7 @@ describe('Results panel interactions', function () {
   it('shows the same run again after being hidden, without scoring again', async () => {
     const model = await shownModel();
     await clickInPanel('vscode-tab-header', 'Rows');
-    await waitFor(() => api.lastResults()!.view?.tab === 'rows', 'the page to save the Rows tab');
+    await waitFor(() => api.lastResults()!.place?.tab === 'rows', 'the page to save the Rows tab');
     fake.server.resetCounters();
     const postedBefore = api.lastResults()!.postedTypes.length;
 
@@ -225,7 +225,7 @@ describe('Results panel interactions', function () {
     assert.ok(text.includes(String(model.predictions[0]![0])), 'the restored rows show their predictions');
     assert.strictEqual(restored.model?.runId, model.runId, 'the same run');
     assert.deepStrictEqual(restored.rendered!.cspViolations, [], 'the reloaded page ran without CSP violations');
-    assert.deepStrictEqual(restored.postedTypes.slice(postedBefore), ['results/view'],
+    assert.deepStrictEqual(restored.postedTypes.slice(postedBefore), ['results/place'],
       'the page restored the run from its state: only the user\'s place was posted, not the run');
     assert.strictEqual(fake.server.counters.scoreRequests, 0, 'no rows were sent again');
     assert.strictEqual(fake.server.counters.tokenRequests, 0);
@@ -239,11 +239,11 @@ describe('Results panel interactions', function () {
     await panelTextWith('Mean', 'the Summary tab');
     // The extension keeps the place the page reports (the page's own state holds the run's opening
     // place, Rows): from here, hiding the page loses nothing.
-    await waitFor(() => api.lastResults()!.view?.tab === 'summary', 'the page to report the Summary tab');
+    await waitFor(() => api.lastResults()!.place?.tab === 'summary', 'the page to report the Summary tab');
 
     const { view: restored, other, column } = await hideAndShowAgain(model);
     try {
-      assert.strictEqual(restored.view?.tab, 'summary');
+      assert.strictEqual(restored.place?.tab, 'summary');
       const text = await panelTextWith('Mean', 'the restored page on the Summary tab');
       await screenshot('results-restored-summary', 500);
       const probabilities = model.predictions.map(p => p![0] as number);
@@ -259,7 +259,7 @@ describe('Results panel interactions', function () {
       }, 'the re-run in the panel');
       assert.strictEqual(fake.server.counters.scoreRequests, 1, 'the rows were scored again');
       const view = api.lastResults()!;
-      assert.deepStrictEqual(view.view && { runId: view.view.runId, tab: view.view.tab }, { runId: again.runId, tab: 'summary' });
+      assert.deepStrictEqual(view.place && { runId: view.place.runId, tab: view.place.tab }, { runId: again.runId, tab: 'summary' });
       const rerunText = await panelTextWith('Mean', 'the re-run on the Summary tab');
       assert.ok(!rerunText.includes(firstId), `the re-run opened on Summary, not on the rows:\n${rerunText}`);
       assert.ok(!rerunText.includes('Re-running'), 'the status line no longer says it is re-running');
@@ -284,7 +284,7 @@ describe('Results panel interactions', function () {
         const shown = (await workbenchTexts('.notifications-center .notification-list-item-message')).filter(t => t.includes(fake.endpointId));
         return shown.length ? shown : undefined;
       }, 'the reason in a notification');
-      assert.match(notifications[0], new RegExp(`No endpoint with id "${escapeRegExp(fake.endpointId)}"`));
+      assert.match(notifications[0], new RegExp(`There is no Fabric ML endpoint with id "${escapeRegExp(fake.endpointId)}"`));
       assert.strictEqual(api.lastResults()!.model!.runId, model.runId, 'the run shown stays');
       assert.strictEqual(fake.server.counters.scoreRequests, 0);
     } finally {

@@ -185,3 +185,62 @@ describe('Score File', function () {
     assert.strictEqual(fake.server.counters.scoreRequests, 0);
   });
 });
+
+describe('Scoring is local first', function () {
+  this.timeout(120_000);
+  const csv = () => vscode.Uri.file(path.join(workspaceRoot(), 'customers.csv')).toString();
+  let fake: FakeFabricSetup | undefined;
+
+  /**
+   * A fake server and endpoint of its own: no token (new authority) and no signature (new endpoint) is
+   * cached for it. The Endpoint Explorer is closed so that it does not read the signature in the background.
+   */
+  async function coldEndpoint(id: string): Promise<FakeFabricSetup> {
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    fake = await setUpFakeFabric({ endpointId: id });
+    fake.server.resetCounters();
+    return fake;
+  }
+
+  function assertNothingSent(setup: FakeFabricSetup, what: string): void {
+    const { tokenRequests, metadataRequests, scoreRequests } = setup.server.counters;
+    assert.deepStrictEqual({ tokenRequests, metadataRequests, scoreRequests }, { tokenRequests: 0, metadataRequests: 0, scoreRequests: 0 }, what);
+  }
+
+  /** The same cold endpoint then scores valid rows: it fetches a token and the signature, so the zeros meant something. */
+  async function assertFirstRunFetches(setup: FakeFabricSetup): Promise<void> {
+    const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: setup.endpointId, uri: csv(), range: { startLine: 1, endLine: 2 } });
+    assert.ok(model && model.batches.every(b => b.ok));
+    assert.strictEqual(setup.server.counters.tokenRequests, 1, 'the first real run requests a token');
+    assert.ok(setup.server.counters.metadataRequests >= 1, 'the first real run reads the signature');
+  }
+
+  afterEach(async () => {
+    await vscode.workspace.getConfiguration('fabricMl.scoring').update('confirmAboveRows', undefined, vscode.ConfigurationTarget.Global);
+    await fake?.dispose();
+    fake = undefined;
+  });
+
+  it('sends nothing for a malformed file: no token request, no signature read, no scoring', async () => {
+    const file = path.join(workspaceRoot(), 'broken-cold.csv');
+    fs.writeFileSync(file, 'age,income,tenure_months,is_active\n30,40000,3,true\n31,"41000,4,false\n');
+    const setup = await coldEndpoint('local-first-malformed');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: setup.endpointId, uri: vscode.Uri.file(file).toString() })),
+      /Line 3/);
+    assertNothingSent(setup, 'a malformed file sends nothing');
+    await assertFirstRunFetches(setup);
+  });
+
+  it('sends nothing while "Score all N rows?" is not answered with Score All Rows', async () => {
+    await vscode.workspace.getConfiguration('fabricMl.scoring').update('confirmAboveRows', 5, vscode.ConfigurationTarget.Global);
+    const setup = await coldEndpoint('local-first-declined');
+    // VS Code under test refuses to show modal dialogs: the question is asked (the refusal quotes it) and
+    // never answered with "Score All Rows", as when the user declines; the run stops there.
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: setup.endpointId, uri: csv(), confirm: true })),
+      /Score all 60 rows of customers\.csv\? That is 1 requests to the endpoint/);
+    assertNothingSent(setup, 'an unanswered confirmation sends nothing');
+    await assertFirstRunFetches(setup);
+  });
+});

@@ -31,6 +31,11 @@ export async function workbenchTexts(selector: string): Promise<string[]> {
   return (await control<{ texts: string[] }>(`/text?selector=${encodeURIComponent(selector)}`)).texts;
 }
 
+/** An attribute (e.g. aria-label) of every workbench element matching `selector`. */
+export async function workbenchAttributes(selector: string, attr: string): Promise<string[]> {
+  return (await control<{ texts: string[] }>(`/text?selector=${encodeURIComponent(selector)}&attr=${encodeURIComponent(attr)}`)).texts;
+}
+
 export async function frameTexts(contains: string): Promise<string[]> {
   return (await control<{ texts: string[] }>(`/frameText?contains=${encodeURIComponent(contains)}`)).texts;
 }

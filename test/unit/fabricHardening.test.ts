@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { EndpointRef } from '../../src/core/endpoints/model';
 import { FabricClient } from '../../src/core/fabric/fabricClient';
-import { describeFabricError, DISPLAY_BODY_LIMIT, FabricError } from '../../src/core/fabric/fabricError';
+import { DISPLAY_BODY_LIMIT, FabricError } from '../../src/core/fabric/fabricError';
+import { describeError } from '../../src/core/text';
 import { runScoring } from '../../src/core/fabric/scoringEngine';
 import { forgetSecret, registerSecret } from '../../src/core/redact';
 
@@ -149,7 +150,7 @@ describe('FabricClient hardening against purpose-built servers', () => {
     assert.equal(error.info.kind, 'lroFailed');
     assert.equal(error.info.status, undefined);
     assert.equal(error.message, 'ModelScoringFailed: The Fabric operation ended as Failed: The model raised ValueError.');
-    assert.equal(describeFabricError(error.info), error.message);
+    assert.equal(describeError(error.info, { kind: false }), error.message);
     assert.equal(error.attempts, 1);
   });
 

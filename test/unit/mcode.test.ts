@@ -444,3 +444,13 @@ describe('Power Query snippets (media/snippets/powerquery.json)', () => {
     }
   });
 });
+
+describe('M header with no endpoint chosen', () => {
+  for (const variant of VARIANTS) {
+    it(`${variant}: says none was chosen instead of naming a made-up endpoint`, () => {
+      const text = generateM(variant, churn({ endpointName: 'Fabric ML endpoint', ref: undefined, sourceStep: 'Source' }));
+      assert.ok(!text.includes('endpoint "Fabric ML endpoint"'), text.slice(0, 400));
+      assert.match(text, /Fabric ML endpoint \(none chosen yet: fill in WorkspaceId, ModelId and ModelVersion\)/);
+    });
+  }
+});

@@ -5,14 +5,18 @@ import * as assert from 'assert';
 import * as PQP from '@microsoft/powerquery-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
-  mColumnType, mText, redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, rowErrors, summarizeColumn, summarizePredictions,
-  viewAfterRerun,
+  mColumnType, MAX_SUMMARY_CLASSES, mText, redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, rowErrors, summarizeColumn,
+  summarizePredictions, buildResultsModel, describeRunOutcome,
 } from '../../src/core/results';
+import { describeError, describeRows, errorHead, linesText, rowsText } from '../../src/protocol/text';
+import type { ScoreRunResult } from '../../src/core/fabric/types';
+import { PlaceKeeper } from '../../src/features/results/placeKeeper';
+import { Place } from '../../webview/place';
 import { registerSecret } from '../../src/core/redact';
 import type { BatchOutcome } from '../../src/core/fabric/types';
 import {
-  isResultsModel, MAX_SUMMARY_CLASSES, parseResultsHostMessage, parseResultsWebviewMessage, parseResultsWebviewState, resultsViewFor,
-  type ResultsModel, type ResultsViewState,
+  isResultsModel, parseResultsHostMessage, parseResultsWebviewMessage, parseResultsWebviewState,
+  type ResultsModel, type ResultsPlace,
 } from '../../src/protocol/results';
 import { resultsHtml } from '../../src/features/results/resultsHtml';
 
@@ -112,6 +116,83 @@ describe('Results', () => {
       const model = sampleModel({ cancelled: true });
       model.batches[1] = { index: 1, startRow: 2, endRow: 4, ok: false, durationMs: 0, attempts: 0, error: { kind: 'aborted', message: 'Not sent: the run was cancelled.' } };
       assert.strictEqual(rowErrors(model)[2], 'Batch 2 (rows 3–4, lines 5–6): Not sent: the run was cancelled.');
+    });
+  });
+
+  describe('wording shared by notifications, exports and the page', () => {
+    const busy = { kind: 'http' as const, status: 503, errorCode: 'ServiceUnavailable', message: 'The model is busy.', requestId: 'req-7' };
+
+    it('formats an endpoint error one way: status, Fabric errorCode, message, request id', () => {
+      assert.strictEqual(describeError(busy), 'HTTP 503 ServiceUnavailable: The model is busy. (request id req-7)');
+      assert.strictEqual(describeError(busy, { requestId: false }), 'HTTP 503 ServiceUnavailable: The model is busy.');
+      assert.strictEqual(errorHead(busy), 'HTTP 503 ServiceUnavailable');
+      assert.strictEqual(errorHead({ kind: 'http', status: 500, message: 'x' }), 'HTTP 500', 'no errorCode: the status alone');
+      const timeout = { kind: 'timeout' as const, message: 'No answer within 100 s.' };
+      assert.strictEqual(errorHead(timeout), 'timeout', 'no response: the kind of failure');
+      assert.strictEqual(describeError(timeout), 'timeout: No answer within 100 s.');
+      assert.strictEqual(describeError(timeout, { kind: false }), 'No answer within 100 s.', 'an error message of its own reads without the kind');
+      assert.strictEqual(errorHead(undefined), 'failed');
+    });
+
+    it('formats a row range one way: 1-based, inclusive, with the source lines when known', () => {
+      const batch = { startRow: 2, endRow: 7 };
+      assert.strictEqual(rowsText(batch), 'rows 3–7');
+      assert.strictEqual(rowsText({ startRow: 4, endRow: 5 }), 'row 5');
+      assert.strictEqual(linesText(batch, [2, 3, 4, 6, 7, 9, 10]), 'lines 4–10');
+      assert.strictEqual(linesText(batch, undefined), undefined);
+      assert.strictEqual(describeRows(batch, [2, 3, 4, 6, 7, 9, 10]), 'rows 3–7, lines 4–10');
+      assert.strictEqual(describeRows({ startRow: 0, endRow: 1 }, [2]), 'row 1, line 2');
+      assert.strictEqual(describeRows(batch), 'rows 3–7');
+    });
+  });
+
+  describe('a finished run', () => {
+    const result = (overrides: Partial<ScoreRunResult> = {}): ScoreRunResult => ({
+      predictions: [[0.1, 'no'], [0.9, 'yes', 'extra'], undefined, undefined],
+      batches: [
+        { index: 0, startRow: 0, endRow: 2, ok: true, durationMs: 10, attempts: 1 },
+        { index: 1, startRow: 2, endRow: 4, ok: false, durationMs: 20, attempts: 2, error: { kind: 'http', status: 500, errorCode: 'UnknownError', message: 'The model container crashed.', requestId: 'r-1' } },
+      ],
+      tokenRequests: 1, durationMs: 42, cancelled: false, ...overrides,
+    });
+
+    it('becomes the model the panel shows: inputs in column order, failed rows null, named prediction columns', () => {
+      const model = buildResultsModel({
+        runId: 'run-9', endpoint: { id: 'churn', name: 'Churn', scoreUrl: SCORE_URL }, version: '3', fileName: 'data/c.csv',
+        table: { columns: ['id', 'age'], rows: [{ age: 30, id: 'a' }, { id: 'b' }, { id: 'c', age: 5 }, { id: 'd', age: 6 }], rowLines: [2, 3, 4, 5] },
+        outputSignature: [{ name: 'probability', type: 'double', required: true }, { name: 'label', type: 'string', required: true }],
+        result: result(), startedAt: new Date('2026-01-15T10:30:00Z'), warnings: ['w'],
+      });
+      assert.deepStrictEqual(model.inputs, [['a', 30], ['b', null], ['c', 5], ['d', 6]]);
+      assert.deepStrictEqual(model.predictions, [[0.1, 'no'], [0.9, 'yes', 'extra'], null, null]);
+      assert.deepStrictEqual(model.outputColumns, ['probability', 'label', 'prediction_3']);
+      assert.deepStrictEqual(model.endpoint, { id: 'churn', name: 'Churn', scoreUrl: SCORE_URL, version: '3' });
+      assert.deepStrictEqual(model.source, { fileName: 'data/c.csv', rowLines: [2, 3, 4, 5] });
+      assert.strictEqual(model.startedAt, '2026-01-15T10:30:00.000Z');
+      assert.ok(isResultsModel(model), 'the protocol accepts it');
+    });
+
+    it('is reported in the log, and in a warning when batches failed or the run was cancelled', () => {
+      const failed = describeRunOutcome('Churn', result());
+      assert.strictEqual(failed.log, 'Scored 2/4 rows with Churn in 42 ms: 1 batches ok, 1 failed, 1 token requests.');
+      assert.strictEqual(failed.warning, '1 of 2 batches failed (first: rows 3–4, HTTP 500 UnknownError: The model container crashed.). The other batches\' predictions are shown.');
+      const cancelled = describeRunOutcome('Churn', result({ cancelled: true }));
+      assert.match(cancelled.log, /, cancelled\.$/);
+      assert.strictEqual(cancelled.warning, 'Scoring cancelled: 2 of 4 rows were scored and are shown.');
+      const fine = describeRunOutcome('Churn', result({ predictions: [[1], [2]], batches: [{ index: 0, startRow: 0, endRow: 2, ok: true, durationMs: 1, attempts: 1 }] }));
+      assert.strictEqual(fine.warning, undefined);
+    });
+
+    it('never says "the other batches\' predictions are shown" when every batch failed', () => {
+      const down = { kind: 'http' as const, status: 400, errorCode: 'ModelNotActive', message: 'The version is not active.' };
+      const allFailed = describeRunOutcome('Churn', result({
+        predictions: [undefined, undefined, undefined, undefined],
+        batches: [
+          { index: 0, startRow: 0, endRow: 2, ok: false, durationMs: 5, attempts: 1, error: down },
+          { index: 1, startRow: 2, endRow: 4, ok: false, durationMs: 5, attempts: 1, error: down },
+        ],
+      }));
+      assert.strictEqual(allFailed.warning, 'All 2 batches failed (first: rows 1–2, HTTP 400 ModelNotActive: The version is not active.); no predictions came back.');
     });
   });
 
@@ -311,69 +392,120 @@ describe('Results', () => {
   });
 
   describe("the user's place on the page", () => {
-    const place = (overrides: Partial<ResultsViewState> = {}): ResultsViewState => ({ runId: 'run-1', tab: 'summary', firstRow: 3, rawBatch: 0, ...overrides });
+    const place = (overrides: Partial<ResultsPlace> = {}): ResultsPlace => ({ runId: 'run-1', tab: 'summary', firstRow: 3, rawBatch: 0, ...overrides });
 
-    it('is kept in the webview state; a place that does not validate is dropped, the run is not', () => {
+    /** workspaceState as VS Code keeps it: values go through JSON. */
+    function memento(): { get<T>(key: string): T | undefined; update(key: string, value: unknown): Promise<void> } {
+      const store = new Map<string, string>();
+      return {
+        get: <T>(key: string) => (store.has(key) ? JSON.parse(store.get(key)!) as T : undefined),
+        update: async (key, value) => { store.set(key, JSON.stringify(value)); },
+      };
+    }
+
+    it('is not kept in the webview state, which holds the run only (a place saved by an older build is ignored)', () => {
       const model = sampleModel();
       const summaries = summarizePredictions(model);
-      assert.deepStrictEqual(parseResultsWebviewState({ model, summaries, view: place() })?.view, place());
-      for (const bad of [place({ tab: 'charts' as never }), place({ firstRow: -1 }), place({ rawBatch: 1.5 }), { tab: 'rows' }, 'summary']) {
-        const state = parseResultsWebviewState({ model, summaries, view: bad });
-        assert.ok(state, `the run survives the place ${JSON.stringify(bad)}`);
-        assert.strictEqual(state.view, undefined);
-        assert.strictEqual(state.model.runId, 'run-1');
-      }
-      assert.strictEqual(parseResultsWebviewState({ summaries, view: place() }), undefined, 'no run, nothing to restore');
+      assert.deepStrictEqual(parseResultsWebviewState({ model, summaries, view: place() }), { model, summaries });
+      assert.strictEqual(parseResultsWebviewState({ summaries }), undefined, 'no run, nothing to restore');
       assert.strictEqual(parseResultsWebviewState(undefined), undefined);
     });
 
-    it('travels in results/show and results/viewChanged, checked like the rest', () => {
+    it('travels in results/show, results/placeChanged and results/place, checked like the rest', () => {
       const model = sampleModel();
-      const show = parseResultsHostMessage({ type: 'results/show', model, summaries: [], view: place({ tab: 'raw', rawBatch: 1 }) });
-      assert.deepStrictEqual(show?.type === 'results/show' ? show.view : 'not a show message', place({ tab: 'raw', rawBatch: 1 }));
-      assert.deepStrictEqual(parseResultsWebviewMessage({ type: 'results/viewChanged', view: place() }), { type: 'results/viewChanged', view: place() });
-      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/viewChanged', view: place({ tab: 'nope' as never }) }), undefined);
-      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/viewChanged' }), undefined);
+      const show = parseResultsHostMessage({ type: 'results/show', model, summaries: [], place: place({ tab: 'raw', rawBatch: 1 }) });
+      assert.deepStrictEqual(show?.type === 'results/show' ? show.place : 'not a show message', place({ tab: 'raw', rawBatch: 1 }));
+      for (const bad of [place({ tab: 'charts' as never }), place({ firstRow: -1 }), place({ rawBatch: 1.5 }), place({ runId: 'run-0' }), 'summary']) {
+        const shown = parseResultsHostMessage({ type: 'results/show', model, summaries: [], place: bad });
+        assert.ok(shown?.type === 'results/show' && shown.place === undefined, `the run survives the place ${JSON.stringify(bad)}, the place is dropped`);
+      }
+      assert.deepStrictEqual(parseResultsWebviewMessage({ type: 'results/placeChanged', place: place() }), { type: 'results/placeChanged', place: place() });
+      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/placeChanged', place: place({ tab: 'nope' as never }) }), undefined);
+      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/placeChanged' }), undefined);
+      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/place', runId: 'run-1', place: place() }), { type: 'results/place', runId: 'run-1', place: place() });
+      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/place', runId: 'run-1' }), { type: 'results/place', runId: 'run-1' }, 'no place kept: the default place');
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/place', runId: 'run-2', place: place() }), undefined, 'a place on another run');
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/place', place: place() }), undefined, 'no run named');
     });
 
-    it('comes back to a page that reloaded its run in results/view, for that run only', () => {
-      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/view', runId: 'run-1', view: place() }), { type: 'results/view', runId: 'run-1', view: place() });
-      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/view', runId: 'run-1' }), { type: 'results/view', runId: 'run-1' },
-        'no place kept: the page opens the run at the place saved with it');
-      assert.strictEqual(parseResultsHostMessage({ type: 'results/view', runId: 'run-2', view: place() }), undefined, 'a place on another run');
-      assert.strictEqual(parseResultsHostMessage({ type: 'results/view', runId: 'run-1', view: place({ firstRow: -2 }) }), undefined);
-      assert.strictEqual(parseResultsHostMessage({ type: 'results/view', view: place() }), undefined, 'no run named');
-    });
-
-    it("applies only to its own run, brought into the run's range; otherwise the run opens at Rows, top, first failed batch", () => {
+    it('is held by the page, which fills in what is missing and keeps it in the run\'s range: Rows, top, first failed batch', () => {
       const model = sampleModel();
-      assert.deepStrictEqual(resultsViewFor(model, place()), place());
-      assert.deepStrictEqual(resultsViewFor(model, place({ firstRow: 99, rawBatch: 7 })), place({ firstRow: 3, rawBatch: 1 }), 'last row, last batch');
+      const page = new Place();
+      assert.strictEqual(page.value, undefined);
+      assert.deepStrictEqual(page.open(model, place()), place());
+      assert.deepStrictEqual(page.open(model, place({ firstRow: 99, rawBatch: 7 })), place({ firstRow: 3, rawBatch: 1 }), 'last row, last batch');
       const defaultPlace = { runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 };
-      assert.deepStrictEqual(resultsViewFor(model, place({ runId: 'run-0' })), defaultPlace, 'batch 2 (position 1) is the first failed one');
-      assert.deepStrictEqual(resultsViewFor(model, undefined), defaultPlace);
+      assert.deepStrictEqual(page.open(model, place({ runId: 'run-0' })), defaultPlace, 'batch 2 (position 1) is the first failed one');
+      assert.deepStrictEqual(page.open(model, undefined), defaultPlace);
+      assert.deepStrictEqual(page.open(model, { runId: 'run-1', tab: 'raw' }), { ...defaultPlace, tab: 'raw' }, 'the tab kept, the rest defaulted');
       const allOk = sampleModel({ batches: [{ index: 0, startRow: 0, endRow: 4, ok: true, durationMs: 5, attempts: 1 }] });
-      assert.strictEqual(resultsViewFor(allOk, undefined).rawBatch, 0);
+      assert.strictEqual(page.open(allOk, undefined).rawBatch, 0);
+    });
+
+    it('is reported to the extension once per change', () => {
+      const page = new Place();
+      page.open(sampleModel(), undefined);
+      assert.deepStrictEqual(page.takeUnreported(), { runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 });
+      assert.strictEqual(page.takeUnreported(), undefined, 'nothing new');
+      page.move({ tab: 'summary' });
+      assert.strictEqual(page.takeUnreported()?.tab, 'summary');
+      page.move({ tab: 'summary' });
+      assert.strictEqual(page.takeUnreported(), undefined, 'the same place again is not news');
+      page.open(sampleModel({ runId: 'run-2' }), undefined);
+      assert.strictEqual(page.takeUnreported()?.runId, 'run-2', 'a new run is reported even at the same tab');
+    });
+
+    it('is kept by the extension across a window reload, for recent runs only', () => {
+      const state = memento();
+      const keeper = new PlaceKeeper(state);
+      keeper.remember(place());
+      assert.deepStrictEqual(new PlaceKeeper(state).placeFor('run-1'), place(), 'a new activation reads it back');
+      for (let i = 0; i < 25; i++) keeper.remember(place({ runId: `later-${i}` }));
+      const reloaded = new PlaceKeeper(state);
+      assert.strictEqual(reloaded.placeFor('run-1'), undefined, 'the oldest places are dropped');
+      assert.deepStrictEqual(reloaded.placeFor('later-24'), place({ runId: 'later-24' }));
+      state.update('fabricMl.results.places', [place({ tab: 'charts' as never }), 'x', place({ runId: 'ok' })]);
+      assert.deepStrictEqual(new PlaceKeeper(state).placeFor('ok'), place({ runId: 'ok' }), 'saved places that do not validate are dropped');
     });
 
     it('is kept by a Re-run: the tab and batch always, the grid row only when the row count is the same', () => {
+      const keeper = new PlaceKeeper(memento());
       const previous = sampleModel();
-      const again = sampleModel({ runId: 'run-2' });
-      assert.deepStrictEqual(viewAfterRerun(place({ tab: 'raw', rawBatch: 0 }), previous, again), place({ runId: 'run-2', tab: 'raw', rawBatch: 0 }));
+      keeper.remember(place({ tab: 'raw', rawBatch: 0 }));
+      keeper.carryOver(previous, sampleModel({ runId: 'run-2' }));
+      assert.deepStrictEqual(keeper.placeFor('run-2'), place({ runId: 'run-2', tab: 'raw', rawBatch: 0 }));
 
+      keeper.remember(place({ rawBatch: 1 }));
       const fewerRows = sampleModel({
         runId: 'run-3', inputs: previous.inputs.slice(0, 2), predictions: previous.predictions.slice(0, 2), batches: previous.batches.slice(0, 1),
       });
-      assert.deepStrictEqual(viewAfterRerun(place({ rawBatch: 1 }), previous, fewerRows), { runId: 'run-3', tab: 'summary', firstRow: 0, rawBatch: 0 },
-        'the file changed in between: row 4 is not the same row, and the batches differ');
+      keeper.carryOver(previous, fewerRows);
+      assert.deepStrictEqual(keeper.placeFor('run-3'), { runId: 'run-3', tab: 'summary' }, 'the file changed in between: row 4 is not the same row, and the batches differ');
+      assert.deepStrictEqual(new Place().open(fewerRows, keeper.placeFor('run-3')), { runId: 'run-3', tab: 'summary', firstRow: 0, rawBatch: 0 },
+        'the page opens it at the top and at the first failed batch (none failed: the first)');
     });
 
-    it('is not carried to a run of other rows or another endpoint, nor from a place on another run', () => {
+    it('is not carried to a run of other rows or another endpoint, nor from a run without a place', () => {
+      const keeper = new PlaceKeeper(memento());
       const previous = sampleModel();
-      assert.strictEqual(viewAfterRerun(place(), previous, sampleModel({ runId: 'run-2', source: { fileName: 'data/other.csv' } })), undefined);
-      assert.strictEqual(viewAfterRerun(place(), previous, sampleModel({ runId: 'run-2', endpoint: { ...previous.endpoint, id: 'other' } })), undefined);
-      assert.strictEqual(viewAfterRerun(place({ runId: 'run-0' }), previous, sampleModel({ runId: 'run-2' })), undefined);
-      assert.strictEqual(viewAfterRerun(undefined, previous, sampleModel({ runId: 'run-2' })), undefined);
+      keeper.remember(place());
+      keeper.carryOver(previous, sampleModel({ runId: 'run-2', source: { fileName: 'data/other.csv' } }));
+      keeper.carryOver(previous, sampleModel({ runId: 'run-3', endpoint: { ...previous.endpoint, id: 'other' } }));
+      keeper.carryOver(sampleModel({ runId: 'run-0' }), sampleModel({ runId: 'run-4' }));
+      for (const runId of ['run-2', 'run-3', 'run-4']) assert.strictEqual(keeper.placeFor(runId), undefined, runId);
+    });
+  });
+
+  describe('Re-run request and reply', () => {
+    it('is a request with an id, answered by a reply with the same id', () => {
+      assert.deepStrictEqual(parseResultsWebviewMessage({ type: 'results/rerun', runId: 'r', requestId: 3 }), { type: 'results/rerun', runId: 'r', requestId: 3 });
+      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/rerun', runId: 'r' }), undefined, 'a request needs its id');
+      assert.strictEqual(parseResultsWebviewMessage({ type: 'results/rerun', runId: 'r', requestId: -1 }), undefined);
+      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/reply', requestId: 3, newRunId: 'r2' }), { type: 'results/reply', requestId: 3, newRunId: 'r2' });
+      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/reply', requestId: 3 }), { type: 'results/reply', requestId: 3 }, 'no new run');
+      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/reply', requestId: 4, error: 'x' }), { type: 'results/reply', requestId: 4, error: 'x' });
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/reply', newRunId: 'r2' }), undefined, 'a reply names its request');
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/reply', requestId: 3, newRunId: 7 }), undefined);
     });
   });
 

@@ -1,7 +1,8 @@
 // Every batch with its status and latency; a row opens that batch's raw request and response.
 import { html, type TemplateResult } from 'lit';
 import type { BatchOutcome } from '../../src/protocol/results';
-import { errorHead, formatDuration, rowRange } from '../format';
+import { errorHead, lineSpan, spanText } from '../../src/protocol/text';
+import { formatDuration } from '../format';
 import type { GridColumn, ModelView } from '../modelView';
 import { virtualGrid } from './virtualGrid';
 
@@ -27,11 +28,11 @@ export function batchColumns(view: ModelView): GridColumn[] {
 export function batchRenderer(view: ModelView, showRaw: (position: number) => void): (batch: BatchOutcome, position: number) => TemplateResult {
   const hasLines = view.model.source.rowLines !== undefined;
   return (batch, position) => {
-    const range = rowRange(view.model, batch);
+    const lines = lineSpan(batch, view.model.source.rowLines);
     return html`<div class="vrow ${batch.ok ? '' : 'failed'} ${position % 2 ? 'odd' : ''}" role="row">
       <div class="cell num" role="rowheader">${batch.index + 1}</div>
-      <div class="cell" role="gridcell">${range.rows}</div>
-      ${hasLines ? html`<div class="cell" role="gridcell">${range.lines ?? ''}</div>` : ''}
+      <div class="cell" role="gridcell">${spanText(batch.startRow + 1, batch.endRow)}</div>
+      ${hasLines ? html`<div class="cell" role="gridcell">${lines ? spanText(lines.first, lines.last) : ''}</div>` : ''}
       <div class="cell ${batch.ok ? 'ok' : 'bad'}" role="gridcell">${batch.ok ? 'ok' : batch.attempts === 0 ? 'not sent' : 'failed'}</div>
       <div class="cell num" role="gridcell">${formatDuration(batch.durationMs)}</div>
       <div class="cell num" role="gridcell">${batch.attempts}</div>

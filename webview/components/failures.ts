@@ -2,18 +2,19 @@
 // Fabric's errorCode, the message, the request id and how many attempts were made.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { BatchOutcome } from '../../src/protocol/results';
-import { errorHead, formatCount, plural, rowRange } from '../format';
+import { errorHead, linesText, rowsText } from '../../src/protocol/text';
+import { formatCount, plural } from '../format';
 import type { ModelView } from '../modelView';
 
 const INLINE_LIMIT = 5;
 
 function failure(view: ModelView, batch: BatchOutcome, showRaw: (position: number) => void): TemplateResult {
-  const range = rowRange(view.model, batch);
+  const lines = linesText(batch, view.model.source.rowLines);
   const error = batch.error;
   const position = view.model.batches.indexOf(batch);
   return html`<li class="failure">
     <span class="codicon codicon-error" aria-hidden="true"></span>
-    <span class="what">Batch ${batch.index + 1}: rows ${range.rows}${range.lines ? html` <span class="muted">(lines ${range.lines})</span>` : nothing}</span>
+    <span class="what">Batch ${batch.index + 1}: ${rowsText(batch)}${lines ? html` <span class="muted">(${lines})</span>` : nothing}</span>
     <span class="status">${errorHead(error)}</span>
     <span class="message">${error?.message ?? 'failed'}</span>
     ${error?.requestId ? html`<span class="request-id">request id <code>${error.requestId}</code></span>` : nothing}

@@ -2,7 +2,8 @@
 // Authorization header (and any token-shaped text) before posting; bodies are shown as text.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { HttpExchange } from '../../src/protocol/results';
-import { formatCount, formatDuration, plural, prettyBody, rowRange } from '../format';
+import { linesText, rowsText } from '../../src/protocol/text';
+import { formatCount, formatDuration, plural, prettyBody } from '../format';
 import type { ModelView } from '../modelView';
 
 export interface RawViewActions {
@@ -38,7 +39,8 @@ export function rawView(view: ModelView, position: number, actions: RawViewActio
   const batches = view.model.batches;
   if (batches.length === 0) return html`<p class="empty">No batches were sent.</p>`;
   const batch = batches[Math.min(Math.max(0, position), batches.length - 1)];
-  const range = rowRange(view.model, batch);
+  const rows = rowsText(batch);
+  const lines = linesText(batch, view.model.source.rowLines);
   const exchange = batch.exchange;
   const onNumber = (event: Event) => {
     const value = Number((event.target as HTMLInputElement).value);
@@ -54,7 +56,7 @@ export function rawView(view: ModelView, position: number, actions: RawViewActio
       <vscode-button secondary icon="error" ?disabled=${view.failedBatches.length === 0} @click=${() => actions.select(nextFailed(view, position))}>Next failed</vscode-button>
     </div>
     <p class="raw-meta">
-      Rows ${range.rows}${range.lines ? ` (lines ${range.lines})` : ''} ·
+      ${rows[0].toUpperCase()}${rows.slice(1)}${lines ? ` (${lines})` : ''} ·
       <span class=${batch.ok ? 'ok' : 'bad'}>${batch.ok ? 'ok' : batch.attempts === 0 ? 'not sent' : 'failed'}</span> ·
       ${formatDuration(batch.durationMs)} · ${plural(batch.attempts, 'attempt')}
       ${batch.error ? html` · <span class="bad">${batch.error.message}</span>` : nothing}

@@ -1,7 +1,8 @@
 // The rows grid: row number, source line, prediction columns, input columns. A row whose batch failed
 // is marked (error icon, tinted background) and says why in place of its predictions.
 import { html, nothing, type TemplateResult } from 'lit';
-import { cellText, errorHead } from '../format';
+import { errorHead } from '../../src/protocol/text';
+import { cellText } from '../format';
 import type { ModelView } from '../modelView';
 import { virtualGrid } from './virtualGrid';
 

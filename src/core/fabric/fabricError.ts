@@ -1,6 +1,7 @@
 // The one error type of the Fabric HTTP side. It carries what a user needs to act (kind, status, Fabric's
 // stable errorCode, a redacted message, the request id) and the last raw exchange for the "raw" view.
 import { redact } from '../redact';
+import { describeError } from '../text';
 import type { FabricErrorInfo, FabricErrorKind, HttpExchange } from './types';
 
 /** Longest body kept in an HttpExchange for display; the rest is cut with a note. */
@@ -19,7 +20,8 @@ export class FabricError extends Error {
 
   constructor(info: FabricErrorInfo, options: { exchange?: HttpExchange; attempts?: number; cause?: unknown; everyBatchWouldRepeat?: boolean } = {}) {
     const safe: FabricErrorInfo = { ...info, message: redact(info.message) };
-    super(describeFabricError(safe), options.cause === undefined ? undefined : { cause: options.cause });
+    // One line for logs and notifications: "HTTP 500 UnknownError: … (request id …)".
+    super(describeError(safe, { kind: false }), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FabricError';
     this.info = safe;
     this.exchange = options.exchange;
@@ -30,15 +32,6 @@ export class FabricError extends Error {
   get kind(): FabricErrorKind {
     return this.info.kind;
   }
-}
-
-/** One line for logs and notifications: "HTTP 500 UnknownError: … (request id …)". */
-export function describeFabricError(info: FabricErrorInfo): string {
-  const head = info.status !== undefined ? `HTTP ${info.status}` : undefined;
-  const code = info.errorCode;
-  const prefix = [head, code].filter(Boolean).join(' ');
-  const request = info.requestId ? ` (request id ${info.requestId})` : '';
-  return `${prefix ? `${prefix}: ` : ''}${info.message}${request}`;
 }
 
 /** Fabric's ErrorResponse (common/definitions.json); every field optional because bodies vary. */

@@ -1,7 +1,7 @@
 // The Fabric HTTP side: client, errors, scoring engine.
 export * from './types';
 export { FabricClient, type BatchScorer, type FabricClientOptions, type ScoreBatchOptions, type ScoreBatchResult } from './fabricClient';
-export { FabricError, describeFabricError, toFabricErrorInfo, DISPLAY_BODY_LIMIT } from './fabricError';
+export { FabricError, toFabricErrorInfo, DISPLAY_BODY_LIMIT } from './fabricError';
 export { parseRetryAfter, formatDuration } from './retry';
 export { buildScoreBody, readPredictions } from './scoreBody';
 export { runScoring, type RunScoringOptions } from './scoringEngine';

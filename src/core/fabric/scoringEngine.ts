@@ -3,7 +3,8 @@
 // recorded with its row range and does not lose the others; cancelling stops new batches, aborts the ones
 // in flight and keeps what finished.
 import { scoreUrl } from '../endpoints/endpointUrl';
-import { describeFabricError, FabricError, toFabricErrorInfo } from './fabricError';
+import { describeError, rowsText } from '../text';
+import { FabricError, toFabricErrorInfo } from './fabricError';
 import type { BatchScorer } from './fabricClient';
 import type { BatchOutcome, FabricErrorInfo, ScoreRunRequest, ScoreRunResult } from './types';
 
@@ -159,7 +160,7 @@ function notSent(index: number, batchSize: number, total: number, stopReason: St
   const error: FabricErrorInfo = stopReason
     ? {
         ...stopReason.info,
-        message: `Not sent: rows ${stopReason.startRow + 1}–${stopReason.endRow} failed with an error every batch would repeat (${describeFabricError(stopReason.info)}).`,
+        message: `Not sent: ${rowsText(stopReason)} failed with an error every batch would repeat (${describeError(stopReason.info, { kind: false })}).`,
       }
     : { kind: 'aborted', message: 'Not sent: the run was cancelled.' };
   return { index, startRow, endRow, ok: false, durationMs: 0, attempts: 0, error };

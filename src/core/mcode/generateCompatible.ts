@@ -3,7 +3,8 @@
 // token body, literal base URLs with RelativePath, a request body with the required `inputs` field, and clear
 // errors. The signature itself still means one token and one request per call (per row in a custom column).
 import {
-  type GenerateMInput, asSectionMember, authorityBase, checkColumns, FABRIC_SCOPE, fabricBase, mCommentText, mText, mTypeFor,
+  endpointPhrase,
+  type GenerateMInput, asSectionMember, authorityBase, checkColumns, FABRIC_SCOPE, fabricBase, mText, mTypeFor,
 } from './mText';
 import { MANUAL_STATUSES } from './generateRecommended';
 
@@ -12,14 +13,13 @@ export function generateCompatible(input: GenerateMInput): string {
   const authority = authorityBase(input.authorityHost);
   const fabric = fabricBase(input.ref);
   const fabricPrefix = `${fabric.origin}/`;
-  const name = mCommentText(input.endpointName);
   const columnRecords = inputs.map(c => `[Name = ${mText(c.name)}, Convert = ${mTypeFor(c.type).convert}]`);
   const columnList = columnRecords.length === 0 ? ['{},']
     : columnRecords.length <= 2 ? [`{${columnRecords.join(', ')}},`]
       : ['{', ...columnRecords.map((r, i) => `                ${r}${i < columnRecords.length - 1 ? ',' : ''}`), '            },'];
 
   const text = [
-    `// CallMLEndpoint for the Fabric ML endpoint "${name}", with the signature of Microsoft's how-to`,
+    `// CallMLEndpoint for ${endpointPhrase(input)}, with the signature of Microsoft's how-to`,
     '// "Call machine learning model endpoints from Dataflow Gen2": CallMLEndpoint(endpointUrl, tenantId, clientId,',
     '// clientSecret, inputData). Pass the credentials as parameters (Home > Manage parameters), never as text.',
     '// Differences from the how-to:',

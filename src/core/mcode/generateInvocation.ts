@@ -2,6 +2,7 @@
 // the previous step, built from the real column names. It references only names the recommended queries declare
 // (the scoring function and its parameters), so together they form a document with no unknown name.
 import {
+  endpointPhrase,
   type GenerateMInput, asSectionMember, checkColumns, emptyTypedTable, mCommentText, mIdentifier, mTypeFor,
   scoreFunctionName,
 } from './mText';
@@ -9,7 +10,6 @@ import {
 export function generateInvocation(input: GenerateMInput): string {
   const inputs = checkColumns(input.inputColumns ?? [], 'Input');
   const outputs = input.outputColumns?.length ? checkColumns(input.outputColumns, 'Output') : [];
-  const name = mCommentText(input.endpointName);
   const scoreFn = scoreFunctionName(input.endpointName);
   const source = input.sourceStep ? mIdentifier(input.sourceStep) : emptyTypedTable(inputs);
   const scoredStep = mIdentifier(`Scored with ${input.endpointName}`);
@@ -20,7 +20,7 @@ export function generateInvocation(input: GenerateMInput): string {
     : 'the model\'s outputs';
 
   const text = [
-    `// Score the rows of ${input.sourceStep ? mCommentText(input.sourceStep) : 'your table'} with the Fabric ML endpoint "${name}".`,
+    `// Score the rows of ${input.sourceStep ? mCommentText(input.sourceStep) : 'your table'} with ${endpointPhrase(input)}.`,
     `// Needs the queries of the recommended variant (${scoreFn} and its parameters) in the same dataflow, whose`,
     '// section carries [AllowCombine = true] so that the Formula.Firewall lets this query call the endpoint.',
     inputs.length

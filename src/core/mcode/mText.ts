@@ -319,6 +319,14 @@ export function authorityBase(authorityHost: string | undefined): string {
 }
 
 /** Name of the recommended variant's scoring function for an endpoint (`churn-model` → `ScoreChurnModel`). */
+/**
+ * How a generated comment names the endpoint: `the Fabric ML endpoint "Churn"`, or, when none was chosen (the IDs
+ * are placeholders), words that say so instead of a made-up name.
+ */
+export function endpointPhrase(input: { endpointName: string; ref?: unknown }): string {
+  return input.ref ? `the Fabric ML endpoint "${mCommentText(input.endpointName)}"` : 'a Fabric ML endpoint (none chosen yet: fill in WorkspaceId, ModelId and ModelVersion)';
+}
+
 export function scoreFunctionName(endpointName: string): string {
   return `Score${pascalIdentifier(endpointName, 'Endpoint')}`;
 }

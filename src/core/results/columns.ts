@@ -1,8 +1,9 @@
 // Column names and per-row error texts shared by the exports (CSV, JSON, M #table). Exported files must
 // have unique column names: M rejects a table type with a duplicate field, and CSV readers drop one of
 // two equal headers, so a prediction column that repeats an input column's name gets a suffix.
-import type { BatchOutcome, FabricErrorInfo } from '../fabric/types';
-import type { ResultsModel } from '../../protocol/results';
+import type { BatchOutcome } from '../fabric/types';
+import { describeError, describeRows } from '../text';
+import type { ResultsModel } from './model';
 
 export interface ExportColumns {
   inputs: string[];
@@ -30,26 +31,6 @@ export function exportColumns(model: ResultsModel): ExportColumns {
   return { inputs, outputs, error };
 }
 
-/** "HTTP 503 ServiceUnavailable: The model is busy (request id 1234)". */
-export function describeError(error: FabricErrorInfo): string {
-  const head = [error.status !== undefined ? `HTTP ${error.status}` : undefined, error.errorCode ?? (error.status === undefined ? error.kind : undefined)]
-    .filter(Boolean).join(' ');
-  const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
-  return `${head ? `${head}: ` : ''}${error.message}${requestId}`;
-}
-
-/** 1-based, inclusive row range of a batch, with the source lines when known: "rows 101–200, lines 102–201". */
-export function describeRowRange(model: ResultsModel, batch: Pick<BatchOutcome, 'startRow' | 'endRow'>): string {
-  const first = batch.startRow + 1;
-  const last = batch.endRow;
-  const rows = first === last ? `row ${first}` : `rows ${first}–${last}`;
-  const lines = model.source.rowLines;
-  const firstLine = lines?.[batch.startRow];
-  const lastLine = lines?.[batch.endRow - 1];
-  if (firstLine === undefined || lastLine === undefined) return rows;
-  return firstLine === lastLine ? `${rows}, line ${firstLine}` : `${rows}, lines ${firstLine}–${lastLine}`;
-}
-
 /** Why each row has no prediction, or undefined for a scored row. */
 export function rowErrors(model: ResultsModel): Array<string | undefined> {
   const failedBatchOfRow: Array<BatchOutcome | undefined> = new Array(model.predictions.length);
@@ -62,9 +43,9 @@ export function rowErrors(model: ResultsModel): Array<string | undefined> {
     const batch = failedBatchOfRow[row];
     if (!batch) return model.cancelled ? 'Not scored: the run was cancelled.' : 'No prediction was returned for this row.';
     // A batch that was never sent carries its own "Not sent: …" explanation.
-    if (batch.attempts === 0 && batch.error) return `Batch ${batch.index + 1} (${describeRowRange(model, batch)}): ${batch.error.message}`;
+    if (batch.attempts === 0 && batch.error) return `Batch ${batch.index + 1} (${describeRows(batch, model.source.rowLines)}): ${batch.error.message}`;
     const what = batch.error ? describeError(batch.error) : 'failed';
     const attempts = batch.attempts > 1 ? ` after ${batch.attempts} attempts` : '';
-    return `Batch ${batch.index + 1} (${describeRowRange(model, batch)}) failed${attempts}: ${what}`;
+    return `Batch ${batch.index + 1} (${describeRows(batch, model.source.rowLines)}) failed${attempts}: ${what}`;
   });
 }

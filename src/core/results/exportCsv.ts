@@ -3,7 +3,7 @@
 // comma, a quote, a line break or edge spaces, and quotes inside are doubled. Text that a spreadsheet
 // would run as a formula (column names and values come from data files and endpoints) is neutralised by
 // default with the OWASP rule; numbers, and text that is just a number, are written as they are.
-import type { ResultsModel } from '../../protocol/results';
+import type { ResultsModel } from './model';
 import { exportColumns, rowErrors } from './columns';
 
 export interface CsvExportOptions {

@@ -1,8 +1,9 @@
 // JSON export of a run: what ran (endpoint, source, timing, batches without their raw bodies) and one
 // object per row with its inputs and predictions keyed by column name. Rows are written one per line
 // so that a 100 000-row file stays readable and diffable.
-import type { ResultsModel } from '../../protocol/results';
-import { describeRowRange, exportColumns, rowErrors } from './columns';
+import type { ResultsModel } from './model';
+import { describeRows } from '../text';
+import { exportColumns, rowErrors } from './columns';
 
 export interface ExportedRow {
   /** 1-based position in the run. */
@@ -36,7 +37,7 @@ export function resultsToJson(model: ResultsModel): string {
     warnings: model.warnings,
     batches: model.batches.map(b => ({
       batch: b.index + 1,
-      rows: describeRowRange(model, b),
+      rows: describeRows(b, model.source.rowLines),
       ok: b.ok,
       durationMs: b.durationMs,
       attempts: b.attempts,

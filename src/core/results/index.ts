@@ -1,9 +1,10 @@
-// Pure helpers behind the results panel: summaries for the webview, exports, the redaction gate, and the
-// place a Re-run keeps.
+// The results model and the pure helpers behind the results panel: summaries for the webview, exports and
+// the redaction gate.
 export { summarizeColumn, summarizePredictions } from './summary';
 export { csvField, type CsvExportOptions, resultsToCsv } from './exportCsv';
 export { resultsToJson, type ExportedRow } from './exportJson';
 export { mColumnType, mNumber, mText, mValue, resultsToMTable } from './mTable';
-export { describeError, describeRowRange, exportColumns, rowErrors, uniqueNames, type ExportColumns } from './columns';
+export { exportColumns, rowErrors, uniqueNames, type ExportColumns } from './columns';
 export { redactResultsModel } from './redactModel';
-export { viewAfterRerun } from './viewState';
+export { MAX_SUMMARY_CLASSES, type ColumnSummary, type HistogramBin, type ResultsModel } from './model';
+export { buildResultsModel, describeRunOutcome, outputColumnNames, type FinishedRun, type RunOutcomeText } from './runOutcome';

@@ -2,7 +2,7 @@
 // build a Dataflow against known predictions. Column types come from the values (Int64.Type, number,
 // text, logical, nullable when a null occurs, any when mixed); text and column names are escaped by the M
 // generators' own functions, so any value a data file or an endpoint returns stays a literal and never becomes code.
-import type { ResultsModel } from '../../protocol/results';
+import type { ResultsModel } from './model';
 import { mIdentifier, mText } from '../mcode/mText';
 import { exportColumns, rowErrors } from './columns';
 

@@ -3,7 +3,7 @@
 // though the scoring engine already redacted them. Row values are the user's own data and are left as they are.
 import type { BatchOutcome, HttpExchange } from '../fabric/types';
 import { redact, redactHeaders } from '../redact';
-import type { ResultsModel } from '../../protocol/results';
+import type { ResultsModel } from './model';
 
 function redactExchange(exchange: HttpExchange): HttpExchange {
   return {

@@ -3,7 +3,7 @@
 // webview only draws. One pass per column; 100 000 rows take a few milliseconds.
 import {
   MAX_SUMMARY_CLASSES, type ColumnSummary, type HistogramBin, type ResultsModel,
-} from '../../protocol/results';
+} from './model';
 
 /** Integer columns with at most this many distinct steps get one bar per value (e.g. 0/1 classifiers). */
 const MAX_INTEGER_BINS = 30;

@@ -10,7 +10,7 @@ import { SessionRefusedError } from '../shared/sessionRefused';
 import { pickEndpoint } from '../shared/endpointPicker';
 import { readVersionInfo } from '../shared/metadataCache';
 import { registerCommand } from '../shared/commands';
-import { ProfileNode } from '../explorer/nodes';
+import { EndpointNode, ProfileNode, VersionNode } from '../explorer/nodes';
 import { registerLocalAddressCommands } from './localAddresses';
 
 export function register(services: Services): vscode.Disposable[] {
@@ -92,15 +92,20 @@ function show(services: Services, report: ConnectionReport): void {
   // Both are fixed by storing the credentials (again, for the authority the settings name now).
   const setAgain = report.failure?.code === 'credentialsMissing' || report.failure?.code === 'authorityChanged';
   const buttons = setAgain ? ['Set Credentials', details] : [details];
+  // A version that is not active is fixed by activating it: offer that, not only the log.
+  const activate = report.version && report.version.status !== 'Active' && report.version.status !== 'Activating' ? 'Activate Version' : undefined;
   const shown =
     report.outcome === 'ok'
       ? vscode.window.showInformationMessage(report.summary, details)
       : report.outcome === 'warning'
-        ? vscode.window.showWarningMessage(report.summary, details)
+        ? vscode.window.showWarningMessage(report.summary, ...(activate ? [activate] : []), details)
         : vscode.window.showErrorMessage(report.summary, ...buttons);
   void shown.then(choice => {
     if (choice === details) services.log.show(true);
-    else if (choice === 'Set Credentials') {
+    else if (choice === activate && report.version) {
+      // An endpoint node keeps the command interactive, so it confirms first as from the tree.
+      void vscode.commands.executeCommand('fabricMl.activateVersion', new VersionNode(new EndpointNode(report.endpointId), report.endpointId, report.version.name));
+    } else if (choice === 'Set Credentials') {
       const def = services.endpoints.get(report.endpointId);
       // A profile node (not a plain object) keeps the command interactive: it prompts for the values.
       void vscode.commands.executeCommand('fabricMl.setCredentials', def ? new ProfileNode(undefined, def.profileId) : undefined);

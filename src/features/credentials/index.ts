@@ -6,9 +6,10 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errorMessage';
 import type { Services } from '../services';
 import { rotationRefusal } from '../../core/auth/binding';
-import { authorityToBind, CredentialValidationError, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
+import { authorityToBind, CredentialValidationError, DEFAULT_PROFILE, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
 import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';
 import { ProfileNode } from '../explorer/nodes';
+import { storageDescription, storageShortName } from '../shared/secretStorageText';
 
 export interface CredentialCommandResult {
   profileId: string;
@@ -32,11 +33,12 @@ export function register(services: Services): vscode.Disposable[] {
     registerCommand(s, 'fabricMl.rotateSecret', (arg, ctx) => rotateSecret(s, arg, ctx)),
     registerCommand(s, 'fabricMl.clearCredentials', (arg, ctx) => clearCredentials(s, arg, ctx)),
     registerCommand(s, 'fabricMl.showCredentialStorage', (_arg, ctx) => showCredentialStorage(s, ctx)),
+    registerCommand(s, 'fabricMl.removeProfile', (arg, ctx) => removeProfile(s, arg, ctx)),
   ];
 }
 
 /** The profile a command is about: a profile node, `{ profileId }`, "default", or (interactive) a pick. */
-async function resolveProfile(services: Services, arg: unknown, ctx: CommandContext, options: { allowNew: boolean; onlySet: boolean }): Promise<{ id: string; label?: string } | undefined> {
+async function resolveProfile(services: Services, arg: unknown, ctx: CommandContext, options: { allowNew: boolean; onlySet: boolean; title: string }): Promise<{ id: string; label?: string } | undefined> {
   if (arg instanceof ProfileNode) return { id: arg.profileId };
   if (isPlainArgs(arg)) {
     const id = stringArg(arg, 'profileId')?.trim() || 'default';
@@ -56,7 +58,7 @@ async function resolveProfile(services: Services, arg: unknown, ctx: CommandCont
   const items: Array<vscode.QuickPickItem & { id?: string }> = [...profiles];
   if (options.allowNew) items.push({ label: '$(add) New service principal profile…', id: undefined });
   if (items.length === 1) return { id: profiles[0].id };
-  const pick = await vscode.window.showQuickPick(items, { title: 'Service principal', ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, { title: options.title, ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.id !== undefined) return { id: pick.id };
   const label = await vscode.window.showInputBox({
@@ -75,7 +77,7 @@ async function resolveProfile(services: Services, arg: unknown, ctx: CommandCont
 }
 
 async function setCredentials(services: Services, arg: unknown, ctx: CommandContext): Promise<CredentialCommandResult | undefined> {
-  const profile = await resolveProfile(services, arg, ctx, { allowNew: true, onlySet: false });
+  const profile = await resolveProfile(services, arg, ctx, { allowNew: true, onlySet: false, title: 'Set the credentials of which service principal?' });
   if (!profile) return undefined;
   const { credentials, log } = services;
   let tenantId: string;
@@ -114,7 +116,7 @@ async function setCredentials(services: Services, arg: unknown, ctx: CommandCont
     if (c === undefined) return undefined;
     const sec = await vscode.window.showInputBox({
       title: `${title} (3/3)`,
-      prompt: `Client secret value (Certificates & secrets → Value). Kept in the OS keychain, never in settings, and sent only to ${authority}.`,
+      prompt: `Client secret value (Certificates & secrets → Value). Kept in ${storageShortName()}, never in settings, and sent only to ${authority}.`,
       password: true,
       ignoreFocusOut: true,
       validateInput: validateSecret,
@@ -138,7 +140,7 @@ async function setCredentials(services: Services, arg: unknown, ctx: CommandCont
   if (ctx.interactive) {
     const users = services.endpoints.list().filter(d => d.profileId === profile.id);
     const buttons = users.length ? ['Test Connection'] : [];
-    void vscode.window.showInformationMessage(`Saved the credentials of "${label}" in the OS keychain (VS Code SecretStorage), for sign-in at ${boundTo} only.`, ...buttons).then(choice => {
+    void vscode.window.showInformationMessage(`Saved the credentials of "${label}" in ${storageShortName()} (VS Code SecretStorage), for sign-in at ${boundTo} only.`, ...buttons).then(choice => {
       if (choice) void vscode.commands.executeCommand('fabricMl.testConnection', users.length === 1 ? { endpointId: users[0].id } : undefined);
     });
   }
@@ -146,7 +148,7 @@ async function setCredentials(services: Services, arg: unknown, ctx: CommandCont
 }
 
 async function rotateSecret(services: Services, arg: unknown, ctx: CommandContext): Promise<CredentialCommandResult | undefined> {
-  const profile = await resolveProfile(services, arg, ctx, { allowNew: false, onlySet: true });
+  const profile = await resolveProfile(services, arg, ctx, { allowNew: false, onlySet: true, title: 'Rotate the client secret of which service principal?' });
   if (!profile) return undefined;
   const { credentials, log } = services;
   const label = credentials.label(profile.id);
@@ -179,7 +181,7 @@ async function rotateSecret(services: Services, arg: unknown, ctx: CommandContex
 }
 
 async function clearCredentials(services: Services, arg: unknown, ctx: CommandContext): Promise<(CredentialCommandResult & { cleared: boolean }) | undefined> {
-  const profile = await resolveProfile(services, arg, ctx, { allowNew: false, onlySet: true });
+  const profile = await resolveProfile(services, arg, ctx, { allowNew: false, onlySet: true, title: 'Clear the credentials of which service principal?' });
   if (!profile) return undefined;
   const { credentials, endpoints, log } = services;
   const label = credentials.label(profile.id);
@@ -188,7 +190,7 @@ async function clearCredentials(services: Services, arg: unknown, ctx: CommandCo
     const users = endpoints.list().filter(d => d.profileId === profile.id).length;
     const ok = await confirm(
       `Clear the credentials of "${label}"?`,
-      `The tenant ID, client ID and client secret (and the sign-in authority they were stored for) are deleted from the OS keychain.${users ? ` ${users} endpoint${users === 1 ? '' : 's'} using it cannot be called until credentials are set again.` : ''}`,
+      `The tenant ID, client ID and client secret (and the sign-in authority they were stored for) are deleted from ${storageShortName()}.${users ? ` ${users} endpoint${users === 1 ? '' : 's'} using it cannot be called until credentials are set again.` : ''}`,
       'Clear',
     );
     if (!ok) return { profileId: profile.id, label, cleared: false };
@@ -198,19 +200,42 @@ async function clearCredentials(services: Services, arg: unknown, ctx: CommandCo
   return { profileId: profile.id, label, cleared: true };
 }
 
-/** Where SecretStorage keeps values, in the words of this VS Code's host. */
-export function storageDescription(): string {
-  if (vscode.env.uiKind === vscode.UIKind.Web) {
-    return 'VS Code SecretStorage. In this browser-based VS Code it is kept, encrypted, in the browser\'s storage for this site; in desktop VS Code it is the operating system\'s keychain.';
+/**
+ * Removes a service-principal profile: its credentials and its entry in the user's `fabricMl.profiles`. Refused
+ * while endpoints use it (they would have nothing to call with) and for the default profile, which is always listed.
+ */
+async function removeProfile(services: Services, arg: unknown, ctx: CommandContext): Promise<(CredentialCommandResult & { removed: boolean }) | undefined> {
+  const profile = await resolveProfile(services, arg, ctx, { allowNew: false, onlySet: false, title: 'Remove which service principal profile?' });
+  if (!profile) return undefined;
+  const { credentials, endpoints, log } = services;
+  const label = credentials.label(profile.id);
+  if (profile.id === DEFAULT_PROFILE.id) {
+    throw new UserError(`"${label}" is the default profile and is always listed. Clear Credentials removes its values.`);
   }
-  const keychain =
-    process.platform === 'win32'
-      ? 'Windows Credential Manager'
-      : process.platform === 'darwin'
-        ? 'the macOS Keychain'
-        : 'the Secret Service keyring (GNOME Keyring / KWallet via libsecret)';
-  const remote = vscode.env.remoteName ? ` Even in this ${vscode.env.remoteName} window they stay on your local machine.` : '';
-  return `VS Code SecretStorage, encrypted with ${keychain}.${remote}`;
+  const users = endpoints.list().filter(d => d.profileId === profile.id);
+  if (users.length) {
+    const names = users.map(d => `"${d.name}"`).join(', ');
+    throw new UserError(`"${label}" is used by ${names}. Point ${users.length === 1 ? 'that endpoint' : 'those endpoints'} at another service principal (Edit Endpoint) or remove ${users.length === 1 ? 'it' : 'them'} first.`);
+  }
+  const inWorkspace = !credentials.profiles().some(p => p.id === profile.id) ? false : !isUserProfile(profile.id);
+  const askFirst = ctx.interactive || (isPlainArgs(arg) && arg.confirm === true);
+  if (askFirst) {
+    const ok = await confirm(
+      `Remove the service principal profile "${label}"?`,
+      `Its tenant ID, client ID and client secret are deleted from ${storageShortName()}, and it is removed from your user settings.${inWorkspace ? ' It is also defined in this workspace\'s settings, so it stays listed until it is removed there.' : ''}`,
+      'Remove',
+    );
+    if (!ok) return { profileId: profile.id, label, removed: false };
+  }
+  await credentials.removeProfile(profile.id);
+  log.info(`Removed the service principal profile "${label}" (${profile.id}) and its credentials.`);
+  return { profileId: profile.id, label, removed: true };
+}
+
+/** True when the profile is in the user's own `fabricMl.profiles`. */
+function isUserProfile(profileId: string): boolean {
+  const user = vscode.workspace.getConfiguration('fabricMl').inspect<Array<{ id?: string }>>('profiles')?.globalValue;
+  return Array.isArray(user) && user.some(p => p?.id === profileId);
 }
 
 async function showCredentialStorage(services: Services, ctx: CommandContext): Promise<CredentialStorageInfo> {

@@ -330,7 +330,6 @@ export class EndpointCommands {
   /** Re-reads every endpoint's metadata; resolves when all answered. `{ expand: n }` also reveals the nodes. */
   async refresh(arg: unknown): Promise<RefreshResult[]> {
     const { endpoints, metadata } = this.services;
-    metadata.invalidate();
     const defs = endpoints.list();
     const results = await Promise.all(
       defs.map(async (def): Promise<RefreshResult> => {
@@ -343,7 +342,8 @@ export class EndpointCommands {
             : { endpointId: def.id, state };
         }
         try {
-          const info = await metadata.version(def.id);
+          // Re-read from Fabric; until it answers the tree keeps the last known state (and its expansion).
+          const info = await metadata.version(def.id, { refresh: true });
           return { endpointId: def.id, state: 'ready', status: String(info.status), scaleRule: info.scaleRule, versionName: info.versionName };
         } catch (error) {
           const failure = explainFailure(error);

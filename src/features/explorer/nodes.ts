@@ -88,4 +88,12 @@ export class MessageNode extends ExplorerNode {
   }
 }
 
-export type AnyNode = EndpointNode | VersionNode | SignatureNode | FieldNode | ProfileNode | ProfilesGroupNode | MessageNode;
+/** A line at the root of an otherwise empty tree, e.g. "No endpoints yet: add one". */
+export class HintNode extends ExplorerNode {
+  readonly kind = 'hint';
+  constructor(readonly hint: 'addEndpoint') {
+    super(`hint/${hint}`, undefined);
+  }
+}
+
+export type AnyNode = EndpointNode | VersionNode | SignatureNode | FieldNode | ProfileNode | ProfilesGroupNode | MessageNode | HintNode;

@@ -8,8 +8,9 @@ import { describeAuthorityChange, explainFailure, type ConnectionFailure } from 
 import { authorityChange } from '../../core/auth/binding';
 import { READY_FLAGS, readinessFlags, type Refusal } from '../../core/endpoints/readiness';
 import type { Services } from '../services';
-import { EndpointNode, type ExplorerNode, FieldNode, MessageNode, ProfileNode, ProfilesGroupNode, SignatureNode, VersionNode, type AnyNode } from './nodes';
-import { autoSleepText, statusIcon, versionFlags } from './versionText';
+import { storageShortName } from '../shared/secretStorageText';
+import { EndpointNode, type ExplorerNode, FieldNode, HintNode, MessageNode, ProfileNode, ProfilesGroupNode, SignatureNode, VersionNode, type AnyNode } from './nodes';
+import { autoSleepSentence, autoSleepText, statusIcon, versionFlags } from './versionText';
 
 /** What the tree knows about one endpoint right now: refused by the readiness rule, or its metadata state. */
 export type EndpointView =
@@ -78,8 +79,13 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     const { endpoints, credentials } = this.services;
     if (!element) {
       const defs = endpoints.list();
-      // No endpoints: an empty root lets the welcome view (Add endpoint / Set credentials) show.
-      if (defs.length === 0) return [];
+      if (defs.length === 0) {
+        // No endpoints and no stored credentials: an empty root lets the welcome view show. With a profile
+        // already set, the welcome would hide it (and ask to "Set credentials" again): show it and a hint.
+        const anySet = (await Promise.all(credentials.profiles().map(p => credentials.has(p.id)))).some(Boolean);
+        if (!anySet) return [];
+        return [this.node('hint/addEndpoint', () => new HintNode('addEndpoint')) as HintNode, this.node('profiles', () => new ProfilesGroupNode()) as ProfilesGroupNode];
+      }
       return [...defs.map(d => this.endpointNode(d.id)), this.node('profiles', () => new ProfilesGroupNode()) as ProfilesGroupNode];
     }
     if (element instanceof ProfilesGroupNode) {
@@ -141,8 +147,17 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
       item.id = element.id;
       item.iconPath = new vscode.ThemeIcon('organization');
       item.contextValue = 'fabricMl.profiles';
-      item.tooltip = 'Service-principal profiles. Their tenant ID, client ID and client secret are kept in VS Code SecretStorage (the OS keychain), never in settings.';
+      item.tooltip = `Service-principal profiles. Their tenant ID, client ID and client secret are kept in VS Code SecretStorage (${storageShortName()}), never in settings.`;
       return item;
+    }
+    if (element instanceof HintNode) {
+      const hint = new vscode.TreeItem('No endpoints yet: add one', vscode.TreeItemCollapsibleState.None);
+      hint.id = element.id;
+      hint.iconPath = new vscode.ThemeIcon('add');
+      hint.tooltip = 'Paste a score URL copied from the model endpoint page in Fabric.';
+      hint.command = { command: 'fabricMl.addEndpoint', title: 'Add Endpoint' };
+      hint.contextValue = 'fabricMl.hint';
+      return hint;
     }
     const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
     item.id = element.id;
@@ -192,6 +207,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
         break;
       }
     }
+    item.accessibilityInformation = { label: `Endpoint ${def.name}, ${String(item.description)}, service principal ${profileLabel}` };
     tooltip.appendMarkdown(`Service principal: ${escapeMd(profileLabel)}\n\n`);
     tooltip.appendText(def.scoreUrl);
     item.tooltip = tooltip;
@@ -207,12 +223,14 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     const item = new vscode.TreeItem(`Version ${node.versionName}${usesDefault ? ' (default)' : ''}`, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     if (!info) return item;
-    item.description = `${info.status} · ${autoSleepText(info.scaleRule)}`;
+    // The endpoint row above already says status and auto-sleep: this row only adds what it does not.
+    const why = [info.failureDetails?.errorCode, info.failureDetails?.message].filter(Boolean).join(': ');
+    item.description = why ? `failed: ${why}` : usesDefault ? "the model's default version" : '';
     item.iconPath = statusIcon(info.status);
     item.contextValue = contextValue('fabricMl.version', versionFlags(info.status, info.scaleRule));
-    const lines = [`Status: ${info.status}`, `Auto-sleep: ${autoSleepText(info.scaleRule)}${info.scaleRule === 'AllowScaleToZero' ? ' (the first call after idle is slow)' : ''}`];
-    const why = [info.failureDetails?.errorCode, info.failureDetails?.message].filter(Boolean).join(': ');
+    const lines = [`Status: ${info.status}`, autoSleepSentence(info.scaleRule)];
     if (why) lines.push(`Failure: ${why}`);
+    item.accessibilityInformation = { label: `Version ${node.versionName}${usesDefault ? ', the default version' : ''}, ${info.status}, ${autoSleepText(info.scaleRule)}${why ? `, failed: ${why}` : ''}` };
     item.tooltip = lines.join('\n');
     return item;
   }
@@ -238,15 +256,18 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
     const item = new vscode.TreeItem(node.endpointId ? `Service principal: ${label}` : label, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     item.description = !set ? 'credentials missing' : change ? 'credentials stored for another authority' : 'credentials set';
+    item.accessibilityInformation = { label: `Service principal ${label}, ${item.description}` };
     item.iconPath = set && !change ? new vscode.ThemeIcon('key') : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     // Rotate Secret keeps the stored authority, so it is not offered when the settings name another one.
-    item.contextValue = contextValue('fabricMl.profile', { credentialsSet: set, rotatable: set && !change, clearable: set });
+    // Removable: not the default profile (always listed) and no endpoint uses it.
+    const removable = node.profileId !== 'default' && !this.services.endpoints.list().some(d => d.profileId === node.profileId);
+    item.contextValue = contextValue('fabricMl.profile', { credentialsSet: set, rotatable: set && !change, clearable: set, removable });
     if (change) {
       const { title, action } = describeAuthorityChange(change.storedFor, change.current, label);
       item.tooltip = `${title} ${action}`;
     } else {
       item.tooltip = set
-        ? `Profile "${node.profileId}": tenant ID, client ID and client secret are stored in VS Code SecretStorage (the OS keychain) and sent only to ${stored.authority}. They are never shown.`
+        ? `Profile "${node.profileId}": tenant ID, client ID and client secret are stored in VS Code SecretStorage (${storageShortName()}) and sent only to ${stored.authority}. They are never shown.`
         : `Profile "${node.profileId}" has no credentials yet. Right-click → Set Credentials.`;
     }
     return item;

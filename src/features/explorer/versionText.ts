@@ -31,6 +31,13 @@ export function autoSleepText(scaleRule: ScaleRule | undefined): string {
   return scaleRule ? `scale rule ${scaleRule}` : 'auto-sleep unknown';
 }
 
+/** The auto-sleep line of a tooltip, without repeating "auto-sleep". */
+export function autoSleepSentence(scaleRule: ScaleRule | undefined): string {
+  if (scaleRule === 'AllowScaleToZero') return 'Auto-sleep is on: the endpoint sleeps when idle, and the first call after that is slow.';
+  if (scaleRule === 'AlwaysOn') return 'Auto-sleep is off: the endpoint stays awake while it is active.';
+  return scaleRule ? `Scale rule: ${scaleRule}.` : 'Fabric did not report whether auto-sleep is on.';
+}
+
 export function statusIcon(status: VersionStatus | undefined): vscode.ThemeIcon {
   switch (status) {
     case 'Active':

@@ -14,6 +14,7 @@ import { formatFromFileName, parseRows } from '../../core/rows';
 import { isPlainArgs, UserError } from '../shared/commands';
 import type { Services } from '../services';
 import { DEFAULT_PROFILE } from '../shared/credentialStore';
+import { recordMilestone } from '../shared/milestones';
 import { authorityChange } from '../../core/auth/binding';
 import { unknownEndpointMessage } from '../../core/endpoints/readiness';
 import { errorMessage } from '../../core/errorMessage';
@@ -130,7 +131,12 @@ export class InsertMFunction {
 
     if (interactive && from === 'none') {
       void vscode.window.showInformationMessage('The endpoint\'s input signature is not known, so the M sends every column in table order. Check the columns against the model, or open a CSV with the right header and insert again.');
+    } else if (interactive) {
+      void vscode.window.showInformationMessage(nextStepAfterInsert(variant, endpoint?.name), 'Copy for Advanced Editor').then(choice => {
+        if (choice) void vscode.commands.executeCommand('fabricMl.copyMForAdvancedEditor', endpoint ? new EndpointArg(endpoint.id) : undefined);
+      });
     }
+    await recordMilestone(this.services, 'hasInsertedM');
     this.services.log.info(`Inserted the ${variant} M for ${endpoint ? `"${endpoint.name}"` : 'no endpoint'} into ${uri.scheme === 'untitled' ? 'a new document' : uri.fsPath} (${columns.length} input columns from ${from}).`);
     return { uri: uri.toString(), variant, endpointId: endpoint?.id, columnsFrom: from, inputColumns: columns.map(c => c.name) };
   }
@@ -192,6 +198,7 @@ export class InsertMFunction {
     if (interactive) {
       void vscode.window.showInformationMessage(`${outcome.added.length} queries added to and ${outcome.replaced.length} replaced in the dataflow "${name}" (mashup.pq and queryMetadata.json). Review and save both files, then commit them to sync the workspace.`);
     }
+    await recordMilestone(this.services, 'hasInsertedM');
     this.services.log.info(`Inserted the scoring queries for ${summary.endpointId ?? 'no endpoint'} into the dataflow ${folder.fsPath}: added ${outcome.added.join(', ') || 'none'}; replaced ${outcome.replaced.join(', ') || 'none'}.`);
     return {
       ...summary, variant: 'recommended', uri: documents.mashup.uri.toString(), metadataUri: documents.metadata.uri.toString(),
@@ -395,4 +402,17 @@ function parseUri(text: string): vscode.Uri {
   } catch {
     throw new UserError(`"${text}" is not a file URI.`);
   }
+}
+
+/** What to do after the M landed in a .pq file, in one notification. */
+function nextStepAfterInsert(variant: string, endpointName: string | undefined): string {
+  const what = endpointName ? `the M for "${endpointName}"` : 'the M (fill in WorkspaceId, ModelId and ModelVersion)';
+  return variant === 'recommended'
+    ? `Inserted ${what}. Next: in Dataflow Gen2, create these queries (Copy for Advanced Editor gives them one by one), set TenantId, ClientId and ClientSecret, and apply the scoring function to your table.`
+    : `Inserted ${what}. Next: paste it into your Dataflow Gen2 query and set the service principal's values.`;
+}
+
+/** A tree-node-like argument, so the command it is passed to stays interactive. */
+class EndpointArg {
+  constructor(readonly endpointId: string) {}
 }

@@ -1,30 +1,32 @@
 // The results panel: one webview panel (viewType fabricMl.results) that shows the latest scoring run,
-// owned by a ResultsPanels object that createResultsFeature() creates (with the restore serializer and
-// the Re-run listeners) and the extension disposes.
+// owned by a ResultsPanels object that createResultsFeature() creates (with the restore serializer) and
+// the extension disposes.
 // Handshake: the webview posts results/ready (with the run it restored from its own state, if any), the
 // panel answers with results/show unless the webview already shows that run, and the webview reports
 // results/rendered after its first paint. The page saves each run in its webview state once; where the
-// user is on it (results/viewChanged) is kept here, not in that state (VS Code would serialise the whole
-// run again on every move): a page that reloads the run from its state (the panel was hidden) is
-// answered with results/view, and a Re-run opens its run at the same place. Exports, the M copy and
-// Re-run arrive as messages and are carried out here; the model posted is always passed through the
-// redaction gate first.
+// user is on it (results/placeChanged) is kept by the PlaceKeeper, not in that state (VS Code would
+// serialise the whole run again on every move): a page that reloads the run from its state (the panel
+// was hidden) is answered with results/place, and a Re-run opens its run at the same place.
+// Exports and the M copy arrive as messages and are carried out here; Re-run is a request with an id,
+// carried out by the handler the scoring feature registers and answered with results/reply. The model
+// posted is always passed through the redaction gate first.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions, viewAfterRerun } from '../../core/results';
+import { errorMessage } from '../../core/errorMessage';
+import { redact } from '../../core/redact';
 import {
-  isResultsViewState, parseResultsWebviewMessage, parseResultsWebviewState, ResultsMessage,
-  type ColumnSummary, type ResultsHostMessage, type ResultsModel, type ResultsRenderedMessage, type ResultsViewState,
-  type ResultsWebviewMessage,
+  redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions, type ColumnSummary, type ResultsModel,
+} from '../../core/results';
+import {
+  parseResultsWebviewMessage, parseResultsWebviewState, ResultsMessage,
+  type ResultsHostMessage, type ResultsPlace, type ResultsRenderedMessage, type ResultsRerunRequest, type ResultsWebviewMessage,
 } from '../../protocol/results';
 import type { Services } from '../services';
 import { neutralizeFormulasInExport } from '../shared/settings';
+import { PlaceKeeper } from './placeKeeper';
 import { resultsHtml } from './resultsHtml';
 
 export const RESULTS_VIEW_TYPE = 'fabricMl.results';
-
-/** workspaceState key of the user's latest place on a results page, for a panel restored after a window reload. */
-const LAST_VIEW_KEY = 'fabricMl.results.lastView';
 
 /** What the panel needs from the services. */
 export type ResultsDeps = Pick<Services, 'context' | 'log'>;
@@ -49,26 +51,28 @@ export interface ResultsPanelTestView {
   /** Every message posted to the webview, in order (types only, models are large). */
   postedTypes: string[];
   visible: boolean;
-  /** Where the user is on the page (tab, first grid row, raw batch), as the page last reported or restored it. */
-  view: ResultsViewState | undefined;
+  /** Where the user is on the run shown (tab, first grid row, raw batch), as the PlaceKeeper has it. */
+  place: ResultsPlace | undefined;
 }
 
-/** What the scoring feature needs: show a run, and hear Re-run (with the run's id). */
+/**
+ * Scores the rows of a run again; resolves with the new run once it is shown, undefined when there is
+ * none (cancelled, or failed and already told the user why).
+ */
+export type RerunHandler = (runId: string) => Promise<ResultsModel | undefined>;
+
+/** What the scoring feature needs: show a run, and carry out Re-run requests. */
 export interface ResultsPresenter {
   show(model: ResultsModel): void;
-  readonly onDidRequestRerun: vscode.Event<string>;
-}
-
-type RerunListener = (runId: string) => unknown;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+  /** Registers the one handler of Re-run requests; disposing it unregisters it. */
+  handleRerun(handler: RerunHandler): vscode.Disposable;
 }
 
 /**
  * The results panels of one activation: the panel shown (at most one is reused for new runs), the
- * serializer that restores a panel after a window reload, and the Re-run listeners. Created once per
- * activation by createResultsFeature() and disposed with the extension, so nothing outlives it.
+ * serializer that restores a panel after a window reload, the user's places and the Re-run handler.
+ * Created once per activation by createResultsFeature() and disposed with the extension, so nothing
+ * outlives it.
  */
 export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   /** The panel new runs go to. */
@@ -76,28 +80,22 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   /** The panel most recently created or restored, for tests. */
   private lastCreated: ResultsPanel | undefined;
   private readonly live = new Set<ResultsPanel>();
-  private readonly rerunListeners = new Set<RerunListener>();
+  private rerunHandler: RerunHandler | undefined;
+  private readonly places: PlaceKeeper;
   private readonly serializer: vscode.Disposable;
   private disposed = false;
 
   constructor(private readonly deps: ResultsDeps) {
+    this.places = new PlaceKeeper(deps.context.workspaceState);
     this.serializer = vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => { this.revive(panel, state); },
     });
   }
 
-  /**
-   * Fires with the runId when the user presses Re-run; the scoring feature subscribes and tells the user
-   * about its own failures. A listener may return the re-run's promise: when it settles and no new run
-   * has reached the panel, the status line says so instead of "Re-running…" for good.
-   */
-  readonly onDidRequestRerun: vscode.Event<string> = (listener, thisArgs?: unknown, disposables?: vscode.Disposable[]) => {
-    const bound: RerunListener = runId => listener.call(thisArgs, runId) as unknown;
-    this.rerunListeners.add(bound);
-    const subscription = new vscode.Disposable(() => this.rerunListeners.delete(bound));
-    disposables?.push(subscription);
-    return subscription;
-  };
+  handleRerun(handler: RerunHandler): vscode.Disposable {
+    this.rerunHandler = handler;
+    return new vscode.Disposable(() => { if (this.rerunHandler === handler) this.rerunHandler = undefined; });
+  }
 
   /** Shows a run in the panel, creating the panel or revealing the existing one. */
   show(model: ResultsModel): ResultsPanelHandle {
@@ -108,7 +106,7 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, panelTitle(model),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.deps));
-    const created = this.adopt(new ResultsPanel(this.deps, panel, runId => this.requestRerun(runId)));
+    const created = this.adopt(new ResultsPanel(this.deps, panel, this.places, runId => this.rerun(runId)));
     this.current = created;
     created.update(model);
     return created;
@@ -123,7 +121,7 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.serializer.dispose();
-    this.rerunListeners.clear();
+    this.rerunHandler = undefined;
     for (const panel of [...this.live]) panel.dispose();
   }
 
@@ -137,8 +135,8 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
       return;
     }
     panel.webview.options = webviewOptions(this.deps);
-    const revived = this.adopt(new ResultsPanel(this.deps, panel, runId => this.requestRerun(runId)));
-    revived.restore(state.model, state.summaries, state.view);
+    const revived = this.adopt(new ResultsPanel(this.deps, panel, this.places, runId => this.rerun(runId)));
+    revived.restore(state.model, state.summaries);
     this.current ??= revived;
   }
 
@@ -152,9 +150,9 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     return panel;
   }
 
-  /** Calls every Re-run listener; returns the promises of those that returned one. */
-  private requestRerun(runId: string): PromiseLike<unknown>[] {
-    return [...this.rerunListeners].map(listener => listener(runId)).filter(isThenable);
+  private rerun(runId: string): Promise<ResultsModel | undefined> {
+    if (!this.rerunHandler) return Promise.reject(new Error('Re-run is not available while the extension starts or stops.'));
+    return this.rerunHandler(runId);
   }
 }
 
@@ -163,8 +161,6 @@ type ExportFormat = 'csv' | 'json';
 class ResultsPanel implements ResultsPanelHandle {
   private model: ResultsModel | undefined;
   private summaries: ColumnSummary[] = [];
-  /** The user's place on the page for `model` (see ResultsPanelTestView.view). */
-  private view: ResultsViewState | undefined;
   /** The run whose Re-run the user asked for, until a run arrives or the re-run ends without one. */
   private rerunOf: string | undefined;
   private html = '';
@@ -180,7 +176,8 @@ class ResultsPanel implements ResultsPanelHandle {
   constructor(
     private readonly deps: ResultsDeps,
     readonly panel: vscode.WebviewPanel,
-    private readonly requestRerun: (runId: string) => PromiseLike<unknown>[],
+    private readonly places: PlaceKeeper,
+    private readonly rerunHandler: RerunHandler,
   ) {
     panel.iconPath = vscode.Uri.joinPath(deps.context.extensionUri, 'media', 'fabric-ml.svg');
     this.disposables.push(
@@ -203,7 +200,7 @@ class ResultsPanel implements ResultsPanelHandle {
     const previous = this.model;
     const next = redactResultsModel(model);
     // The run a Re-run produced opens where the user was on the run it repeats.
-    this.view = previous && this.rerunOf === previous.runId ? viewAfterRerun(this.view, previous, next) : undefined;
+    if (previous && this.rerunOf === previous.runId) this.places.carryOver(previous, next);
     this.rerunOf = undefined;
     this.model = next;
     this.summaries = summarizePredictions(this.model);
@@ -213,15 +210,10 @@ class ResultsPanel implements ResultsPanelHandle {
     if (this.webviewReady) this.postShow();
   }
 
-  /**
-   * Takes the run the page persisted, after a window reload; the page shows it from its state. The place
-   * is the latest one reported for this run before the reload, else the one saved with the run.
-   */
-  restore(model: ResultsModel, summaries: ColumnSummary[], view: ResultsViewState | undefined): void {
+  /** Takes the run the page persisted, after a window reload; the page shows it from its state. */
+  restore(model: ResultsModel, summaries: ColumnSummary[]): void {
     this.model = redactResultsModel(model);
     this.summaries = summaries;
-    const last = this.deps.context.workspaceState.get<unknown>(LAST_VIEW_KEY);
-    this.view = isResultsViewState(last) && last.runId === model.runId ? last : view?.runId === model.runId ? view : undefined;
   }
 
   dispose(): void {
@@ -235,7 +227,7 @@ class ResultsPanel implements ResultsPanelHandle {
   testView(): ResultsPanelTestView {
     return {
       html: this.html, model: this.model, summaries: this.summaries, rendered: this.rendered,
-      postedTypes: [...this.postedTypes], visible: this.panel.visible, view: this.view,
+      postedTypes: [...this.postedTypes], visible: this.panel.visible, place: this.model && this.places.placeFor(this.model.runId),
     };
   }
 
@@ -259,8 +251,8 @@ class ResultsPanel implements ResultsPanelHandle {
 
   private postShow(): void {
     if (!this.model) return;
-    const view = this.view?.runId === this.model.runId ? this.view : undefined;
-    this.post({ type: ResultsMessage.show, model: this.model, summaries: this.summaries, ...(view ? { view } : {}) });
+    const place = this.places.placeFor(this.model.runId);
+    this.post({ type: ResultsMessage.show, model: this.model, summaries: this.summaries, ...withPlace(place) });
   }
 
   private notice(level: 'info' | 'error', text: string): void {
@@ -275,20 +267,19 @@ class ResultsPanel implements ResultsPanelHandle {
         if (message.restoredRunId !== this.model.runId) this.postShow();
         // The page reloaded this run from its state (saved when the run was first shown): it waits for
         // where the user has been since.
-        else this.post({ type: ResultsMessage.view, runId: this.model.runId, ...(this.view?.runId === this.model.runId ? { view: this.view } : {}) });
+        else this.post({ type: ResultsMessage.place, runId: this.model.runId, ...withPlace(this.places.placeFor(this.model.runId)) });
         return;
       case ResultsMessage.rendered:
         this.rendered = message;
         this.deps.log.info(`Results: ${message.rows} rows painted in ${Math.round(message.firstPaintMs)} ms (${message.domRows} grid rows in the DOM${message.restored ? ', restored' : ''}).`);
         if (message.cspViolations.length) this.deps.log.warn(`Results webview CSP violations: ${message.cspViolations.join('; ')}`);
         return;
-      case ResultsMessage.viewChanged:
+      case ResultsMessage.placeChanged:
         // A report from a run that has since been replaced says nothing about the new one.
-        if (message.view.runId !== this.model?.runId) return;
-        this.view = message.view;
-        // Small, and kept for a window reload, which loses this object.
-        void this.deps.context.workspaceState.update(LAST_VIEW_KEY, message.view);
+        if (message.place.runId === this.model?.runId) this.places.remember(message.place);
         return;
+      case ResultsMessage.rerun:
+        return this.rerun(message);
     }
     const model = this.model;
     // An action from a run that has since been replaced must not act on the new one.
@@ -298,10 +289,9 @@ class ResultsPanel implements ResultsPanelHandle {
         case ResultsMessage.exportCsv: return await this.exportFile(model, 'csv');
         case ResultsMessage.exportJson: return await this.exportFile(model, 'json');
         case ResultsMessage.copyMTable: return await this.copyMTable(model);
-        case ResultsMessage.rerun: return await this.rerun(model);
       }
     } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
+      const reason = redact(errorMessage(e));
       this.deps.log.error(`Results: ${message.type} failed: ${reason}`);
       this.notice('error', reason);
       void vscode.window.showErrorMessage(`Fabric ML: ${reason}`);
@@ -324,17 +314,29 @@ class ResultsPanel implements ResultsPanelHandle {
     this.notice('info', `Exported ${model.inputs.length.toLocaleString()} rows to ${where}.`);
   }
 
-  private async rerun(model: ResultsModel): Promise<void> {
-    this.notice('info', 'Re-running with the same rows and endpoint…');
-    this.rerunOf = model.runId;
-    // The listeners report their own failures (the scoring feature in a notification); here only the
-    // outcome for the panel matters.
-    await Promise.allSettled(this.requestRerun(model.runId));
-    if (this.rerunOf === model.runId) this.rerunOf = undefined;
-    // A re-run that produced results has shown them (which clears the notice) before it settles. One
-    // that did not failed, was cancelled (Escape at the endpoint pick) or could not start.
-    if (this.disposed || this.model?.runId !== model.runId) return;
-    this.notice('info', 'Re-run did not produce new results.');
+  /**
+   * Carries out a Re-run request and answers it. The handler tells the user about its own failures (in a
+   * notification); the reply says whether a new run was shown, and the page words the outcome.
+   */
+  private async rerun(request: ResultsRerunRequest): Promise<void> {
+    let reply: { newRunId?: string; error?: string } = {};
+    // A request about a run that has since been replaced must not act on the new one.
+    if (request.runId === this.model?.runId) {
+      this.rerunOf = request.runId;
+      try {
+        const next = await this.rerunHandler(request.runId);
+        if (next) reply = { newRunId: next.runId };
+      } catch (e) {
+        // The reason reaches the page: it goes through the redaction gate like the model.
+        const reason = redact(errorMessage(e));
+        this.deps.log.error(`Results: Re-run failed: ${reason}`);
+        void vscode.window.showErrorMessage(`Fabric ML: ${reason}`);
+        reply = { error: reason };
+      } finally {
+        if (this.rerunOf === request.runId) this.rerunOf = undefined;
+      }
+    }
+    if (!this.disposed) this.post({ type: ResultsMessage.reply, requestId: request.requestId, ...reply });
   }
 
   private async copyMTable(model: ResultsModel): Promise<void> {
@@ -343,6 +345,10 @@ class ResultsPanel implements ResultsPanelHandle {
     const columns = model.inputColumns.length + model.outputColumns.length + 1;
     this.notice('info', `Copied an M #table with ${model.inputs.length.toLocaleString()} rows and ${columns} columns to the clipboard.`);
   }
+}
+
+function withPlace(place: ResultsPlace | undefined): { place?: ResultsPlace } {
+  return place ? { place } : {};
 }
 
 function bundleRoot(deps: ResultsDeps): vscode.Uri {

@@ -1,14 +1,15 @@
-// Registers Score Selection and Score File, and connects the results panel's Re-run back to them.
+// Registers Score Selection and Score File, and carries out the results panel's Re-run requests.
 import type * as vscode from 'vscode';
+import type { ResultsPresenter } from '../results';
 import type { Services } from '../services';
 import { registerCommand } from '../shared/commands';
-import { ScoreCommands, type ResultsPresenter } from './scoreCommands';
+import { ScoreCommands } from './scoreCommands';
 
-export function register(services: Services, presenter: ResultsPresenter & { onDidRequestRerun: vscode.Event<string> }): vscode.Disposable[] {
+export function register(services: Services, presenter: ResultsPresenter): vscode.Disposable[] {
   const commands = new ScoreCommands(services, presenter);
   return [
     registerCommand(services, 'fabricMl.scoreSelection', arg => commands.scoreSelection(arg)),
     registerCommand(services, 'fabricMl.scoreFile', arg => commands.scoreFile(arg)),
-    presenter.onDidRequestRerun(runId => commands.rerun(runId)),
+    presenter.handleRerun(runId => commands.rerun(runId)),
   ];
 }

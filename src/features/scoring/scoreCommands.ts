@@ -1,30 +1,42 @@
 // Score Selection / Score File: rows from the open CSV/JSON file → the endpoint's input signature →
-// batched, throttling-aware scoring with progress and cancellation → the results panel.
+// batched, throttling-aware scoring with progress and cancellation → the results panel. Local first: the
+// rows are read and the user has said yes before anything is sent (no token request, no metadata call),
+// so a malformed file or a "No" costs nothing. The settings are read once per run and handed on.
 import * as vscode from 'vscode';
+import { pickEndpoint } from '../shared/endpointPicker';
+import { recordMilestone } from '../shared/milestones';
 import { randomUUID } from 'crypto';
-import type { EndpointDefinition, EndpointVersionInfo, SignatureField } from '../../core/endpoints/model';
-import { countDataRows, mapToSignature, parseRows, parseRowsFromFile, type ParsedTable } from '../../core/rows';
+import type { EndpointDefinition, EndpointVersionInfo } from '../../core/endpoints/model';
+import { mapToSignature, parseRows, parseRowsFromFile, type MappedRows, type ParsedTable } from '../../core/rows';
+import { errorMessage } from '../../core/errorMessage';
 import type { ScoreRunResult } from '../../core/fabric/types';
-import type { ResultsModel } from '../../protocol/results';
-import type { Services } from '../services';
+import { buildResultsModel, describeRunOutcome, type ResultsModel } from '../../core/results';
+import type { ResultsPresenter } from '../results';
+import type { EndpointSession, Services } from '../services';
 import { scoringSettings, type ScoringSettings } from '../shared/settings';
 import { showCommandError, UserError } from '../shared/commands';
 import { normalizeArgs, resolveTarget, type ScoreCommandArgs, type ScoreTarget } from './scoreTarget';
 
 const LAST_ENDPOINT_KEY = 'fabricMl.lastEndpointId';
+/**
+ * Re-run needs how a run was started (endpoint, file, line range), not its rows or results. Only the
+ * latest runs are kept: the panel shows one run at a time, so older ones are rarely asked for again.
+ */
+const RERUNNABLE_RUNS = 10;
 
 /** What a finished command returns to its caller (tests, scripts): the model shown in the panel. */
 export type ScoreCommandResult = ResultsModel | undefined;
 
-export interface ResultsPresenter {
-  show(model: ResultsModel): void;
+interface RunRecipe {
+  args: ScoreCommandArgs;
+  wholeFile: boolean;
 }
 
 export class ScoreCommands {
-  /** Re-run needs to know how a run was started. */
-  private readonly runs = new Map<string, { args: ScoreCommandArgs; wholeFile: boolean }>();
+  /** How the latest runs were started, oldest first (a Map keeps insertion order), at most RERUNNABLE_RUNS. */
+  private readonly runs = new Map<string, RunRecipe>();
 
-  constructor(private readonly services: Services, private readonly presenter: ResultsPresenter) {}
+  constructor(private readonly services: Services, private readonly presenter: Pick<ResultsPresenter, 'show'>) {}
 
   /** Score Selection; errors propagate to the shared command wrapper (shown, or rejected for plain args). */
   scoreSelection(arg?: unknown): Promise<ScoreCommandResult> {
@@ -55,26 +67,55 @@ export class ScoreCommands {
 
   private async run(args: ScoreCommandArgs, wholeFile: boolean, alreadyConfirmed = false): Promise<ScoreCommandResult> {
     const target = await resolveTarget(args, !wholeFile);
+    const settings = scoringSettings(target.document.uri);
+    const table = await this.readRows(target, wholeFile, settings);
+    if (table.rows.length === 0) throw new UserError(target.selection ? 'The selection has no data rows. Select rows below the header, or clear the selection to score the first rows.' : 'The file has no data rows.');
     const endpoint = await this.pickEndpoint(args.endpointId, args.interactive !== false);
     if (!endpoint) return undefined;
-    const settings = scoringSettings(target.document.uri);
-    const session = await this.services.openSession(endpoint.id, { purpose: 'score', resource: target.document.uri });
+    if (!(await this.checkActive(endpoint, args.interactive !== false))) return undefined;
+    const batchSize = endpoint.batchSize ?? settings.batchSize;
+    const askFirst = wholeFile && !alreadyConfirmed && (args.interactive !== false || args.confirm === true);
+    if (askFirst && !(await this.confirmLargeRun(target, table.rows.length, batchSize, settings))) return undefined;
 
+    // From here on the run talks to Fabric.
+    const session = await this.services.openSession(endpoint.id, { purpose: 'score', resource: target.document.uri, settings, interactive: args.interactive !== false });
     const warnings: string[] = [];
     const version = await this.signatureOf(endpoint, warnings);
-    const batchSize = endpoint.batchSize ?? settings.batchSize;
-    const askFirst = !alreadyConfirmed && (args.interactive !== false || args.confirm === true);
-    const table = await this.readRows(target, wholeFile, settings, batchSize, askFirst);
-    if (!table) return undefined;
     const mapped = mapToSignature(table, version?.inputSignature);
     warnings.push(...mapped.warnings);
     if (mapped.ignoredColumns.length) warnings.push(`Not sent (not in the input signature): ${mapped.ignoredColumns.join(', ')}`);
-    if (mapped.rows.length === 0) throw new UserError(target.selection ? 'The selection has no data rows. Select rows below the header, or clear the selection to score the first rows.' : 'The file has no data rows.');
 
     const startedAt = new Date();
-    const result = await vscode.window.withProgress({
+    const result = await this.scoreWithProgress(session, mapped, batchSize, settings, version);
+    const model = buildResultsModel({
+      runId: randomUUID(),
+      endpoint: { id: endpoint.id, name: endpoint.name, scoreUrl: endpoint.scoreUrl },
+      version: version?.versionName ?? session.ref.version,
+      fileName: vscode.workspace.asRelativePath(target.document.uri),
+      table, outputSignature: version?.outputSignature, result, startedAt, warnings,
+    });
+    this.remember(model.runId, { args: { endpointId: endpoint.id, uri: target.document.uri, range: target.selection }, wholeFile });
+    this.presenter.show(model);
+    await recordMilestone(this.services, 'hasScored');
+    const outcome = describeRunOutcome(endpoint.name, result);
+    this.services.log.info(outcome.log);
+    if (outcome.warning) void vscode.window.showWarningMessage(outcome.warning);
+    return model;
+  }
+
+  private remember(runId: string, recipe: RunRecipe): void {
+    this.runs.set(runId, recipe);
+    for (const oldest of this.runs.keys()) {
+      if (this.runs.size <= RERUNNABLE_RUNS) break;
+      this.runs.delete(oldest);
+    }
+  }
+
+  private scoreWithProgress(session: EndpointSession, mapped: MappedRows, batchSize: number,
+    settings: ScoringSettings, version: EndpointVersionInfo | undefined): Thenable<ScoreRunResult> {
+    return vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
-      title: `Scoring ${mapped.rows.length} rows with ${endpoint.name}`,
+      title: `Scoring ${mapped.rows.length} rows with ${session.definition.name}`,
       cancellable: true,
     }, async (progress, token) => {
       const abort = new AbortController();
@@ -99,32 +140,37 @@ export class ScoreCommands {
         onCancel.dispose();
       }
     });
-
-    const model = this.toModel(endpoint, version, target, table, result, startedAt, warnings);
-    this.runs.set(model.runId, { args: { endpointId: endpoint.id, uri: target.document.uri, range: target.selection }, wholeFile });
-    this.presenter.show(model);
-    this.reportOutcome(endpoint, result);
-    return model;
   }
 
   private async pickEndpoint(requested: string | undefined, interactive: boolean): Promise<EndpointDefinition | undefined> {
-    const all = this.services.endpoints.list();
-    if (requested) {
-      const found = this.services.endpoints.get(requested);
-      if (!found) throw new UserError(`No endpoint with id "${requested}". Known endpoints: ${all.map(e => e.id).join(', ') || 'none'}.`);
-      return found;
-    }
-    if (all.length === 0) throw new UserError('No Fabric ML endpoint is configured yet.', [{ title: 'Add Endpoint', command: 'fabricMl.addEndpoint' }]);
-    if (all.length === 1) return all[0];
-    if (!interactive) throw new UserError(`Several endpoints are configured; pass endpointId (one of: ${all.map(e => e.id).join(', ')}).`);
     const state = this.services.context.workspaceState;
-    const last = state.get<string>(LAST_ENDPOINT_KEY);
-    const items = all
-      .map(e => ({ label: e.name, description: e.id === last ? 'last used' : undefined, detail: e.scoreUrl, endpoint: e }))
-      .sort((a, b) => Number(b.endpoint.id === last) - Number(a.endpoint.id === last));
-    const picked = await vscode.window.showQuickPick(items, { title: 'Score with which endpoint?', matchOnDetail: true });
-    if (picked) await state.update(LAST_ENDPOINT_KEY, picked.endpoint.id);
-    return picked?.endpoint;
+    const picked = await pickEndpoint(this.services, requested === undefined ? undefined : { endpointId: requested }, { interactive }, {
+      title: 'Score with which endpoint?',
+      preferredId: state.get<string>(LAST_ENDPOINT_KEY),
+      onlyEndpointByDefault: true,
+    });
+    if (picked && interactive) await state.update(LAST_ENDPOINT_KEY, picked.id);
+    return picked;
+  }
+
+  /**
+   * Before sending anything to a version known to be inactive (every batch would fail): from the UI, say so
+   * and offer to activate it. False when the user chose not to score.
+   */
+  private async checkActive(endpoint: EndpointDefinition, interactive: boolean): Promise<boolean> {
+    const info = this.services.metadata.cached(endpoint.id);
+    if (!interactive || !info || info.status === 'Active') return true;
+    const activate = 'Activate Version';
+    const anyway = 'Score Anyway';
+    const choice = await vscode.window.showWarningMessage(
+      `Version ${info.versionName} of "${endpoint.name}" is ${info.status}: every batch would fail until it is active.`,
+      { modal: true, detail: 'Activating a version uses Fabric capacity. It takes a few minutes; score again when it is Active.' },
+      activate,
+      anyway,
+    ).then(undefined, () => undefined);
+    this.services.log.info(`Asked before scoring version ${info.versionName} of "${endpoint.name}" (${info.status}): ${choice ?? 'dismissed'}.`);
+    if (choice === activate) void vscode.commands.executeCommand('fabricMl.activateVersion', { endpointId: endpoint.id, version: info.versionName, confirm: false });
+    return choice === anyway;
   }
 
   private async signatureOf(endpoint: EndpointDefinition, warnings: string[]): Promise<EndpointVersionInfo | undefined> {
@@ -132,13 +178,13 @@ export class ScoreCommands {
       return await this.services.metadata.version(endpoint.id);
     } catch (e) {
       // Without the signature, columns are sent as they are; scoring itself reports any real failure.
-      const reason = e instanceof Error ? e.message : String(e);
+      const reason = errorMessage(e);
       warnings.push(`Could not read the input signature (${reason}); columns were sent as they are in the file.`);
       return undefined;
     }
   }
 
-  private async readRows(target: ScoreTarget, wholeFile: boolean, settings: ScoringSettings, batchSize: number, askFirst: boolean): Promise<ParsedTable | undefined> {
+  private async readRows(target: ScoreTarget, wholeFile: boolean, settings: ScoringSettings): Promise<ParsedTable> {
     const { document, format } = target;
     if (!wholeFile) {
       return parseRows(document.getText(), format, { selection: target.selection, maxRows: target.selection ? undefined : settings.defaultRows, maxRecordBytes: settings.maxRecordBytes });
@@ -146,55 +192,17 @@ export class ScoreCommands {
     // Whole file: stream from disk when the file is saved there, so huge files never sit in one string.
     const onDisk = document.uri.scheme === 'file' && !document.isDirty;
     const limits = { maxRecordBytes: settings.maxRecordBytes };
-    const rowCount = onDisk ? await countDataRows(document.uri.fsPath, format, limits) : parseRows(document.getText(), format, limits).rows.length;
-    if (rowCount > settings.confirmAboveRows && askFirst) {
-      const go = 'Score All Rows';
-      const requests = Math.ceil(rowCount / batchSize);
-      const choice = await vscode.window.showWarningMessage(
-        `Score all ${rowCount.toLocaleString()} rows of ${vscode.workspace.asRelativePath(document.uri)}? That is ${requests.toLocaleString()} requests to the endpoint and uses Fabric capacity.`,
-        { modal: true }, go);
-      if (choice !== go) return undefined;
-    }
     return onDisk ? parseRowsFromFile(document.uri.fsPath, format, limits) : parseRows(document.getText(), format, limits);
   }
 
-  private toModel(endpoint: EndpointDefinition, version: EndpointVersionInfo | undefined, target: ScoreTarget, table: ParsedTable,
-    result: ScoreRunResult, startedAt: Date, warnings: string[]): ResultsModel {
-    const outputColumns = result.outputColumns?.length ? result.outputColumns : outputColumnNames(version?.outputSignature, result.predictions);
-    return {
-      runId: randomUUID(),
-      endpoint: { id: endpoint.id, name: endpoint.name, version: version?.versionName ?? this.services.endpoints.refFor(endpoint).version, scoreUrl: endpoint.scoreUrl },
-      source: { fileName: vscode.workspace.asRelativePath(target.document.uri), rowLines: table.rowLines },
-      inputColumns: table.columns,
-      outputColumns,
-      inputs: table.rows.map(r => table.columns.map(c => r[c] ?? null)),
-      predictions: result.predictions.map(p => p ?? null),
-      batches: result.batches,
-      startedAt: startedAt.toISOString(),
-      durationMs: result.durationMs,
-      tokenRequests: result.tokenRequests,
-      cancelled: result.cancelled,
-      warnings,
-    };
+  /** Score File on more rows than `confirmAboveRows`: true when the user says to go ahead. */
+  private async confirmLargeRun(target: ScoreTarget, rowCount: number, batchSize: number, settings: ScoringSettings): Promise<boolean> {
+    if (rowCount <= settings.confirmAboveRows) return true;
+    const go = 'Score All Rows';
+    const requests = Math.ceil(rowCount / batchSize);
+    const choice = await vscode.window.showWarningMessage(
+      `Score all ${rowCount.toLocaleString()} rows of ${vscode.workspace.asRelativePath(target.document.uri)}? That is ${requests.toLocaleString()} requests to the endpoint and uses Fabric capacity.`,
+      { modal: true }, go);
+    return choice === go;
   }
-
-  private reportOutcome(endpoint: EndpointDefinition, result: ScoreRunResult): void {
-    const failed = result.batches.filter(b => !b.ok);
-    const rows = result.predictions.filter(p => p !== undefined).length;
-    this.services.log.info(`Scored ${rows}/${result.predictions.length} rows with ${endpoint.name} in ${result.durationMs} ms: ${result.batches.length - failed.length} batches ok, ${failed.length} failed, ${result.tokenRequests} token requests${result.cancelled ? ', cancelled' : ''}.`);
-    if (result.cancelled) {
-      void vscode.window.showWarningMessage(`Scoring cancelled: ${rows.toLocaleString()} of ${result.predictions.length.toLocaleString()} rows were scored and are shown.`);
-    } else if (failed.length) {
-      const first = failed[0];
-      const what = first.error ? `${first.error.status ? `HTTP ${first.error.status} ` : ''}${first.error.errorCode ?? first.error.kind}: ${first.error.message}` : 'failed';
-      void vscode.window.showWarningMessage(`${failed.length} of ${result.batches.length} batches failed (first: rows ${first.startRow + 1}–${first.endRow}, ${what}). The other batches' predictions are shown.`);
-    }
-  }
-}
-
-function outputColumnNames(signature: SignatureField[] | undefined, predictions: Array<unknown[] | undefined>): string[] {
-  const width = predictions.reduce((w, p) => Math.max(w, p?.length ?? 0), 0);
-  const names = (signature ?? []).map(f => f.name);
-  for (let i = names.length; i < width; i++) names.push(`prediction_${i + 1}`);
-  return names.length ? names : ['prediction'];
 }

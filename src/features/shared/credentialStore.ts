@@ -207,6 +207,17 @@ export class SecretStorageCredentialStore implements CredentialStore, vscode.Dis
     this.queueEvent(profileId);
   }
 
+  async removeProfile(profileId: string): Promise<void> {
+    await this.clear(profileId);
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const user = config.inspect<ServicePrincipalProfile[]>('profiles')?.globalValue;
+    if (Array.isArray(user) && user.some(p => p && p.id === profileId)) {
+      const rest = user.filter(p => !p || p.id !== profileId);
+      await config.update('profiles', rest.length ? rest : undefined, vscode.ConfigurationTarget.Global);
+    }
+    this.queueEvent(profileId);
+  }
+
   dispose(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.changed.dispose();

@@ -11,6 +11,8 @@ export interface PickEndpointOptions {
   title: string;
   /** Pre-selects this endpoint (e.g. the last one used) when it is in the list. */
   preferredId?: string;
+  /** With an argument object that names no endpoint, use the only one configured (scoring's convenience). */
+  onlyEndpointByDefault?: boolean;
 }
 
 /** The endpoint id a command argument names, if it names one. */
@@ -28,11 +30,13 @@ export async function pickEndpoint(services: Services, arg: unknown, ctx: Comman
     if (!def) throw new UserError(unknownEndpointMessage(id));
     return def;
   }
-  if (!ctx.interactive) throw new UserError('The argument "endpointId" is required.');
   const all = services.endpoints.list();
+  if (!ctx.interactive && !(options.onlyEndpointByDefault && all.length === 1)) {
+    throw new UserError(all.length > 1 && options.onlyEndpointByDefault ? `Several endpoints are configured; pass endpointId (one of: ${all.map(e => e.id).join(', ')}).` : 'The argument "endpointId" is required.');
+  }
   if (all.length === 0) throw new UserError('No Fabric ML endpoints yet. Add one with "Fabric ML: Add Endpoint".', [{ title: 'Add Endpoint', command: 'fabricMl.addEndpoint' }]);
   if (all.length === 1) return all[0];
-  const items = all.map(def => ({ label: def.name, description: def.id, detail: statusLine(services, def), def }));
+  const items = all.map(def => ({ label: def.name, description: def.id === options.preferredId ? `${def.id} · last used` : def.id, detail: statusLine(services, def), def }));
   const preferred = items.findIndex(i => i.def.id === options.preferredId);
   if (preferred > 0) items.unshift(...items.splice(preferred, 1));
   const pick = await vscode.window.showQuickPick(items, { title: options.title, matchOnDescription: true, matchOnDetail: true });

@@ -99,8 +99,12 @@ export class FabricMetadataCache implements EndpointMetadataCache, vscode.Dispos
 
   private async fetch(endpointId: string): Promise<EndpointVersionInfo> {
     const stamp = this.stamp(endpointId);
-    this.states.set(endpointId, { kind: 'loading' });
-    this.changed.fire(endpointId);
+    // A refresh keeps showing what is known until the answer arrives, so the tree keeps its shape (and the
+    // user's expanded nodes) instead of collapsing to "Reading status…" and back.
+    if (this.states.get(endpointId)?.kind !== 'ready') {
+      this.states.set(endpointId, { kind: 'loading' });
+      this.changed.fire(endpointId);
+    }
     try {
       const session = await this.open(endpointId, { purpose: 'metadata' });
       const { info, usesDefaultVersion } = await readVersionInfo(session);

@@ -1,0 +1,70 @@
+// The results model: one scoring run as the extension keeps, exports and shows it. It lives in core (the
+// exports and summaries are computed from it in plain Node); src/protocol re-exports these types for the
+// webview. Serialisable, and never holds a secret: it is posted to the webview and persisted in its state.
+import type { BatchOutcome } from '../fabric/types';
+
+/** One scoring run as the results panel shows it. */
+export interface ResultsModel {
+  runId: string;
+  endpoint: { id: string; name: string; version?: string; scoreUrl: string };
+  /** `rowLines[i]` is the 1-based line in the source file where row i starts. */
+  source: { fileName: string; rowLines?: number[] };
+  inputColumns: string[];
+  /** From the version's output signature, else `prediction_1..n`. */
+  outputColumns: string[];
+  /** Row i's values, ordered as `inputColumns`. */
+  inputs: unknown[][];
+  /** Row i's prediction values ordered as `outputColumns`, or null when its batch failed or never ran. */
+  predictions: (unknown[] | null)[];
+  /** startRow/endRow are zero-based, end exclusive. `exchange` has Authorization redacted. */
+  batches: BatchOutcome[];
+  /** ISO 8601. */
+  startedAt: string;
+  durationMs: number;
+  tokenRequests: number;
+  cancelled: boolean;
+  warnings: string[];
+}
+
+export interface HistogramBin {
+  /** Inclusive lower bound. */
+  from: number;
+  /** Upper bound: exclusive, except for the last bin; equal to `from` for a one-value bin. */
+  to: number;
+  count: number;
+}
+
+interface ColumnSummaryBase {
+  column: string;
+  /** Rows with a non-null value in this column. */
+  count: number;
+  /** Scored rows whose value is null or missing. */
+  nulls: number;
+  /** Rows without a prediction (their batch failed or never ran). */
+  unscored: number;
+}
+
+export interface NumberColumnSummary extends ColumnSummaryBase {
+  kind: 'number';
+  min: number;
+  max: number;
+  mean: number;
+  histogram: HistogramBin[];
+}
+
+export interface LabelColumnSummary extends ColumnSummaryBase {
+  kind: 'label';
+  distinct: number;
+  /** Most frequent first, at most MAX_SUMMARY_CLASSES; ties keep first-seen order. */
+  classes: Array<{ label: string; count: number }>;
+  /** Values that fall in the classes not listed. */
+  otherCount: number;
+}
+
+export interface EmptyColumnSummary extends ColumnSummaryBase {
+  kind: 'empty';
+}
+
+export type ColumnSummary = NumberColumnSummary | LabelColumnSummary | EmptyColumnSummary;
+
+export const MAX_SUMMARY_CLASSES = 12;
