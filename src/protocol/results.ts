@@ -195,7 +195,8 @@ export function isResultsModel(value: unknown): value is ResultsModel {
     && Array.isArray(batches) && batches.every(b => isRecord(b) && isNumber(b.index) && isNumber(b.startRow)
       && isNumber(b.endRow) && typeof b.ok === 'boolean' && isNumber(b.durationMs) && isNumber(b.attempts))
     && isString(value.startedAt) && isNumber(value.durationMs) && isNumber(value.tokenRequests)
-    && typeof value.cancelled === 'boolean' && isStringArray(value.warnings);
+    && typeof value.cancelled === 'boolean' && isStringArray(value.warnings)
+    && (value.evaluatedBy === undefined || (isRecord(value.evaluatedBy) && isString(value.evaluatedBy.dataflow) && isString(value.evaluatedBy.query)));
 }
 
 function isColumnSummary(value: unknown): value is ColumnSummary {

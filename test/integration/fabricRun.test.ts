@@ -11,12 +11,14 @@ import { dataflowRoutes, type DataflowStore } from '../../tools/fake-fabric';
 import type { ComparisonResult } from '../../src/features/dataflowDeploy/compareCommands';
 import type { DeployResult } from '../../src/features/dataflowDeploy/deploy';
 import type { RunInFabricResult } from '../../src/features/dataflowDeploy/runInFabric';
-import { controlUrl, screenshot, setUpFakeFabric, type FakeFabricSetup } from './support';
+import type { FabricMlExtensionApi } from '../../src/features/api';
+import { activateExtension, controlUrl, frameTexts, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
 
 const csv = () => vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'customers.csv'));
 
-async function reportText(uri: string): Promise<string> {
-  return (await vscode.workspace.openTextDocument(vscode.Uri.parse(uri))).getText();
+/** The text of the webview frame that contains `marker` (harness only). */
+async function pageText(marker: string): Promise<string> {
+  return waitFor(async () => (await frameTexts(marker)).find(t => t.includes(marker)), `a page showing "${marker}"`);
 }
 
 describe('Dataflow Gen2 in Fabric (deploy, run, verify, compare)', function () {
@@ -64,10 +66,11 @@ describe('Dataflow Gen2 in Fabric (deploy, run, verify, compare)', function () {
     const sent = store.executeQuery.received.at(-1)!;
     assert.match(String(sent.customMashupDocument), /shared #"Fabric ML verify rows" =/);
     assert.ok(!String(sent.customMashupDocument).includes('demo~Secret'), 'no secret in the document sent');
-    const text = await reportText(result.reportUri);
-    assert.match(text, /\*\*Agreement: 100 % \(12 of 12 rows agree\)\*\*/);
-    assert.match(text, /Evaluated by the M in Fabric \(dataflow "Churn scoring"/);
-    if (controlUrl) await screenshot('verify-m-in-fabric', 500);
+    if (!controlUrl) return;
+    const page = await pageText('Agreement: 100 % (12 of 12 rows agree)');
+    assert.match(page, /Evaluated by the M in Fabric \(dataflow "Churn scoring"/);
+    assert.match(page, /Rows that differ \(0\)\s+None: every row agrees\./);
+    await screenshot('verify-m-in-fabric', 500);
   });
 
   it('shows an error the engine embedded in a 200 answer as an error with the engine\'s message', async () => {
@@ -76,9 +79,16 @@ describe('Dataflow Gen2 in Fabric (deploy, run, verify, compare)', function () {
       Promise.resolve(vscode.commands.executeCommand<RunInFabricResult>('fabricMl.runInFabric', { endpointId: fake.endpointId, dataflowId: deployed.dataflowId, queryName: `Fake churn ${fake.server.port} predictions` })),
       (error: Error) => /Run in Fabric failed: .*engine reported an error.*The column 'plan' of the table wasn't found/.test(error.message),
     );
+    const api = await activateExtension<FabricMlExtensionApi>();
+    const before = api.lastResults()?.model?.runId;
     const ok = (await vscode.commands.executeCommand<RunInFabricResult>('fabricMl.runInFabric', { endpointId: fake.endpointId, dataflowId: deployed.dataflowId, queryName: 'TenantId' }))!;
     assert.ok(ok.rowCount > 0);
-    assert.match(await reportText(ok.reportUri), /^# Evaluated by Fabric, dataflow Churn scoring, query TenantId/);
+    const shown = await waitFor(() => { const view = api.lastResults(); return view?.model?.runId === ok.runId && view.model.runId !== before ? view.model : undefined; }, 'the Fabric run in the results panel');
+    assert.deepStrictEqual(shown.evaluatedBy, { dataflow: 'Churn scoring', query: 'TenantId' });
+    assert.strictEqual(shown.inputs.length, ok.rowCount);
+    if (!controlUrl) return;
+    await pageText('Evaluated by Fabric, dataflow Churn scoring, query TenantId');
+    await screenshot('run-in-fabric-results', 500);
   });
 
   it('Compare with Version shows the rows where version 2 differs from version 1', async () => {
@@ -88,9 +98,9 @@ describe('Dataflow Gen2 in Fabric (deploy, run, verify, compare)', function () {
     }))!;
     assert.strictEqual(result.rows, 20);
     assert.ok(result.differingRows.length > 0 && result.differingRows.length <= 20, `differing rows: ${result.differingRows.length}`);
-    const text = await reportText(result.reportUri);
-    assert.match(text, new RegExp(`## Rows that differ \\(${result.differingRows.length}\\)`));
-    assert.match(text, /\| row \| line \| column \| A \| B \|/);
-    if (controlUrl) await screenshot('compare-versions', 500);
+    if (!controlUrl) return;
+    const page = await pageText(`Rows that differ (${result.differingRows.length})`);
+    assert.match(page, /A\s+Version 1\s+B\s+Version 2/);
+    await screenshot('compare-versions', 500);
   });
 });

@@ -6,7 +6,7 @@ import { decodeArrow, type DecodedTable } from '../arrow/decodeArrow';
 import { FabricError, tryParseJson } from './fabricError';
 import type { DataflowDefinition } from './dataflowDefinition';
 import { explainExecuteQueryError, ExecuteQueryError } from './executeQueryErrors';
-import type { FabricAnswer, FabricCallOptions, FabricTransport } from './types';
+import type { FabricAnswer, FabricCallOptions, FabricTransport, HttpExchange } from './types';
 
 export interface DataflowItem {
   id: string;
@@ -24,6 +24,8 @@ export interface ExecuteQueryRequest {
 export interface QueryRunResult extends DecodedTable {
   /** Time from the POST to the decoded table, polling included. */
   durationMs: number;
+  /** The POST (its M document left out) and the last answer, for the raw view. */
+  exchange: HttpExchange;
 }
 
 /** pq-arrow-version 1 is the default Fabric documents; the stream content type is what the client asks for. */
@@ -122,7 +124,7 @@ export class DataflowClient {
         requestId: answer.headers['x-ms-request-id'] || undefined,
       }, answer.exchange);
     }
-    return { ...table, durationMs: Math.round(performance.now() - started) };
+    return { ...table, durationMs: Math.round(performance.now() - started), exchange: withoutDocument(answer.exchange, request) };
   }
 
   /** A 202 is polled with the one LRO driver and its result read; `withResult` false: the operation only changes state. */
@@ -132,6 +134,16 @@ export class DataflowClient {
     if (!withResult) return answer;
     return this.transport.request({ method: 'GET', url: resultUrl, followUpOf: this.apiBase, signal: options.signal });
   }
+}
+
+/**
+ * The exchange as the raw view may show it: the M document is left out, since a dataflow's saved mashup holds its
+ * parameters' values in plain text (a client secret among them, if the user put it there).
+ */
+function withoutDocument(exchange: HttpExchange, request: ExecuteQueryRequest): HttpExchange {
+  const document = request.customMashupDocument;
+  const shown = { queryName: request.queryName, ...(document === undefined ? {} : { customMashupDocument: `[M section document, ${document.length} characters, not shown]` }) };
+  return { ...exchange, requestBody: JSON.stringify(shown) };
 }
 
 function jsonObject(answer: FabricAnswer, what: string): Record<string, unknown> {

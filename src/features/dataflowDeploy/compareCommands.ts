@@ -4,7 +4,7 @@
 // the endpoint's version and with another version of the same model.
 import * as vscode from 'vscode';
 import {
-  agreementText, buildVerifyDocument, compareRuns, comparisonReport, type RunComparison, type RunForComparison, VERIFY_ROWS_QUERY, verifyRowsQuery,
+  agreementText, buildVerifyDocument, compareRuns, type RunComparison, type RunForComparison, VERIFY_ROWS_QUERY, verifyRowsQuery,
 } from '../../core/compare';
 import { runScoring } from '../../core/fabric';
 import { MASHUP_PART, partText } from '../../core/fabric';
@@ -15,7 +15,7 @@ import { isPlainArgs, stringArg, UserError, type CommandContext } from '../share
 import { pickEndpoint } from '../shared/endpointPicker';
 import { scoringSettings } from '../shared/settings';
 import { type DataflowSession, openDataflowSession, pickDataflow } from './dataflowSession';
-import type { ReportDocuments } from './reportDocuments';
+import type { ComparisonPanels } from './comparisonPanel';
 import { runQuery } from './runInFabric';
 
 export const VERIFY_COMMAND = 'fabricMl.verifyInFabric';
@@ -28,7 +28,6 @@ export interface ComparisonResult {
   differingRows: number[];
   a: string;
   b: string;
-  reportUri: string;
 }
 
 interface Selected {
@@ -82,15 +81,14 @@ async function scoreDirectly(dataflow: DataflowSession, selected: Selected, labe
   return { label, columns: outputNames(dataflow, result), predictions: result.predictions, latenciesMs: result.batches.map(b => b.durationMs) };
 }
 
-async function showComparison(reports: ReportDocuments, title: string, comparison: RunComparison, selected: Selected, a: RunForComparison, b: RunForComparison, notes: string[]): Promise<ComparisonResult> {
-  const text = comparisonReport(comparison, { title, inputColumns: selected.inputColumns, inputs: selected.inputs, rowLines: selected.rowLines, a, b, notes });
-  const reportUri = await reports.show(`${title}.md`, text);
+function showComparison(panels: ComparisonPanels, title: string, comparison: RunComparison, selected: Selected, a: RunForComparison, b: RunForComparison, notes: string[]): ComparisonResult {
+  panels.show(comparison, { title, inputColumns: selected.inputColumns, inputs: selected.inputs, rowLines: selected.rowLines, a, b, notes });
   const agreement = agreementText(comparison);
   void vscode.window.showInformationMessage(`${title}: ${agreement}.`);
-  return { agreement, rows: comparison.rows, agreeingRows: comparison.agreeingRows, differingRows: comparison.differences.map(d => d.row), a: a.label, b: b.label, reportUri: reportUri.toString() };
+  return { agreement, rows: comparison.rows, agreeingRows: comparison.agreeingRows, differingRows: comparison.differences.map(d => d.row), a: a.label, b: b.label };
 }
 
-export async function verifyInFabric(services: Services, reports: ReportDocuments, arg: unknown, ctx: CommandContext): Promise<ComparisonResult | undefined> {
+export async function verifyInFabric(services: Services, panels: ComparisonPanels, arg: unknown, ctx: CommandContext): Promise<ComparisonResult | undefined> {
   const args = isPlainArgs(arg) ? arg : {};
   const endpoint = await pickEndpoint(services, arg instanceof vscode.Uri ? undefined : arg, ctx, { title: 'Verify the M of which endpoint?' });
   if (!endpoint) return undefined;
@@ -114,14 +112,14 @@ export async function verifyInFabric(services: Services, reports: ReportDocument
     if (run.rows.length !== selected.mapped.rows.length) throw new UserError(`Fabric returned ${run.rows.length} rows for the ${selected.mapped.rows.length} rows sent.`);
     const fabric: RunForComparison = { label: `Evaluated by the M in Fabric (dataflow "${target.item.displayName}", query "${verify.queryName}")`, columns: names, predictions: run.rows.map(r => indexes.map(i => r[i])), latenciesMs: [run.durationMs] };
     const comparison = compareRuns(direct, fabric, tolerance());
-    return showComparison(reports, `Verify M in Fabric - ${endpoint.name}`, comparison, selected, direct, fabric, [
+    return showComparison(panels, `Verify M in Fabric - ${endpoint.name}`, comparison, selected, direct, fabric, [
       'Fabric evaluated the dataflow\'s saved mashup with the selected rows as a #table query; the dataflow itself was not changed.',
       'A is one request per batch; B is one executeQuery call (the M batches inside it).',
     ]);
   });
 }
 
-export async function compareWithVersion(services: Services, reports: ReportDocuments, arg: unknown, ctx: CommandContext): Promise<ComparisonResult | undefined> {
+export async function compareWithVersion(services: Services, panels: ComparisonPanels, arg: unknown, ctx: CommandContext): Promise<ComparisonResult | undefined> {
   const args = isPlainArgs(arg) ? arg : {};
   const endpoint = await pickEndpoint(services, arg, ctx, { title: 'Compare which endpoint with another version?' });
   if (!endpoint) return undefined;
@@ -137,7 +135,7 @@ export async function compareWithVersion(services: Services, reports: ReportDocu
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing version ${own ?? 'default'} with version ${other} on ${selected.mapped.rows.length} rows` }, async () => {
     const a = await scoreDirectly(dataflow, selected, `Version ${own ?? '(default)'}`);
     const b = await scoreDirectly(dataflow, selected, `Version ${other}`, other);
-    return showComparison(reports, `Compare ${endpoint.name} version ${own ?? 'default'} with ${other}`, compareRuns(a, b, tolerance()), selected, a, b, []);
+    return showComparison(panels, `Compare ${endpoint.name} version ${own ?? 'default'} with ${other}`, compareRuns(a, b, tolerance()), selected, a, b, []);
   });
 }
 

@@ -1,5 +1,5 @@
-// Read-only virtual documents (scheme fabricml-report) for the Deploy diff, Run in Fabric results and run
-// comparisons. Their text lives in memory for the window's lifetime; nothing is written to disk.
+// Read-only virtual documents (scheme fabricml-report): the two sides of Deploy's mashup.pq diff. Their text lives
+// in memory for the window's lifetime; nothing is written to disk.
 import * as vscode from 'vscode';
 
 export const REPORT_SCHEME = 'fabricml-report';
@@ -20,14 +20,6 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider, vsco
     const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${++this.counter}/${fileName.replace(/[\\/:*?"<>|]/g, '_')}` });
     this.texts.set(uri.toString(), text);
     this.changed.fire(uri);
-    return uri;
-  }
-
-  /** Puts and shows a report beside the editor. */
-  async show(fileName: string, text: string): Promise<vscode.Uri> {
-    const uri = this.put(fileName, text);
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     return uri;
   }
 

@@ -1,15 +1,18 @@
 // "Fabric ML: Run in Fabric": evaluates one query of a dataflow in Fabric's own engine (executeQuery) and shows the
 // table it returns. From a mashup.pq editor the query at the cursor runs and the editor's whole document is sent as
-// customMashupDocument (unsaved work included); otherwise the saved query of the deployed dataflow runs.
+// customMashupDocument (unsaved work included); otherwise the saved query of the deployed dataflow runs. The table
+// opens in the results panel (same grid, summary and export) under "Evaluated by Fabric, dataflow X, query Y".
+import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { queryResultReport } from '../../core/compare';
 import { MashupError, readMashup } from '../../core/dataflow';
+import type { EndpointDefinition } from '../../core/endpoints/model';
 import { ExecuteQueryError, type QueryRunResult } from '../../core/fabric';
+import type { ResultsModel } from '../../core/results/model';
+import type { ResultsPresenter } from '../results';
 import type { Services } from '../services';
 import { isPlainArgs, stringArg, UserError, type CommandContext } from '../shared/commands';
 import { pickEndpoint } from '../shared/endpointPicker';
 import { openDataflowSession, pickDataflow } from './dataflowSession';
-import type { ReportDocuments } from './reportDocuments';
 
 export const RUN_IN_FABRIC_COMMAND = 'fabricMl.runInFabric';
 
@@ -18,12 +21,12 @@ export interface RunInFabricResult {
   queryName: string;
   columns: string[];
   rowCount: number;
-  /** The read-only report shown. */
-  reportUri: string;
+  /** The results panel's run. */
+  runId: string;
   sentDocument: boolean;
 }
 
-export async function runInFabric(services: Services, reports: ReportDocuments, arg: unknown, ctx: CommandContext): Promise<RunInFabricResult | undefined> {
+export async function runInFabric(services: Services, presenter: Pick<ResultsPresenter, 'show'>, arg: unknown, ctx: CommandContext): Promise<RunInFabricResult | undefined> {
   const args = isPlainArgs(arg) ? arg : {};
   const editor = vscode.window.activeTextEditor;
   const fromEditor = !isPlainArgs(arg) && editor && /\.pq$/i.test(editor.document.fileName) ? editor : undefined;
@@ -48,13 +51,38 @@ export async function runInFabric(services: Services, reports: ReportDocuments, 
       return dataflow.client.executeQuery(target.workspaceId, target.item.id, { queryName, customMashupDocument }, { signal: abort.signal });
     }),
   );
-  const text = queryResultReport({
-    dataflow: target.item.displayName, query: queryName,
-    document: customMashupDocument === undefined ? 'the saved dataflow' : `${vscode.workspace.asRelativePath(document!.uri)}${document!.isDirty ? ' (unsaved)' : ''}, sent as customMashupDocument`,
-  }, result);
-  const reportUri = await reports.show(`${target.item.displayName} - ${queryName} (Fabric).md`, text);
+  const source = customMashupDocument === undefined ? 'the saved dataflow' : `${vscode.workspace.asRelativePath(document!.uri)}${document!.isDirty ? ' (unsaved)' : ''}, sent as customMashupDocument`;
+  const model = fabricRunModel(endpoint, dataflow.signature?.outputSignature?.map(f => f.name) ?? [], { dataflow: target.item.displayName, query: queryName }, source, result);
+  presenter.show(model);
   services.log.info(`Evaluated "${queryName}" in the dataflow "${target.item.displayName}": ${result.rows.length} rows in ${result.durationMs} ms.`);
-  return { dataflowId: target.item.id, queryName, columns: result.columns.map(c => c.name), rowCount: result.rows.length, reportUri: reportUri.toString(), sentDocument: customMashupDocument !== undefined };
+  return { dataflowId: target.item.id, queryName, columns: result.columns.map(c => c.name), rowCount: result.rows.length, runId: model.runId, sentDocument: customMashupDocument !== undefined };
+}
+
+/**
+ * Fabric's table as a results-page run: the endpoint's prediction columns (when the result has them) are the
+ * predictions, every other column an input; without them every column is shown as a result column.
+ */
+function fabricRunModel(endpoint: EndpointDefinition, predictionNames: string[], evaluatedBy: { dataflow: string; query: string }, source: string, result: QueryRunResult): ResultsModel {
+  const names = result.columns.map(c => c.name);
+  const outputs = names.filter(n => predictionNames.includes(n));
+  const outputIndexes = (outputs.length ? outputs : names).map(n => names.indexOf(n));
+  const inputIndexes = outputs.length ? names.map((_, i) => i).filter(i => !outputIndexes.includes(i)) : [];
+  return {
+    runId: randomUUID(),
+    endpoint: { id: endpoint.id, name: endpoint.name, scoreUrl: endpoint.scoreUrl },
+    source: { fileName: source },
+    evaluatedBy,
+    inputColumns: inputIndexes.map(i => names[i]),
+    outputColumns: outputIndexes.map(i => names[i]),
+    inputs: result.rows.map(row => inputIndexes.map(i => row[i])),
+    predictions: result.rows.map(row => outputIndexes.map(i => row[i])),
+    batches: [{ index: 0, startRow: 0, endRow: result.rows.length, ok: true, durationMs: result.durationMs, attempts: 1, exchange: result.exchange }],
+    startedAt: new Date(Date.now() - result.durationMs).toISOString(),
+    durationMs: result.durationMs,
+    tokenRequests: 0,
+    cancelled: false,
+    warnings: [],
+  };
 }
 
 /** Runs an executeQuery call; its failures become UserErrors carrying the reason's message (never an empty success). */
