@@ -12,7 +12,16 @@ import type { ComparisonResult } from '../../src/features/dataflowDeploy/compare
 import type { DeployResult } from '../../src/features/dataflowDeploy/deploy';
 import type { RunInFabricResult } from '../../src/features/dataflowDeploy/runInFabric';
 import type { FabricMlExtensionApi } from '../../src/features/api';
-import { activateExtension, controlUrl, frameTexts, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
+import { DEMO_WORKSPACE_ID } from '../../tools/fake-fabric';
+import { harnessOnly } from './harnessOnly';
+import { activateExtension, controlUrl, frameTexts, pressKeys, screenshot, setUpFakeFabric, waitFor, workbenchTexts, type FakeFabricSetup } from './support';
+
+/** A tree-node-like argument: not a plain object, so the command runs as if clicked in the tree. */
+class EndpointArg {
+  constructor(readonly endpointId: string) {}
+}
+
+const quickInputText = async (): Promise<string> => (await workbenchTexts('.quick-input-widget')).join('\n');
 
 const csv = () => vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'customers.csv'));
 
@@ -54,6 +63,33 @@ describe('Dataflow Gen2 in Fabric (deploy, run, verify, compare)', function () {
     const again = (await vscode.commands.executeCommand<DeployResult>('fabricMl.deployToDataflow', { endpointId: fake.endpointId, dataflowId: deployed.dataflowId }))!;
     assert.strictEqual(again.changed, false, 'deploying twice writes nothing');
     assert.strictEqual(store.calls.updateDefinition ?? 0, 0);
+  });
+
+  it('interactive Deploy picks the workspace, dataflow and source query, shows the diff of mashup.pq, and writes nothing when the confirmation is declined', async function () {
+    harnessOnly(this, 'answering quick picks with real keys');
+    const portal = store.add(DEMO_WORKSPACE_ID, 'Portal dataflow', {
+      'mashup.pq': 'section Section1;\n\nshared Customers = #table({"age"}, {{34}});\n',
+      'queryMetadata.json': JSON.stringify({ formatVersion: '202502', name: 'Portal dataflow', queriesMetadata: { Customers: { queryId: '11111111-1111-4111-8111-111111111111', queryName: 'Customers' } } }),
+    });
+    const before = store.text(portal, 'mashup.pq');
+    const running = vscode.commands.executeCommand<DeployResult | undefined>('fabricMl.deployToDataflow', new EndpointArg(fake.endpointId));
+    await waitFor(async () => (await quickInputText()).includes('The endpoint\'s workspace'), 'the workspace pick');
+    await pressKeys('', 'Enter');
+    await waitFor(async () => (await quickInputText()).includes('Portal dataflow'), 'the dataflow pick');
+    await pressKeys('Portal dataflow', 'Enter');
+    await waitFor(async () => (await quickInputText()).includes('Deploy to "Portal dataflow"'), 'the source query pick');
+    await pressKeys('Customers', 'Enter');
+    // The harness answers every modal dialog with Cancel: the diff is open, and nothing is written.
+    assert.strictEqual(await running, undefined);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputTextDiff, 'a diff editor is open');
+    assert.strictEqual(tab.label, 'mashup.pq of "Portal dataflow": in Fabric ↔ after deploy');
+    const after = (await vscode.workspace.openTextDocument((tab.input as vscode.TabInputTextDiff).modified)).getText();
+    assert.match(after, /shared #"Fake churn \d+ predictions" =\s+\/\/ The rows of Customers scored/);
+    assert.strictEqual(store.text(portal, 'mashup.pq'), before, 'the declined deploy wrote nothing');
+    assert.strictEqual(store.calls.updateDefinition ?? 0, 0);
+    await screenshot('deploy-diff', 500);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('Verify M in Fabric on a customers.csv selection agrees on every row', async () => {
