@@ -184,6 +184,50 @@ describe('Score File', function () {
       /Line 3/);
     assert.strictEqual(fake.server.counters.scoreRequests, 0);
   });
+
+  it('lists bad values one per line and sends nothing; with invalidRows "skip" it scores the rest and keeps the bad rows with their reason', async () => {
+    const file = path.join(workspaceRoot(), 'bad-values.csv');
+    fs.writeFileSync(file, [
+      'customer_id,age,income,tenure_months,is_active,plan,signup_date',
+      'C-1,30,40000,3,true,basic,2024-01-05',
+      'C-2,abc,41000,4,false,pro,2024-01-06',
+      'C-3,32,42000,5,true,plus,10/03/2024',
+      'C-4,33,43000,6,false,basic,2024-01-08',
+    ].join('\n') + '\n');
+    try {
+      fake.server.resetCounters();
+      const refused = await vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString() }).then(() => '', (e: Error) => e.message);
+      assert.strictEqual(refused.split('\n')[0], '2 values do not match the input signature (2 rows). Nothing was sent.');
+      assert.match(refused.split('\n')[1], /^Line 3, column age: "abc" is not a double/);
+      assert.match(refused.split('\n')[2], /^Line 4, column signup_date: "10\/03\/2024" is not a datetime \(day and month order is ambiguous/);
+      assert.strictEqual(fake.server.counters.scoreRequests, 0, 'nothing was sent');
+
+      const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString(), invalidRows: 'skip' });
+      assert.ok(model);
+      assert.strictEqual(fake.server.counters.scoreRowsReceived, 2, 'only the two valid rows were sent');
+      assert.deepStrictEqual(model.source.rowLines, [2, 5, 3, 4], 'the sent rows, then the rows not sent');
+      assert.deepStrictEqual(model.predictions.map(p => p === null), [false, false, true, true]);
+      const notSent = model.batches.filter(b => b.error?.errorCode === 'NotSent');
+      assert.deepStrictEqual(notSent.map(b => b.error?.message.slice(0, 30)), ['Not sent: column age: "abc" is', 'Not sent: column signup_date: ']);
+      assert.ok(model.warnings.includes('2 rows were not sent: their values do not fit the input signature.'), JSON.stringify(model.warnings));
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('reads 10/03/2024 in the order the user set, and says so', async () => {
+    const file = path.join(workspaceRoot(), 'day-first.csv');
+    fs.writeFileSync(file, 'customer_id,age,income,tenure_months,is_active,plan,signup_date\nC-1,30,40000,3,true,basic,10/03/2024\n');
+    const config = vscode.workspace.getConfiguration('fabricMl.scoring');
+    await config.update('dateFormat', 'dayFirst', vscode.ConfigurationTarget.Global);
+    try {
+      const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString() });
+      assert.ok(model?.warnings.includes('1 date was written like 10/03/2024 and read as day/month/year (setting "fabricMl.scoring.dateFormat").'), JSON.stringify(model?.warnings));
+    } finally {
+      await config.update('dateFormat', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(file, { force: true });
+    }
+  });
 });
 
 describe('Scoring is local first', function () {

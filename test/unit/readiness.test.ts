@@ -3,6 +3,7 @@
 // rejected value (a secret pasted into the wrong field must not reach a log or an error).
 import * as assert from 'node:assert/strict';
 import { authorityChange, rotationRefusal, validateClientId, validateProfileId, validateSecret, validateTenant } from '../../src/core/auth/binding';
+import { describeEdit } from '../../src/core/endpoints/describeEdit';
 import { endpointReadiness, readinessFlags, unknownEndpointMessage, type EndpointFacts } from '../../src/core/endpoints/readiness';
 
 const FABRIC_URL = 'https://api.fabric.microsoft.com/v1/workspaces/11111111-1111-1111-1111-111111111111/mlmodels/22222222-2222-2222-2222-222222222222/endpoint/versions/1/score';
@@ -128,5 +129,16 @@ describe('credential validators never quote the rejected value', () => {
     assert.equal(validateClientId('04b07795-8ddb-461a-bbee-02f9e1bf7b46'), undefined);
     assert.equal(validateSecret(secretLike), undefined);
     assert.match(validateSecret('04b07795-8ddb-461a-bbee-02f9e1bf7b46') ?? '', /secret's ID/);
+  });
+});
+
+describe('Edit Endpoint confirmation', () => {
+  const before = { id: 'churn', name: 'Churn', scoreUrl: FABRIC_URL, profileId: 'default' };
+  const label = (id: string): string => (id === 'default' ? 'Default app' : 'Prod app');
+
+  it('says what changed', () => {
+    assert.equal(describeEdit(before, { ...before, batchSize: 250 }, label), 'batch size the fabricMl.scoring.batchSize setting → 250');
+    assert.equal(describeEdit(before, { ...before, name: 'Churn v2', profileId: 'prod' }, label), 'renamed from "Churn", now calls as "Prod app" instead of "Default app"');
+    assert.equal(describeEdit(before, { ...before }, label), 'nothing changed');
   });
 });

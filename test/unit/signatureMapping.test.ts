@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SignatureField } from '../../src/core/endpoints/model';
 import { CHURN_INPUT_SIGNATURE } from '../../tools/fake-fabric';
-import { CoercionError, coerceValue, MappingError, mapToSignature, type ParsedTable, parseRows } from '../../src/core/rows';
+import { CoercionError, coercerFor, coerceValue, MappingError, mapToSignature, type ParsedTable, parseRows } from '../../src/core/rows';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/rows');
 
@@ -144,9 +144,10 @@ describe('rows: datetime values do not depend on the machine\'s time zone', () =
     assert.equal(new Date(Date.UTC(2024, 2, 1, 10)).getTimezoneOffset(), -60, 'the zone change took effect');
     assert.equal(coerceValue('2024-03-01 10:00', 'datetime'), '2024-03-01T10:00:00.000Z');
     assert.equal(coerceValue('2024-03-01T10:00:00', 'datetime'), '2024-03-01T10:00:00.000Z');
-    assert.equal(coerceValue('03/01/2024', 'datetime'), '2024-03-01T00:00:00.000Z');
+    const monthFirst = coercerFor('datetime', { dateOrder: 'monthFirst' })!;
+    assert.equal(monthFirst('03/01/2024'), '2024-03-01T00:00:00.000Z');
     assert.equal(coerceValue('2024-03-01', 'datetime'), '2024-03-01T00:00:00.000Z');
-    assert.equal(coerceValue('12-31-2024', 'datetime'), '2024-12-31T00:00:00.000Z', 'a year after a dash is not an offset');
+    assert.equal(monthFirst('12-31-2024'), '2024-12-31T00:00:00.000Z', 'a year after a dash is not an offset');
     assert.equal(coerceValue('2024', 'datetime'), '2024-01-01T00:00:00.000Z', 'a bare year is already UTC');
     assert.equal(coerceValue('2024-03-31 02:30', 'datetime'), '2024-03-31T02:30:00.000Z', 'a time in the local daylight-saving gap stays as written');
   });
@@ -284,5 +285,30 @@ describe('rows: mapToSignature', () => {
     assert.deepEqual(mapped.rows, [[2, 3, 4, false]]);
     assert.deepEqual(mapped.ignoredColumns, ['AGE']);
     assert.deepEqual(mapped.warnings, ['Columns "AGE" and "age" both match age; using "age".']);
+  });
+});
+
+describe('rows: numeric dates are never guessed', () => {
+  const table = (dates: string[]) => ({ columns: ['d'], rows: dates.map(d => ({ d })), rowLines: dates.map((_, i) => i + 2), warnings: [] });
+  const signature = [{ name: 'd', type: 'datetime', required: true }];
+
+  it('refuses 10/03/2024 by default, saying how to make it unambiguous', () => {
+    assert.throws(() => coerceValue('10/03/2024', 'datetime'), /"10\/03\/2024" is not a datetime \(day and month order is ambiguous: write ISO 8601 such as 2024-03-10, or set "fabricMl\.scoring\.dateFormat" to dayFirst or monthFirst\)/);
+    assert.throws(() => mapToSignature(table(['10/03/2024']), signature), /Line 2, column d: "10\/03\/2024" is not a datetime \(day and month order is ambiguous/);
+  });
+
+  it('reads the configured order and says which form it assumed', () => {
+    const dayFirst = mapToSignature(table(['10/03/2024', '25.12.2023 08:15', '10/03/2024']), signature, { dateOrder: 'dayFirst' });
+    assert.deepEqual(dayFirst.rows.map(r => r[0]), ['2024-03-10T00:00:00.000Z', '2023-12-25T08:15:00.000Z', '2024-03-10T00:00:00.000Z']);
+    assert.ok(dayFirst.warnings.includes('3 dates were written like 10/03/2024 and read as day/month/year (setting "fabricMl.scoring.dateFormat").'), JSON.stringify(dayFirst.warnings));
+    const monthFirst = mapToSignature(table(['10/03/2024']), signature, { dateOrder: 'monthFirst' });
+    assert.deepEqual(monthFirst.rows[0], ['2024-10-03T00:00:00.000Z']);
+    assert.throws(() => mapToSignature(table(['25/12/2023']), signature, { dateOrder: 'monthFirst' }), /read as month\/day\/year, there is no month 25/);
+  });
+
+  it('keeps accepting ISO 8601 without any setting', () => {
+    const iso = mapToSignature(table(['2024-03-10', '2024-03-10T09:30:00Z']), signature);
+    assert.deepEqual(iso.rows.map(r => r[0]), ['2024-03-10T00:00:00.000Z', '2024-03-10T09:30:00.000Z']);
+    assert.ok(!iso.warnings.some(w => w.includes('dateFormat')));
   });
 });

@@ -6,7 +6,8 @@ import type { BatchScorer } from './fabricClient';
 export type Orientation = 'values' | 'record';
 
 /** Why a Fabric call failed, in terms a user can act on. */
-export type FabricErrorKind = 'http' | 'timeout' | 'network' | 'aborted' | 'badResponse' | 'lroFailed' | 'hostNotAllowed' | 'auth';
+/** `notSent`: the row never left VS Code (its values do not fit the input signature). */
+export type FabricErrorKind = 'http' | 'timeout' | 'network' | 'aborted' | 'badResponse' | 'lroFailed' | 'hostNotAllowed' | 'auth' | 'notSent';
 
 export interface FabricErrorInfo {
   kind: FabricErrorKind;

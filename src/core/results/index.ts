@@ -7,4 +7,4 @@ export { mColumnType, mNumber, mText, mValue, resultsToMTable } from './mTable';
 export { exportColumns, rowErrors, uniqueNames, type ExportColumns } from './columns';
 export { redactResultsModel } from './redactModel';
 export { MAX_SUMMARY_CLASSES, type ColumnSummary, type HistogramBin, type ResultsModel } from './model';
-export { buildResultsModel, describeRunOutcome, outputColumnNames, type FinishedRun, type RunOutcomeText } from './runOutcome';
+export { buildResultsModel, describeInputProblems, describeRunOutcome, outputColumnNames, withRowsNotSent, type FinishedRun, type RunOutcomeText } from './runOutcome';

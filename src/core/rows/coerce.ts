@@ -11,6 +11,18 @@ export class CoercionError extends Error {
 
 export type Coercer = (value: unknown) => unknown;
 
+/**
+ * How numeric dates such as 10/03/2024 are read. 'iso' (the default) refuses them as ambiguous: the user says
+ * which order the file uses (setting `fabricMl.scoring.dateFormat`), or writes ISO 8601.
+ */
+export type DateOrder = 'iso' | 'dayFirst' | 'monthFirst';
+
+export interface CoerceOptions {
+  dateOrder?: DateOrder;
+  /** Called once per value read in the configured day/month order, so the caller can say which form was assumed. */
+  onDateOrderUsed?: () => void;
+}
+
 type TypeFamily = 'double' | 'long' | 'boolean' | 'string' | 'datetime';
 
 const FAMILY_BY_TYPE: Record<string, TypeFamily> = {
@@ -33,7 +45,7 @@ const FAMILY_BY_TYPE: Record<string, TypeFamily> = {
 };
 
 /** The converter for a Fabric signature type, or undefined when the type is not one we convert. */
-export function coercerFor(fabricType: string): Coercer | undefined {
+export function coercerFor(fabricType: string, options: CoerceOptions = {}): Coercer | undefined {
   const typeName = fabricType.trim().toLowerCase();
   switch (FAMILY_BY_TYPE[typeName]) {
     case 'double':
@@ -45,7 +57,7 @@ export function coercerFor(fabricType: string): Coercer | undefined {
     case 'string':
       return toText;
     case 'datetime':
-      return cachedDateTimeCoercer(typeName);
+      return cachedDateTimeCoercer(typeName, options);
     default:
       return undefined;
   }
@@ -172,16 +184,43 @@ function toText(value: unknown): string | null {
 }
 
 /** Date columns repeat the same text a lot, and Date.parse + toISOString is the slowest conversion. */
-function cachedDateTimeCoercer(typeName: string): Coercer {
+function cachedDateTimeCoercer(typeName: string, options: CoerceOptions): Coercer {
   const cache = new Map<string, string | null>();
   return (value) => {
     if (typeof value !== 'string') return toDateTime(value, typeName);
     const hit = cache.get(value);
-    if (hit !== undefined) return hit;
-    const converted = toDateTime(value, typeName);
+    if (hit !== undefined) {
+      if (hit !== null && NUMERIC_DATE.test(value.trim())) options.onDateOrderUsed?.();
+      return hit;
+    }
+    const converted = toDateTime(inDateOrder(value, typeName, options), typeName);
     if (cache.size < 10_000) cache.set(value, converted);
     return converted;
   };
+}
+
+/** A date written with numbers only, day and month in some order: 10/03/2024, 3.10.24, 10-03-2024 09:30. */
+const NUMERIC_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?=$|[ T])/;
+
+/**
+ * Rewrites a numeric date to ISO 8601 in the configured order, or refuses it when no order is configured:
+ * `10/03/2024` is 10 March in most of the world and October 3 in the US, and guessing would send a wrong date.
+ */
+function inDateOrder(value: string, typeName: string, options: CoerceOptions): string {
+  const text = value.trim();
+  const m = NUMERIC_DATE.exec(text);
+  if (!m) return value;
+  const order = options.dateOrder ?? 'iso';
+  if (order === 'iso') {
+    throw notA(value, typeName, ' (day and month order is ambiguous: write ISO 8601 such as 2024-03-10, or set "fabricMl.scoring.dateFormat" to dayFirst or monthFirst)');
+  }
+  const [first, second] = [Number(m[1]), Number(m[2])];
+  const [day, month] = order === 'dayFirst' ? [first, second] : [second, first];
+  const year = m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > 31) throw notA(value, typeName, ` (read as ${order === 'dayFirst' ? 'day/month/year' : 'month/day/year'}, there is no month ${month} or day ${day})`);
+  options.onDateOrderUsed?.();
+  const rest = text.slice(m[0].length).replace(/^ /, 'T');
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}${rest}`;
 }
 
 function toDateTime(value: unknown, typeName: string): string | null {

@@ -9,5 +9,5 @@ export {
 } from './formats';
 export { parseRows } from './parseRows';
 export { countDataRows, type FileLimits, type FileRowsOptions, parseRowsFromFile } from './streamFile';
-export { coerceValue, CoercionError } from './coerce';
-export { MappingError, type MappedRows, mapToSignature, MAX_REPORTED_PROBLEMS } from './signatureMapping';
+export { coercerFor, coerceValue, CoercionError, type DateOrder } from './coerce';
+export { MappingError, type MappedRows, mapToSignature, type MappingOptions, MAX_REPORTED_PROBLEMS, type RejectedRow } from './signatureMapping';

@@ -2,7 +2,7 @@
 // whitespace ignored), put in signature order, values converted per type. Every problem is reported at
 // once, so the user fixes the file in one pass.
 import type { SignatureField } from '../endpoints/model';
-import { type Coercer, CoercionError, coercerFor, quoteValue } from './coerce';
+import { type Coercer, CoercionError, coercerFor, quoteValue, type DateOrder } from './coerce';
 import type { ParsedTable } from './formats';
 
 export interface MappedRows {
@@ -14,6 +14,20 @@ export interface MappedRows {
   ignoredColumns: string[];
   /** The table's own warnings followed by the mapping's. */
   warnings: string[];
+  /** With `skipInvalidRows`: the rows left out, with the first reason each one was refused (else empty). */
+  rejected: RejectedRow[];
+  /** With `skipInvalidRows`: the table indices of the rows in `rows` (else undefined: every row, in order). */
+  keptRows?: number[];
+}
+
+/** A row whose values do not fit the input signature. */
+export interface RejectedRow {
+  /** Index in the table. */
+  row: number;
+  /** Source line (1-based). */
+  line: number;
+  column: string;
+  reason: string;
 }
 
 /** The rows cannot be sent: required columns are missing or values do not fit their types. */
@@ -24,13 +38,16 @@ export class MappingError extends Error {
   problems: string[];
   /** All problems found, including those not listed in `problems`. */
   problemCount: number;
+  /** Every row with a value that does not convert (the first problem of each), for diagnostics and skipping. */
+  rejected: RejectedRow[];
 
-  constructor(message: string, missingColumns: string[], problems: string[], problemCount = problems.length) {
+  constructor(message: string, missingColumns: string[], problems: string[], problemCount = problems.length, rejected: RejectedRow[] = []) {
     super(message);
     this.name = 'MappingError';
     this.missingColumns = missingColumns;
     this.problems = problems;
     this.problemCount = problemCount;
+    this.rejected = rejected;
   }
 }
 
@@ -46,10 +63,17 @@ function normalizeName(name: string): string {
  * are and values are unchanged (a key missing from a JSON row becomes null).
  * Throws MappingError listing every missing required column, or up to 20 values that do not convert.
  */
-export function mapToSignature(table: ParsedTable, signature: SignatureField[] | undefined): MappedRows {
+export interface MappingOptions {
+  /** How numeric dates (10/03/2024) are read; 'iso' refuses them as ambiguous. */
+  dateOrder?: DateOrder;
+  /** Leave out rows whose values do not convert (listed in `rejected`) instead of refusing the whole table. */
+  skipInvalidRows?: boolean;
+}
+
+export function mapToSignature(table: ParsedTable, signature: SignatureField[] | undefined, options: MappingOptions = {}): MappedRows {
   const warnings = [...table.warnings];
   if (!signature || signature.length === 0) {
-    return { columns: [...table.columns], rows: rowsAsArrays(table), ignoredColumns: [], warnings };
+    return { columns: [...table.columns], rows: rowsAsArrays(table), ignoredColumns: [], warnings, rejected: [] };
   }
 
   const sourceByField = matchColumns(table.columns, signature, warnings);
@@ -68,7 +92,9 @@ export function mapToSignature(table: ParsedTable, signature: SignatureField[] |
   const used = new Set(sourceByField.filter((c): c is string => c !== undefined));
   const ignoredColumns = table.columns.filter((c) => !used.has(c));
 
-  const coercers: Array<Coercer | undefined> = signature.map((field) => coercerFor(field.type));
+  let dateOrderUsed = 0;
+  const coerceOptions = { dateOrder: options.dateOrder, onDateOrderUsed: () => void dateOrderUsed++ };
+  const coercers: Array<Coercer | undefined> = signature.map((field) => coercerFor(field.type, coerceOptions));
   const warnedTypes = new Set<string>();
   signature.forEach((field, i) => {
     const typeName = field.type.trim().toLowerCase();
@@ -80,6 +106,7 @@ export function mapToSignature(table: ParsedTable, signature: SignatureField[] |
   });
 
   const problems: string[] = [];
+  const rejected: RejectedRow[] = [];
   let problemCount = 0;
   const nullLinesByField: number[][] = signature.map(() => []);
   const fieldCount = signature.length;
@@ -103,6 +130,7 @@ export function mapToSignature(table: ParsedTable, signature: SignatureField[] |
           if (problems.length < MAX_REPORTED_PROBLEMS) {
             problems.push(`Line ${table.rowLines[r]}, column ${signature[f].name}: ${error.message}`);
           }
+          if (rejected[rejected.length - 1]?.row !== r) rejected.push({ row: r, line: table.rowLines[r], column: signature[f].name, reason: error.message });
           value = null;
         }
       }
@@ -112,12 +140,30 @@ export function mapToSignature(table: ParsedTable, signature: SignatureField[] |
     rows[r] = out;
   }
 
-  if (problemCount > 0) {
+  let keptRows: number[] | undefined;
+  let sent = rows;
+  if (problemCount > 0 && !options.skipInvalidRows) {
     const more = problemCount > problems.length ? `\n… and ${problemCount - problems.length} more.` : '';
     const head = `${problemCount} ${problemCount === 1 ? 'value does' : 'values do'} not match the input signature:`;
-    throw new MappingError(`${head}\n${problems.join('\n')}${more}`, [], problems, problemCount);
+    throw new MappingError(`${head}\n${problems.join('\n')}${more}`, [], problems, problemCount, rejected);
+  }
+  if (rejected.length > 0) {
+    const refused = new Set(rejected.map(x => x.row));
+    keptRows = [];
+    const kept: unknown[][] = [];
+    for (let r = 0; r < rows.length; r++) {
+      if (refused.has(r)) continue;
+      keptRows.push(r);
+      kept.push(rows[r]);
+    }
+    sent = kept;
+    warnings.push(`${rejected.length} ${rejected.length === 1 ? 'row was' : 'rows were'} not sent: ${rejected.length === 1 ? 'its values do' : 'their values do'} not fit the input signature.`);
   }
 
+  if (dateOrderUsed > 0) {
+    const form = options.dateOrder === 'dayFirst' ? 'day/month/year' : 'month/day/year';
+    warnings.push(`${dateOrderUsed} ${dateOrderUsed === 1 ? 'date was' : 'dates were'} written like 10/03/2024 and read as ${form} (setting "fabricMl.scoring.dateFormat").`);
+  }
   signature.forEach((field, f) => {
     const lines = nullLinesByField[f];
     if (lines.length === 0) return;
@@ -128,7 +174,7 @@ export function mapToSignature(table: ParsedTable, signature: SignatureField[] |
     );
   });
 
-  return { columns: signature.map((f) => f.name), rows, ignoredColumns, warnings };
+  return { columns: signature.map((f) => f.name), rows: sent, ignoredColumns, warnings, rejected, keptRows };
 }
 
 /**

@@ -5,6 +5,7 @@ import { errorMessage } from '../../core/errorMessage';
 import type { EndpointDefinition, EndpointRef } from '../../core/endpoints/model';
 import { EndpointUrlError, normalizeScoreUrl, parseScoreUrl, SCORE_URL_EXAMPLE } from '../../core/endpoints/endpointUrl';
 import { explainFailure } from '../../core/endpoints/connectionReport';
+import { describeEdit } from '../../core/endpoints/describeEdit';
 import type { Services } from '../services';
 import { pickEndpoint } from '../shared/endpointPicker';
 import { validateProfileId } from '../shared/credentialStore';
@@ -248,7 +249,9 @@ export class EndpointCommands {
       if (!changed) return undefined;
     }
     await this.services.endpoints.update(next);
-    this.services.log.info(`Edited endpoint "${next.name}" (${next.id}).`);
+    const what = describeEdit(def, next, id => this.services.credentials.label(id));
+    this.services.log.info(`Edited endpoint "${next.name}" (${next.id}): ${what}.`);
+    if (ctx.interactive) void vscode.window.showInformationMessage(`"${next.name}": ${what}.`);
     return next;
   }
 
@@ -265,13 +268,19 @@ export class EndpointCommands {
     if (!pick) return false;
     switch (pick.field) {
       case 'name': {
-        const v = await vscode.window.showInputBox({ title: 'Endpoint name', value: def.name, validateInput: x => (x.trim() ? undefined : 'Enter a name.') });
+        const v = await vscode.window.showInputBox({ title: `Name of "${def.name}"`, prompt: 'The name shown in the Endpoint Explorer and in pickers.', value: def.name, validateInput: x => (x.trim() ? undefined : 'Enter a name.') });
         if (v === undefined) return false;
         def.name = v.trim();
         return true;
       }
       case 'scoreUrl': {
-        const v = await vscode.window.showInputBox({ title: 'Score URL', value: def.scoreUrl, ignoreFocusOut: true, validateInput: x => urlProblem(x) });
+        const v = await vscode.window.showInputBox({
+          title: `Score URL of "${def.name}"`,
+          prompt: 'Paste the score URL from the version\'s Endpoint details in Fabric (…/endpoint/versions/<n>/score calls one version, …/endpoint/score the default version).',
+          value: def.scoreUrl,
+          ignoreFocusOut: true,
+          validateInput: x => urlProblem(x),
+        });
         if (v === undefined) return false;
         def.scoreUrl = checkScoreUrl(v).normalized;
         return true;
@@ -287,7 +296,8 @@ export class EndpointCommands {
       }
       case 'batchSize': {
         const v = await vscode.window.showInputBox({
-          title: 'Rows per score request (empty: use fabricMl.scoring.batchSize)',
+          title: `Batch size of "${def.name}"`,
+          prompt: `Rows per score request, 1 to ${MAX_BATCH_SIZE}. Larger batches mean fewer requests, but an endpoint refuses a request that is too large (HTTP 413). Leave empty to use the setting fabricMl.scoring.batchSize.`,
           value: def.batchSize !== undefined ? String(def.batchSize) : '',
           validateInput: x => (x.trim() === '' ? undefined : batchSizeProblem(Number(x))),
         });

@@ -292,7 +292,7 @@ export class InsertMFunction {
         const columns = parseRows(doc.getText(), format, { maxRows: 1 }).columns;
         if (columns.length) return columns;
       } catch (error) {
-        this.services.log.info(`The header of ${doc.fileName} could not be read: ${redact(error instanceof Error ? error.message : String(error))}`);
+        this.services.log.warn(`The header of ${doc.fileName} could not be read: ${redact(error instanceof Error ? error.message : String(error))}`);
       }
     }
     return undefined;

@@ -11,5 +11,6 @@ export function register(services: Services, presenter: ResultsPresenter): vscod
     registerCommand(services, 'fabricMl.scoreSelection', arg => commands.scoreSelection(arg)),
     registerCommand(services, 'fabricMl.scoreFile', arg => commands.scoreFile(arg)),
     presenter.handleRerun(runId => commands.rerun(runId)),
+    commands.inputProblems,
   ];
 }

@@ -7,10 +7,11 @@ import { pickEndpoint } from '../shared/endpointPicker';
 import { recordMilestone } from '../shared/milestones';
 import { randomUUID } from 'crypto';
 import type { EndpointDefinition, EndpointVersionInfo } from '../../core/endpoints/model';
-import { mapToSignature, parseRows, parseRowsFromFile, type MappedRows, type ParsedTable } from '../../core/rows';
+import { MappingError, mapToSignature, parseRows, parseRowsFromFile, type MappedRows, type ParsedTable } from '../../core/rows';
 import { errorMessage } from '../../core/errorMessage';
 import type { ScoreRunResult } from '../../core/fabric/types';
-import { buildResultsModel, describeRunOutcome, type ResultsModel } from '../../core/results';
+import { buildResultsModel, describeInputProblems, describeRunOutcome, withRowsNotSent, type ResultsModel } from '../../core/results';
+import { InputProblems } from './inputProblems';
 import type { ResultsPresenter } from '../results';
 import type { EndpointSession, Services } from '../services';
 import { scoringSettings, type ScoringSettings } from '../shared/settings';
@@ -35,6 +36,8 @@ interface RunRecipe {
 export class ScoreCommands {
   /** How the latest runs were started, oldest first (a Map keeps insertion order), at most RERUNNABLE_RUNS. */
   private readonly runs = new Map<string, RunRecipe>();
+  /** Squiggles on the source lines whose values were refused ("Show Problems"). */
+  readonly inputProblems = new InputProblems();
 
   constructor(private readonly services: Services, private readonly presenter: Pick<ResultsPresenter, 'show'>) {}
 
@@ -81,26 +84,54 @@ export class ScoreCommands {
     const session = await this.services.openSession(endpoint.id, { purpose: 'score', resource: target.document.uri, settings, interactive: args.interactive !== false });
     const warnings: string[] = [];
     const version = await this.signatureOf(endpoint, warnings);
-    const mapped = mapToSignature(table, version?.inputSignature);
+    const mapped = this.mapRows(table, version, settings, args, wholeFile, target);
+    if (!mapped) return undefined;
     warnings.push(...mapped.warnings);
     if (mapped.ignoredColumns.length) warnings.push(`Not sent (not in the input signature): ${mapped.ignoredColumns.join(', ')}`);
 
     const startedAt = new Date();
-    const result = await this.scoreWithProgress(session, mapped, batchSize, settings, version);
+    const scored = await this.scoreWithProgress(session, mapped, batchSize, settings, version);
+    // Rows left out ("Score the valid rows only") stay on the page, with the reason they were not sent.
+    const shown = mapped.keptRows ? withRowsNotSent(table, mapped.keptRows, scored, mapped.rejected) : { table, result: scored };
+    const result = shown.result;
+    this.inputProblems.clear(target.document.uri);
     const model = buildResultsModel({
       runId: randomUUID(),
       endpoint: { id: endpoint.id, name: endpoint.name, scoreUrl: endpoint.scoreUrl },
       version: version?.versionName ?? session.ref.version,
       fileName: vscode.workspace.asRelativePath(target.document.uri),
-      table, outputSignature: version?.outputSignature, result, startedAt, warnings,
+      table: shown.table, outputSignature: version?.outputSignature, result, startedAt, warnings,
     });
-    this.remember(model.runId, { args: { endpointId: endpoint.id, uri: target.document.uri, range: target.selection }, wholeFile });
+    this.remember(model.runId, { args: { endpointId: endpoint.id, uri: target.document.uri, range: target.selection, invalidRows: args.invalidRows }, wholeFile });
     this.presenter.show(model);
     await recordMilestone(this.services, 'hasScored');
     const outcome = describeRunOutcome(endpoint.name, result);
     this.services.log.info(outcome.log);
     if (outcome.warning) void vscode.window.showWarningMessage(outcome.warning);
     return model;
+  }
+
+  /**
+   * The rows in the signature's shape. Values that do not fit refuse the run, listing the problems one per line,
+   * unless the caller asked to score the valid rows only (`invalidRows: 'skip'`); from the UI the user is asked
+   * (Score Valid Rows Only / Show Problems). Undefined when the run stops here.
+   */
+  private mapRows(table: ParsedTable, version: EndpointVersionInfo | undefined, settings: ScoringSettings, args: ScoreCommandArgs, wholeFile: boolean, target: ScoreTarget): MappedRows | undefined {
+    try {
+      return mapToSignature(table, version?.inputSignature, { dateOrder: settings.dateOrder, skipInvalidRows: args.invalidRows === 'skip' });
+    } catch (error) {
+      if (!(error instanceof MappingError) || error.rejected.length === 0) throw error;
+      const { title, lines } = describeInputProblems(error);
+      if (args.interactive === false) throw new UserError(`${title}\n${lines.join('\n')}`);
+      const skip = 'Score Valid Rows Only';
+      const show = 'Show Problems';
+      const valid = table.rows.length - error.rejected.length;
+      void vscode.window.showErrorMessage(title, { modal: true, detail: lines.join('\n') }, ...(valid > 0 ? [skip] : []), show).then(choice => {
+        if (choice === show) this.inputProblems.show(target.document.uri, error.rejected);
+        else if (choice === skip) void this.run({ ...args, invalidRows: 'skip', confirm: false }, wholeFile, true).catch(e => showCommandError(this.services, 'Score', e));
+      }, () => undefined);
+      return undefined;
+    }
   }
 
   private remember(runId: string, recipe: RunRecipe): void {

@@ -15,6 +15,8 @@ export interface ScoreCommandArgs {
   confirm?: boolean;
   /** Set by normalizeArgs: false for a plain arguments object (no prompts; failures reject). */
   interactive?: boolean;
+  /** Rows whose values do not fit the input signature: refuse the run (default) or score the others. */
+  invalidRows?: 'refuse' | 'skip';
 }
 
 export interface ScoreTarget {
@@ -39,6 +41,7 @@ export function normalizeArgs(arg: unknown): ScoreCommandArgs {
     const range = a.range as Partial<LineRange> | undefined;
     if (range && typeof range.startLine === 'number' && typeof range.endLine === 'number') out.range = { startLine: range.startLine, endLine: range.endLine };
     if (a.confirm === true) out.confirm = true;
+    if (a.invalidRows === 'skip' || a.invalidRows === 'refuse') out.invalidRows = a.invalidRows;
     return out;
   }
   return { interactive: true };

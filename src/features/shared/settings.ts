@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { AuthSettings, CloudName } from '../../core/auth/types';
 import type { Orientation } from '../../core/fabric/types';
 import { clampSetting, type ScoringBoundName } from '../../core/scoringBounds';
+import type { DateOrder } from '../../core/rows';
 
 export const SECTION = 'fabricMl';
 
@@ -38,7 +39,13 @@ export function authSettings(): AuthSettings {
   };
 }
 
+/** `fabricMl.scoring.dateFormat`: how numeric dates such as 10/03/2024 are read ('iso' refuses them). */
+function readDateOrder(value: string | undefined): DateOrder {
+  return value === 'dayFirst' || value === 'monthFirst' ? value : 'iso';
+}
+
 export interface ScoringSettings {
+  dateOrder: DateOrder;
   batchSize: number;
   concurrency: number;
   orientation: Orientation;
@@ -65,6 +72,7 @@ export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSetti
     maxRetryAfterMs: read('maxRetryAfterSeconds') * 1000,
     defaultRows: read('defaultRows'),
     confirmAboveRows: read('confirmAboveRows'),
+    dateOrder: readDateOrder(c.get<string>('scoring.dateFormat')),
     maxRecordBytes: read('maxRecordBytes'),
   };
 }
