@@ -26,9 +26,10 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
   return html`
     <header class="run-header">
       <div class="title-line">
-        <span class="codicon codicon-beaker" aria-hidden="true"></span>
+        ${model.evaluatedBy ? html`<span class="codicon codicon-cloud" aria-hidden="true"></span>
+        <h1 class="endpoint-name" title="Fabric's Power Query engine evaluated this query (executeQuery)">Evaluated by Fabric, dataflow ${model.evaluatedBy.dataflow}, query ${model.evaluatedBy.query}</h1>` : html`<span class="codicon codicon-beaker" aria-hidden="true"></span>
         <h1 class="endpoint-name" title=${model.endpoint.scoreUrl}>${model.endpoint.name}</h1>
-        ${model.endpoint.version ? html`<span class="chip" title="Endpoint version">version ${model.endpoint.version}</span>` : html`<span class="chip" title="The endpoint's default version">default version</span>`}
+        ${model.endpoint.version ? html`<span class="chip" title="Endpoint version">version ${model.endpoint.version}</span>` : html`<span class="chip" title="The endpoint's default version">default version</span>`}`}
         <span class="source" title="Source file"><span class="codicon codicon-file" aria-hidden="true"></span>${model.source.fileName}</span>
         ${model.cancelled ? html`<vscode-badge class="cancelled-badge" title="The run was cancelled; rows scored before that are shown">cancelled</vscode-badge>` : nothing}
       </div>
@@ -45,7 +46,7 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
         <vscode-button icon="desktop-download" @click=${actions.exportCsv}>Export CSV</vscode-button>
         <vscode-button secondary icon="json" @click=${actions.exportJson}>Export JSON</vscode-button>
         <vscode-button secondary icon="copy" @click=${actions.copyMTable}>Copy as M #table</vscode-button>
-        <vscode-button secondary icon="debug-rerun" @click=${actions.rerun}>Re-run</vscode-button>
+        ${model.evaluatedBy ? nothing : html`<vscode-button secondary icon="debug-rerun" @click=${actions.rerun}>Re-run</vscode-button>`}
         <span class="notice ${notice?.level ?? ''}" role="status" aria-live="polite">${notice?.text ?? ''}</span>
       </div>
       ${model.warnings.length ? html`<ul class="warnings" aria-label="Warnings">

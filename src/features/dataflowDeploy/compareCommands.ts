@@ -58,7 +58,7 @@ async function selectedRows(args: Record<string, unknown>, dataflow: DataflowSes
   }
   const settings = scoringSettings(document.uri);
   const table = parseRows(document.getText(), format, { selection, maxRows: selection ? undefined : settings.defaultRows, maxRecordBytes: settings.maxRecordBytes });
-  const mapped = mapToSignature(table, dataflow.signature?.inputSignature);
+  const mapped = mapToSignature(table, dataflow.signature?.inputSignature, { dateOrder: settings.dateOrder });
   if (mapped.rows.length === 0) throw new UserError('The selection has no data rows. Select rows below the header.');
   return { document, mapped, rowLines: table.rowLines, inputColumns: table.columns, inputs: table.rows.map(r => table.columns.map(c => r[c] ?? null)) };
 }
