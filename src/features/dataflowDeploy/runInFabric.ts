@@ -69,7 +69,8 @@ function fabricRunModel(endpoint: EndpointDefinition, predictionNames: string[],
   const inputIndexes = outputs.length ? names.map((_, i) => i).filter(i => !outputIndexes.includes(i)) : [];
   return {
     runId: randomUUID(),
-    endpoint: { id: endpoint.id, name: endpoint.name, scoreUrl: endpoint.scoreUrl },
+    // The panel's tab is titled by this name: the query and dataflow, not the endpoint that lent its token.
+    endpoint: { id: endpoint.id, name: `${evaluatedBy.query} (Fabric, ${evaluatedBy.dataflow})`, scoreUrl: endpoint.scoreUrl },
     source: { fileName: source },
     evaluatedBy,
     inputColumns: inputIndexes.map(i => names[i]),
