@@ -127,6 +127,47 @@ describe('Dataflow Gen2 in Fabric (deploy, run, verify, compare)', function () {
     await screenshot('run-in-fabric-results', 500);
   });
 
+  it('Run in Fabric from a mashup.pq editor runs the query at the cursor with the editor\'s text; an embedded engine error is a notification', async function () {
+    harnessOnly(this, 'answering quick picks with real keys');
+    const api = await activateExtension<FabricMlExtensionApi>();
+    const mashup = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'Churn.Dataflow', 'mashup.pq'));
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(mashup));
+    const at = editor.document.getText().indexOf('#"Filtered rows"');
+    editor.selection = new vscode.Selection(editor.document.positionAt(at), editor.document.positionAt(at));
+    const text = editor.document.getText();
+    const run = async () => {
+      // As from the editor's context menu: the mashup.pq editor is the active one.
+      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+      const running = vscode.commands.executeCommand<RunInFabricResult | undefined>('fabricMl.runInFabric');
+      // With several endpoints configured, the first question is whose credentials lend the token.
+      // The whole, unfiltered list of dataflows: a hidden quick input keeps the filtered list of the last question.
+      const dataflowPick = (t: string) => t.includes('Churn scoring') && t.includes('Portal dataflow');
+      const first = await waitFor(async () => { const t = await quickInputText(); return t.includes('token of which endpoint') || dataflowPick(t) ? t : ''; }, 'the first pick');
+      if (first.includes('token of which endpoint')) {
+        await pressKeys(`Fake churn ${fake.server.port}`, 'Enter');
+        await waitFor(async () => dataflowPick(await quickInputText()), 'the dataflow pick');
+      }
+      await pressKeys('Churn scoring', 'Enter');
+      return running;
+    };
+    const result = (await run())!;
+    assert.strictEqual(result.queryName, 'Customers', 'the member at the cursor');
+    assert.strictEqual(result.sentDocument, true);
+    assert.strictEqual(store.executeQuery.received.at(-1)?.customMashupDocument, text);
+    assert.strictEqual(api.lastResults()?.model?.source.fileName, 'Churn.Dataflow/mashup.pq, sent as customMashupDocument');
+
+    store.executeQuery.add({ type: 'embeddedError', message: 'Expression.Error: The import Lakehouse.Contents matches no exports.' });
+    assert.strictEqual(await run(), undefined);
+    await vscode.commands.executeCommand('notifications.showList');
+    const shown = await waitFor(async () => (await workbenchTexts('.notification-list-item-message')).find(t => t.includes('Run in Fabric failed')), 'the error notification');
+    const sent = store.executeQuery.received.slice(-2).map(r => `${String(r.queryName)}: ${String(r.customMashupDocument).slice(0, 300)}`).join('\n---\n');
+    assert.ok(shown.includes('inside a 200 answer'), `${shown}\nsent:\n${sent}`);
+    assert.match(shown, /Fabric's engine reported an error while evaluating "Customers" \(inside a 200 answer, so no rows are shown\): Expression\.Error: The import Lakehouse\.Contents matches no exports\./);
+    await screenshot('run-in-fabric-embedded-error', 300);
+    await vscode.commands.executeCommand('notifications.clearAll');
+    assert.strictEqual(editor.document.isDirty, false, 'no key press went into the editor');
+  });
+
   it('Compare with Version shows the rows where version 2 differs from version 1', async () => {
     fake.server.setVersion('2', { status: 'Active' });
     const result = (await vscode.commands.executeCommand<ComparisonResult>('fabricMl.compareWithVersion', {

@@ -116,10 +116,9 @@ export class DataflowClient {
       throw new ExecuteQueryError('notArrow', { kind: 'badResponse', status: answer.status, message: `Fabric answered executeQuery without Apache Arrow: ${error instanceof Error ? error.message : String(error)}`, requestId: answer.headers['x-ms-request-id'] || undefined }, answer.exchange);
     }
     if (table.embeddedError !== undefined) {
+      // No status or code in front of the message: "HTTP 200" would read as a success.
       throw new ExecuteQueryError('embeddedError', {
         kind: 'badResponse',
-        status: answer.status,
-        errorCode: 'EmbeddedEvaluationError',
         message: `Fabric's engine reported an error while evaluating "${request.queryName}" (inside a 200 answer, so no rows are shown): ${table.embeddedError}`,
         requestId: answer.headers['x-ms-request-id'] || undefined,
       }, answer.exchange);
