@@ -252,7 +252,7 @@ try {
   const domRowsScrolled = await page.locator('.results-grid lit-virtualizer > .vrow').count();
   await page.screenshot({ path: path.join(outDir, 'webview-bench-scrolled.png') });
 
-  await page.locator('vscode-tab-header', { hasText: 'Summary' }).click();
+  await page.getByRole('tab', { name: 'Summary' }).click();
   await page.locator('.summary-card').first().waitFor();
   await page.screenshot({ path: path.join(outDir, 'webview-bench-summary.png') });
 
@@ -261,9 +261,24 @@ try {
   const rawText = await page.locator('pre.raw').first().innerText();
   await page.screenshot({ path: path.join(outDir, 'webview-bench-raw.png') });
 
-  await page.locator('vscode-tab-header', { hasText: 'Batches' }).click();
+  await page.getByRole('tab', { name: /^Batches/ }).click();
   await page.locator('.batches-grid .vrow:not(.head)').first().waitFor();
   await page.screenshot({ path: path.join(outDir, 'webview-bench-batches.png') });
+
+  // Narrow pages: the header, the tab strip and the grids must fit without a page-level horizontal scroll.
+  const overflow = {};
+  for (const width of [335, 700]) {
+    await page.setViewportSize({ width, height: 860 });
+    await page.getByRole('tab', { name: /^Rows/ }).click();
+    await page.locator('.results-grid lit-virtualizer > .vrow').first().waitFor();
+    await page.screenshot({ path: path.join(outDir, `webview-bench-${width}px.png`) });
+    await page.getByRole('tab', { name: /^Batches/ }).click();
+    await page.screenshot({ path: path.join(outDir, `webview-bench-${width}px-batches.png`) });
+    await page.getByRole('tab', { name: 'Request/response' }).click();
+    overflow[width] = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+    await page.screenshot({ path: path.join(outDir, `webview-bench-${width}px-raw.png`) });
+  }
+  await page.setViewportSize({ width: 1400, height: 860 });
 
   // After a scroll and three tab changes, the whole run should have been saved once (after first paint).
   await page.waitForTimeout(600);
@@ -279,7 +294,8 @@ try {
   console.log(`[bench] grid rows in the DOM: ${results.at(-1).domRows} at the top, ${domRowsScrolled} after scrolling to row ~${middleRow}`);
   console.log(`[bench] raw view shows Authorization redacted: ${/authorization: Bearer \[REDACTED\]/i.test(rawText)}`);
   console.log(`[bench] CSP violations: ${cspViolations.length}${cspViolations.length ? ` (${cspViolations.join('; ')})` : ''}`);
-  console.log(`[bench] screenshots: ${path.relative(root, rowsShot)} (+ -scrolled, -summary, -raw, -batches)`);
+  console.log(`[bench] page wider than the window at 335 px / 700 px: ${overflow[335]} px / ${overflow[700]} px (expected: 0)`);
+  console.log(`[bench] screenshots: ${path.relative(root, rowsShot)} (+ -scrolled, -summary, -raw, -batches, -335px*, -700px*)`);
   if (problems.length) {
     console.log(`[bench] page problems:\n  ${problems.join('\n  ')}`);
     exitCode = 1;

@@ -37,7 +37,7 @@ step('building', process.execPath, [path.join(root, 'node_modules/typescript/bin
 step('bundling', process.execPath, [path.join(root, 'scripts/build.mjs')]);
 
 const require = createRequire(import.meta.url);
-const { FakeFabricServer, dataflowRoutes, DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } = require(path.join(root, 'out/tools/fake-fabric/index.js'));
+const { FakeFabricServer, dataflowRoutes, DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER_NAME, DEMO_USER_PASSWORD } = require(path.join(root, 'out/tools/fake-fabric/index.js'));
 const fake = await FakeFabricServer.start({ port: Number(opt('fake-port', 0)), latencyMs: Number(opt('latency', 40)), lroRetryAfterSeconds: 1, lroPolls: 2 });
 // Dataflow items and executeQuery (Deploy to Dataflow Gen2, Run in Fabric, Verify M in Fabric).
 fake.use(dataflowRoutes);
@@ -151,6 +151,8 @@ async function startCodeServer(tmp, configFile, userData) {
       ...process.env, EXTENSIONS_GALLERY: '{}', TMPDIR: path.join(tmp, 'tmp'),
       XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
       FABRIC_ML_DEMO_CREDENTIALS: demoCredentials,
+      // The fake server's Microsoft account for "Sign In" (development mode only; the fake's own values).
+      FABRIC_ML_DEMO_ACCOUNT: JSON.stringify({ tenantId: DEMO_TENANT_ID, userName: DEMO_USER_NAME, password: DEMO_USER_PASSWORD }),
     },
   });
   let out = '';

@@ -11,6 +11,7 @@ import * as output from './features/output';
 import * as demo from './features/demo';
 import * as dataflowDeploy from './features/dataflowDeploy';
 import * as walkthrough from './features/walkthrough';
+import * as fabricBrowser from './features/fabricBrowser';
 import { createExtensionApi, type FabricMlExtensionApi } from './features/api';
 
 export function activate(context: vscode.ExtensionContext): FabricMlExtensionApi {
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): FabricMlExtensionApi
     ...output.register(services),
     ...credentials.register(services),
     ...explorer.register(services),
+    ...fabricBrowser.register(services),
     ...connection.register(services),
     ...resultsFeature.disposables,
     ...scoring.register(services, resultsFeature.presenter),

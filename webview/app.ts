@@ -5,20 +5,25 @@
 // paint (the page is discarded when the panel is hidden, and VS Code serialises the whole state on every
 // save). The user's moves are only reported to the extension (results/placeChanged): it carries the place
 // over to a Re-run and hands it back to a page that reloads the run from its state (results/place).
+// The rows grid takes the keyboard (webview/gridKeys.ts): its active cell and pinned columns are part of the
+// place; double-click or Enter on a row asks the extension to open the source line (results/revealLine).
 import { html, nothing, render, type TemplateResult } from 'lit';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
 import {
   RESULTS_TABS, ResultsMessage,
   type BatchOutcome, type ResultsAction, type ResultsPlace, type ResultsTab, type ResultsWebviewState,
 } from '../src/protocol/results';
+import { togglePin } from './columns';
 import { batchColumns, batchesView, batchRenderer } from './components/batchesView';
 import { failures } from './components/failures';
 import { header, type HeaderActions, type Notice } from './components/header';
 import { rawView } from './components/rawView';
-import { resultsGrid, rowRenderer } from './components/resultsGrid';
+import { resultsGrid, rowRenderer, type ResultsGridHandlers } from './components/resultsGrid';
 import { summaryView } from './components/summaryView';
+import { ACTIVE_CELL_ID } from './components/virtualGrid';
 import { formatCount } from './format';
-import { deriveView, type GridColumn, type ModelView } from './modelView';
+import { moveCell, type Cell } from './gridKeys';
+import { deriveView, gridLayout, type GridColumn, type ModelView } from './modelView';
 import { Place, type PagePlace } from './place';
 import type { ResultsHost } from './vscodeApi';
 
@@ -37,8 +42,12 @@ const SCROLL_REPORT_DELAY_MS = 150;
  */
 const RESTORE_ANSWER_TIMEOUT_MS = 1500;
 
+const TAB_LABELS: Record<ResultsTab, string> = { rows: 'Rows', summary: 'Summary', batches: 'Batches', raw: 'Request/response' };
+
 interface Shown {
   view: ModelView;
+  /** The rows grid's columns in the order shown (pinned first). */
+  layout: GridColumn[];
   renderRow: (row: number) => TemplateResult;
   batchColumns: GridColumn[];
   renderBatch: (batch: BatchOutcome, position: number) => TemplateResult;
@@ -104,7 +113,16 @@ export class ResultsApp {
     exportCsv: () => this.act(ResultsMessage.exportCsv),
     exportJson: () => this.act(ResultsMessage.exportJson),
     copyMTable: () => this.act(ResultsMessage.copyMTable),
+    openOutput: () => this.act(ResultsMessage.openOutput),
     rerun: () => { void this.rerun(); },
+  };
+  /** The active cell is in the rows grid's header row (the place keeps data rows only). */
+  private headerActive = false;
+  private readonly gridHandlers: ResultsGridHandlers = {
+    onScroll: event => this.onGridScroll(event),
+    onKeyDown: event => this.onGridKey(event),
+    onClick: event => this.onGridClick(event),
+    onDblClick: event => this.onGridDblClick(event),
   };
 
   constructor(private readonly root: HTMLElement, private readonly host: ResultsHost) {
@@ -142,8 +160,13 @@ export class ResultsApp {
     this.dropPendingRestore();
     const view = deriveView(state);
     const showRaw = (position: number) => this.showRaw(position);
-    this.shown = { view, renderRow: rowRenderer(view), batchColumns: batchColumns(view), renderBatch: batchRenderer(view, showRaw) };
     const opened = this.place.open(state.model, place);
+    const layout = gridLayout(view, opened.pinned);
+    this.headerActive = false;
+    this.shown = {
+      view, layout, renderRow: rowRenderer(view, layout, this.activeCellIn(layout)),
+      batchColumns: batchColumns(view), renderBatch: batchRenderer(view, showRaw),
+    };
     this.cancelReport();
     // Also when it is 0: lit reuses the grid element, which may still be scrolled to the last run's place.
     this.pendingGridRow = opened.firstRow;
@@ -203,9 +226,148 @@ export class ResultsApp {
     this.move({ tab: 'raw', rawBatch: position });
   }
 
-  private selectTab(index: number): void {
-    const tab = RESULTS_TABS[index];
-    if (tab && tab !== this.place.value?.tab) this.move({ tab });
+  private selectTab(tab: ResultsTab, focus = false): void {
+    if (tab !== this.place.value?.tab) this.move({ tab });
+    if (focus) this.root.querySelector<HTMLElement>(`#tab-${tab}`)?.focus();
+  }
+
+  /** The tab strip's keys (WAI-ARIA tabs, automatic activation): arrows, Home and End choose the tab. */
+  private readonly onTabKey = (event: KeyboardEvent): void => {
+    const current = RESULTS_TABS.indexOf(this.place.value?.tab ?? 'rows');
+    const last = RESULTS_TABS.length - 1;
+    const next = { ArrowRight: current === last ? 0 : current + 1, ArrowLeft: current === 0 ? last : current - 1, Home: 0, End: last }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    this.selectTab(RESULTS_TABS[next], true);
+  };
+
+  /** The active cell of the rows grid, as a position in `layout`. */
+  private activeCellIn(layout: readonly GridColumn[]): Cell {
+    const place = this.place.value;
+    const column = Math.max(0, layout.findIndex(c => c.key === place?.activeColumn));
+    return { row: this.headerActive ? -1 : place?.activeRow ?? 0, column };
+  }
+
+  /** New renderers for the rows grid after the active cell or the pinned columns changed. */
+  private relayoutGrid(): void {
+    const shown = this.shown;
+    const place = this.place.value;
+    if (!shown || !place) return;
+    shown.layout = gridLayout(shown.view, place.pinned);
+    shown.renderRow = rowRenderer(shown.view, shown.layout, this.activeCellIn(shown.layout));
+    this.render();
+  }
+
+  private setActiveCell(cell: Cell, follow: boolean): void {
+    const shown = this.shown;
+    const column = shown?.layout[cell.column];
+    if (!shown || !column?.key) return;
+    this.headerActive = cell.row < 0;
+    this.place.move({ activeColumn: column.key, ...(cell.row >= 0 ? { activeRow: cell.row } : {}) });
+    this.relayoutGrid();
+    if (follow) void this.scrollToActiveCell(cell);
+    this.scheduleReport(SCROLL_REPORT_DELAY_MS);
+  }
+
+  private onGridKey(event: KeyboardEvent): void {
+    const shown = this.shown;
+    const grid = this.rowsGrid();
+    if (!shown || !grid || event.altKey) return;
+    const from = this.activeCellIn(shown.layout);
+    if (event.key === 'Enter' || (event.key === ' ' && from.row < 0)) {
+      event.preventDefault();
+      if (from.row < 0) this.togglePinned(shown.layout[from.column]?.key);
+      else this.revealLine(from.row);
+      return;
+    }
+    const rowHeight = grid.virtualizer.querySelector<HTMLElement>(':scope > .vrow')?.offsetHeight || 22;
+    const pageRows = Math.max(1, Math.floor(grid.scroller.clientHeight / rowHeight) - 1);
+    const to = moveCell(from, event, { rows: shown.view.model.inputs.length, columns: shown.layout.length, pageRows });
+    if (!to) return;
+    // The grid scrolls by cells, not pixels.
+    event.preventDefault();
+    this.setActiveCell(to, true);
+  }
+
+  private onGridClick(event: MouseEvent): void {
+    const target = event.target as HTMLElement;
+    const pin = target.closest<HTMLElement>('button.pin');
+    if (pin) {
+      this.togglePinned(pin.dataset.pin);
+      this.rowsGrid()?.scroller.focus();
+      return;
+    }
+    const cell = target.closest<HTMLElement>('.cell[data-col]');
+    const row = cell?.closest<HTMLElement>('.vrow');
+    if (!cell || !row) return;
+    this.setActiveCell({ row: row.classList.contains('head') ? -1 : Number(row.dataset.row), column: Number(cell.dataset.col) }, false);
+  }
+
+  private onGridDblClick(event: MouseEvent): void {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('.vrow[data-row]');
+    if (row) this.revealLine(Number(row.dataset.row));
+  }
+
+  private togglePinned(key: string | undefined): void {
+    const place = this.place.value;
+    const column = this.shown?.layout.find(c => c.key === key);
+    if (!place || !column?.key) return;
+    const pinned = togglePin(place.pinned, column.key);
+    if (!Array.isArray(pinned)) {
+      this.setNotice({ level: 'info', text: pinned.refused });
+      return;
+    }
+    this.place.move({ pinned });
+    this.relayoutGrid();
+    // Said in the status line, which screen readers announce.
+    this.setNotice({ level: 'info', text: `${pinned.includes(column.key) ? 'Pinned' : 'Unpinned'} ${column.label}.` });
+    if (this.headerActive) void this.scrollToActiveCell(this.activeCellIn(this.shown!.layout));
+    this.scheduleReport(SCROLL_REPORT_DELAY_MS);
+  }
+
+  /** Asks the extension to open the source document at the row's line. */
+  private revealLine(row: number): void {
+    const model = this.shown?.view.model;
+    if (!model || row < 0 || row >= model.inputs.length) return;
+    if (!model.source.rowLines) {
+      this.setNotice({ level: 'info', text: `The rows of ${model.source.fileName} have no line numbers to go to.` });
+      return;
+    }
+    this.host.post({ type: ResultsMessage.revealLine, runId: model.runId, row });
+  }
+
+  /** Scrolls the rows grid so that the active cell is in view: below the sticky header, right of the pinned columns. */
+  private async scrollToActiveCell(cell: Cell): Promise<void> {
+    const grid = this.rowsGrid();
+    if (!grid) return;
+    const { scroller, virtualizer } = grid;
+    await virtualizer.updateComplete;
+    for (let attempt = 0; cell.row >= 0 && attempt < 4; attempt++) {
+      const laidOut = virtualizer.querySelector<HTMLElement>(`:scope > .vrow[data-row="${cell.row}"]`);
+      if (!laidOut) {
+        scrollGridTowards(scroller, virtualizer, cell.row);
+        await frames(2);
+        continue;
+      }
+      const top = scroller.querySelector('.vrow.head')!.getBoundingClientRect().bottom;
+      const bottom = scroller.getBoundingClientRect().top + scroller.clientHeight;
+      const box = laidOut.getBoundingClientRect();
+      if (box.top < top - 0.5) scroller.scrollTop -= top - box.top;
+      else if (box.bottom > bottom + 0.5) scroller.scrollTop += box.bottom - bottom;
+      else break;
+      await frames(1);
+    }
+    const active = this.root.querySelector<HTMLElement>(`#${ACTIVE_CELL_ID}`);
+    const sticky = (element: HTMLElement) => getComputedStyle(element).position === 'sticky';
+    if (cell.column === 0) scroller.scrollLeft = 0;
+    if (!active || cell.column === 0 || sticky(active)) return;
+    // Pinned columns stay where they are (a narrow grid keeps only # sticky): the cell must clear them.
+    const pinnedRight = [...scroller.querySelectorAll<HTMLElement>('.vrow.head .pinned')].filter(sticky)
+      .reduce((r, c) => Math.max(r, c.getBoundingClientRect().right), scroller.getBoundingClientRect().left);
+    const right = scroller.getBoundingClientRect().left + scroller.clientWidth;
+    const box = active.getBoundingClientRect();
+    if (box.left < pinnedRight) scroller.scrollLeft -= pinnedRight - box.left;
+    else if (box.right > right) scroller.scrollLeft += Math.min(box.right - right, box.left - pinnedRight);
   }
 
   /** A move by the user to another tab or batch: shown at once and reported to the extension. */
@@ -221,13 +383,13 @@ export class ResultsApp {
     this.reportPlace();
   }
 
-  private readonly onGridScroll = (): void => {
+  private onGridScroll(_event: Event): void {
     // Scrolls while a place is being restored are not the user's. The row is read when reporting:
     // reading the layout on every scroll event would cost frames.
     if (this.pendingGridRow !== undefined) return;
     this.gridMoved = true;
     this.scheduleReport(SCROLL_REPORT_DELAY_MS);
-  };
+  }
 
   private rowsGrid(): { scroller: HTMLElement; virtualizer: LitVirtualizer } | undefined {
     const scroller = this.root.querySelector<HTMLElement>('.results-grid');
@@ -314,20 +476,19 @@ export class ResultsApp {
     const { view } = shown;
     const model = view.model;
     const tab = place.tab;
-    const onSelect = (event: CustomEvent<{ selectedIndex: number }>) => this.selectTab(event.detail.selectedIndex);
-    const tabIndex = (t: ResultsTab) => RESULTS_TABS.indexOf(t);
+    const badge = (t: ResultsTab) => t === 'rows' ? formatCount(model.inputs.length) : t === 'batches' ? formatCount(model.batches.length) : undefined;
+    const tabButton = (t: ResultsTab) => html`<button type="button" role="tab" id="tab-${t}" class="tab${t === tab ? ' selected' : ''}"
+      aria-selected=${t === tab ? 'true' : 'false'} aria-controls="panel-${t}" tabindex=${t === tab ? 0 : -1}
+      @click=${() => this.selectTab(t)}>${TAB_LABELS[t]}${badge(t) !== undefined ? html` <vscode-badge variant="counter">${badge(t)}</vscode-badge>` : nothing}</button>`;
+    const panel = (t: ResultsTab, cls: string, content: unknown) => html`<div class="tab-panel ${cls}" role="tabpanel" id="panel-${t}"
+      aria-labelledby="tab-${t}" ?hidden=${t !== tab}>${content}</div>`;
     return html`
       ${header(view, this.actions, this.notice)}
-      ${failures(view, position => this.showRaw(position), () => this.selectTab(tabIndex('batches')))}
-      <vscode-tabs class="result-tabs" selected-index=${tabIndex(tab)} @vsc-tabs-select=${onSelect}>
-        <vscode-tab-header slot="header">Rows <vscode-badge variant="counter" slot="content-after">${formatCount(model.inputs.length)}</vscode-badge></vscode-tab-header>
-        <vscode-tab-panel class="rows-panel">${resultsGrid(view, shown.renderRow, this.onGridScroll)}</vscode-tab-panel>
-        <vscode-tab-header slot="header">Summary</vscode-tab-header>
-        <vscode-tab-panel class="summary-panel">${tab === 'summary' ? summaryView(view.summaries) : nothing}</vscode-tab-panel>
-        <vscode-tab-header slot="header">Batches <vscode-badge variant="counter" slot="content-after">${formatCount(model.batches.length)}</vscode-badge></vscode-tab-header>
-        <vscode-tab-panel class="batches-panel">${tab === 'batches' ? batchesView(view, shown.batchColumns, shown.renderBatch) : nothing}</vscode-tab-panel>
-        <vscode-tab-header slot="header">Request/response</vscode-tab-header>
-        <vscode-tab-panel class="raw-panel">${tab === 'raw' ? rawView(view, place.rawBatch, { select: p => this.showRaw(p) }) : nothing}</vscode-tab-panel>
-      </vscode-tabs>`;
+      ${failures(view, position => this.showRaw(position), () => this.selectTab('batches'))}
+      <div class="tab-strip" role="tablist" aria-label="Results" @keydown=${this.onTabKey}>${RESULTS_TABS.map(tabButton)}</div>
+      ${panel('rows', 'rows-panel', resultsGrid(view, shown.layout, shown.renderRow, this.activeCellIn(shown.layout), this.gridHandlers))}
+      ${panel('summary', 'summary-panel', tab === 'summary' ? summaryView(view.summaries) : nothing)}
+      ${panel('batches', 'batches-panel', tab === 'batches' ? batchesView(view, shown.batchColumns, shown.renderBatch) : nothing)}
+      ${panel('raw', 'raw-panel', tab === 'raw' ? rawView(view, place.rawBatch, { select: p => this.showRaw(p) }) : nothing)}`;
   }
 }

@@ -4,9 +4,6 @@
 // results/place (where the user last was on that run), and the page paints the run from its state.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
-import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { parseResultsHostMessage, parseResultsWebviewState, ResultsMessage } from '../src/protocol/results';
 import { ResultsApp } from './app';

@@ -2,6 +2,7 @@
 // the virtualizer walks, which batch each row belongs to, the failed batches, and the grid's columns
 // with widths estimated from the header and a sample of values.
 import type { BatchOutcome, ColumnSummary, ResultsModel, ResultsWebviewState } from '../src/protocol/results';
+import { columnAccessibleName, columnRefs, displayOrder, type ColumnKind } from './columns';
 import { cellText } from './format';
 
 export interface GridColumn {
@@ -12,6 +13,14 @@ export interface GridColumn {
   cls: string;
   /** Width in `ch` of the grid's monospace font, padding excluded. */
   widthCh: number;
+  /** Rows grid only: the column's key (webview/columns.ts), what it holds, and its position in the model's values. */
+  key?: string;
+  kind?: ColumnKind;
+  index?: number;
+  /** Position among the pinned columns (sticky at the left), when pinned. */
+  pin?: number;
+  /** What a screen reader says for the header. */
+  ariaLabel?: string;
 }
 
 export interface ModelView {
@@ -47,9 +56,12 @@ function isNumericSample(sample: unknown[]): boolean {
   return present.length > 0 && present.every(v => typeof v === 'number');
 }
 
+/** Header room besides the name: the column's kind icon (the pin button of a pinned column takes the padding's place). */
+const HEADER_ICONS_CH = 3;
+
 function widthOf(label: string, sample: unknown[]): number {
   const longest = sample.reduce<number>((w, v) => Math.max(w, cellText(v).length), 0);
-  return Math.min(MAX_WIDTH_CH, Math.max(MIN_WIDTH_CH, Math.min(label.length, MAX_HEADER_CH) + 2, longest + 1));
+  return Math.min(MAX_WIDTH_CH, Math.max(MIN_WIDTH_CH, Math.min(label.length, MAX_HEADER_CH) + HEADER_ICONS_CH, longest + 1));
 }
 
 export function deriveView(state: ResultsWebviewState): ModelView {
@@ -62,22 +74,28 @@ export function deriveView(state: ResultsWebviewState): ModelView {
   let scoredRows = 0;
   for (const p of model.predictions) if (p !== null) scoredRows++;
 
-  const columns: GridColumn[] = [{ label: '#', title: 'Row in this run (1-based)', cls: 'rownum', widthCh: String(rows).length + 3 }];
-  if (model.source.rowLines) {
-    const maxLine = model.source.rowLines.reduce((m, l) => Math.max(m, l), 0);
-    columns.push({ label: 'Line', title: `Line in ${model.source.fileName}`, cls: 'line', widthCh: Math.max(4, String(maxLine).length) + 1 });
-  }
   const numericInputs = model.inputColumns.map((_, c) => isNumericSample(sampleOf(model.inputs, c)));
   const numericOutputs = model.outputColumns.map((_, c) => isNumericSample(sampleOf(model.predictions, c)));
+  const maxLine = (model.source.rowLines ?? []).reduce((m, l) => Math.max(m, l), 0);
   // Predictions first: they are what the user came for, and stay visible however wide the inputs are.
-  model.outputColumns.forEach((name, c) => columns.push({
-    label: name, title: `Prediction column ${name}`, cls: numericOutputs[c] ? 'prediction num' : 'prediction',
-    widthCh: widthOf(name, sampleOf(model.predictions, c)),
-  }));
-  model.inputColumns.forEach((name, c) => columns.push({
-    label: name, title: `Input column ${name}`, cls: numericInputs[c] ? 'input num' : 'input',
-    widthCh: widthOf(name, sampleOf(model.inputs, c)),
-  }));
+  const columns: GridColumn[] = columnRefs(model).map(ref => {
+    const base = { key: ref.key, kind: ref.kind, index: ref.index, label: ref.name };
+    switch (ref.kind) {
+      case 'rownum': return { ...base, title: 'Row in this run (1-based)', cls: 'rownum', widthCh: String(rows).length + 2 };
+      case 'line': return { ...base, title: `Line in ${model.source.fileName}; double-click a row or press Enter to open it`, cls: 'line', widthCh: Math.max(String(maxLine).length + 1, 'Line'.length + HEADER_ICONS_CH - 2) };
+      case 'prediction': return {
+        ...base, title: `Prediction column ${ref.name}`, cls: numericOutputs[ref.index] ? 'prediction num' : 'prediction',
+        widthCh: widthOf(ref.name, sampleOf(model.predictions, ref.index)),
+      };
+      case 'input': {
+        const type = model.inputTypes?.[ref.index];
+        return {
+          ...base, title: `Input column ${ref.name}${type ? `, sent as ${type}` : model.inputTypes ? ', not sent (not in the input signature)' : ''}`,
+          cls: numericInputs[ref.index] ? 'input num' : 'input', widthCh: widthOf(ref.name, sampleOf(model.inputs, ref.index)),
+        };
+      }
+    }
+  });
 
   return {
     model,
@@ -92,10 +110,34 @@ export function deriveView(state: ResultsWebviewState): ModelView {
   };
 }
 
-/** The CSS custom properties that size a grid's columns: `--grid-cols` and `--grid-width`. */
+/** The rows grid's columns in the order shown: the pinned ones first, each knowing its pin position and spoken name. */
+export function gridLayout(view: ModelView, pinned: readonly string[]): GridColumn[] {
+  const isPinned = new Set(pinned);
+  let pins = 0;
+  return displayOrder(view.columns, pinned).map(column => {
+    const pin = isPinned.has(column.key ?? '') ? pins++ : undefined;
+    const ref = { key: column.key ?? '', kind: column.kind ?? 'input', name: column.label, index: column.index ?? -1 };
+    const type = column.kind === 'input' ? view.model.inputTypes?.[ref.index] : undefined;
+    // A pinned column's header shows its pin button beside the name (the others show it on hover, over the name).
+    const widthCh = pin !== undefined && column.kind !== 'rownum' ? column.widthCh + 2 : column.widthCh;
+    return { ...column, pin, widthCh, ariaLabel: columnAccessibleName(ref, pin !== undefined, type) };
+  });
+}
+
+/**
+ * The CSS custom properties that size a grid's columns: `--grid-cols`, `--grid-width`, and `--pin-left-<n>`,
+ * where the n-th pinned column sticks (the pinned columns come first).
+ */
 export function gridSizeVars(columns: readonly GridColumn[]): Record<string, string> {
   // A cell adds 12px padding and a 1px border (see .cell in webview.css); widths are in the grid font's ch.
   const widths = columns.map(c => `calc(${c.widthCh}ch + 13px)`);
   const total = columns.reduce((sum, c) => sum + c.widthCh, 0);
-  return { '--grid-cols': widths.join(' '), '--grid-width': `calc(${total}ch + ${columns.length * 13}px)` };
+  const vars: Record<string, string> = { '--grid-cols': widths.join(' '), '--grid-width': `calc(${total}ch + ${columns.length * 13}px)` };
+  let left = 0;
+  columns.forEach((c, i) => {
+    if (c.pin === undefined) return;
+    vars[`--pin-left-${c.pin}`] = `calc(${left}ch + ${i * 13}px)`;
+    left += c.widthCh;
+  });
+  return vars;
 }

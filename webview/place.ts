@@ -1,9 +1,10 @@
-// The page's half of "where the user is on a run's page": the tab shown, the first visible grid row and
-// the batch the Request/response tab shows, for the run shown. The page changes it as the user moves and
+// The page's half of "where the user is on a run's page": the tab shown, the first visible grid row, the
+// batch the Request/response tab shows, the grid's active cell and the columns pinned, for the run shown. The page changes it as the user moves and
 // reports it (results/placeChanged); the extension keeps the latest one (src/features/results/
 // placeKeeper.ts) and hands it back when the page comes back or a Re-run opens. Here the parts the
 // extension left out are filled in, and every part is kept in the run's range. Pure: no DOM.
 import type { ResultsModel, ResultsPlace } from '../src/protocol/results';
+import { columnRefs, defaultPinned, ROW_NUMBER_KEY } from './columns';
 
 /** A place with every part filled in. */
 export type PagePlace = Required<ResultsPlace>;
@@ -20,16 +21,24 @@ export class Place {
 
   /**
    * Opens `model` at `given` when it is a place on this run, brought into the run's range; otherwise at
-   * the default place: Rows, the top, the first failed batch ready in Request/response.
+   * the default place: Rows, the top, the first failed batch ready in Request/response, the active cell on
+   * the first row's #, and #, Line and the first id-like input column pinned.
    */
-  open(model: Pick<ResultsModel, 'runId' | 'inputs' | 'batches'>, given?: ResultsPlace): PagePlace {
+  open(model: Pick<ResultsModel, 'runId' | 'inputs' | 'batches' | 'source' | 'inputColumns' | 'outputColumns'>, given?: ResultsPlace): PagePlace {
     const own = given?.runId === model.runId ? given : undefined;
     const firstFailed = Math.max(0, model.batches.findIndex(b => !b.ok));
+    const keys = new Set(columnRefs(model).map(c => c.key));
+    const firstRow = clamp(own?.firstRow ?? 0, model.inputs.length);
+    const pinned = own?.pinned?.filter(k => keys.has(k));
     this.current = {
       runId: model.runId,
       tab: own?.tab ?? 'rows',
-      firstRow: clamp(own?.firstRow ?? 0, model.inputs.length),
+      firstRow,
       rawBatch: clamp(own?.rawBatch ?? firstFailed, model.batches.length),
+      activeRow: clamp(own?.activeRow ?? firstRow, model.inputs.length),
+      activeColumn: own?.activeColumn !== undefined && keys.has(own.activeColumn) ? own.activeColumn : ROW_NUMBER_KEY,
+      // # always stays pinned, first.
+      pinned: pinned ? [ROW_NUMBER_KEY, ...pinned.filter(k => k !== ROW_NUMBER_KEY)] : defaultPinned(model),
     };
     this.reported = undefined;
     return this.current;
@@ -56,5 +65,6 @@ function clamp(index: number, count: number): number {
 }
 
 function samePlace(a: PagePlace, b: PagePlace): boolean {
-  return a.runId === b.runId && a.tab === b.tab && a.firstRow === b.firstRow && a.rawBatch === b.rawBatch;
+  return a.runId === b.runId && a.tab === b.tab && a.firstRow === b.firstRow && a.rawBatch === b.rawBatch
+    && a.activeRow === b.activeRow && a.activeColumn === b.activeColumn && a.pinned.join('\n') === b.pinned.join('\n');
 }

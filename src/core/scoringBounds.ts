@@ -12,6 +12,7 @@ export interface Bound {
 export const SCORING_BOUNDS = {
   batchSize: { default: 100, minimum: 1, maximum: 10_000, integer: true },
   concurrency: { default: 4, minimum: 1, maximum: 32, integer: true },
+  maxConcurrency: { default: 16, minimum: 1, maximum: 64, integer: true },
   requestTimeoutSeconds: { default: 100, minimum: 1, maximum: 3600, integer: false },
   maxRetries: { default: 3, minimum: 0, maximum: 10, integer: true },
   maxRetryAfterSeconds: { default: 120, minimum: 1, maximum: 3600, integer: false },

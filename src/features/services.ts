@@ -1,10 +1,13 @@
 // What the composition root (extension.ts) hands to every feature's register(). This interface is the whole
 // contract: features use these members and never cast to the classes behind them, so that each piece of
 // state has one owner and tests drive the same objects as users.
+import type { ScoreFileRequest, ScoreFileResult } from '../core/scoreFile/scoreFileToFile';
 import type * as vscode from 'vscode';
 import type { StoredCredentials } from '../core/auth/binding';
-import type { EndpointDefinition, EndpointRef, EndpointVersionInfo, ServicePrincipalCredentials, ServicePrincipalProfile } from '../core/endpoints/model';
+import type { AccountTokenProvider } from '../core/auth/userTokenSource';
+import type { EndpointDefinition, EndpointIdentity, EndpointRef, EndpointVersionInfo, ServicePrincipalCredentials, ServicePrincipalProfile } from '../core/endpoints/model';
 import type { EndpointReadiness } from '../core/endpoints/readiness';
+import type { FabricBrowser } from '../core/fabric/browse';
 import type { FabricApi, ScoreRunRequest, ScoreRunResult } from '../core/fabric/types';
 import type { ScoringSettings } from './shared/settings';
 
@@ -23,8 +26,46 @@ export interface EndpointStore {
   remove(id: string): Promise<void>;
   /** The endpoint's IDs parsed from its score URL (throws EndpointUrlError); calls go through openSession(). */
   refFor(def: EndpointDefinition): EndpointRef;
+  /**
+   * Makes a version browsed in the Fabric workspaces view known by id (not written to settings), so every
+   * command that takes `{ endpointId }` works on it. get() finds it; list() (the configured ones) does not.
+   */
+  addBrowsed(def: EndpointDefinition): void;
+  /** True for an id added by addBrowsed() that is not (also) configured in settings. */
+  isBrowsed(id: string): boolean;
   readonly onDidChange: vscode.Event<void>;
 }
+
+/** The signed-in Microsoft account, as VS Code's authentication provider reports it. */
+export interface SignedInAccount {
+  /** What VS Code shows in its Accounts menu, e.g. data.engineer@contoso.com. */
+  label: string;
+}
+
+/**
+ * The Microsoft account the extension calls Fabric with "as you" (VS Code's `microsoft` provider, or
+ * `microsoft-sovereign-cloud` for the US Government and China clouds). Sign-out happens in VS Code's Accounts
+ * menu and is followed through onDidChangeSessions.
+ */
+export interface MicrosoftAccount extends AccountTokenProvider {
+  /** The account, once a silent check or a sign-in found one; undefined when signed out. */
+  readonly current: SignedInAccount | undefined;
+  /** The authentication provider used (its id). */
+  readonly providerId: string;
+  /** Asks VS Code to sign in (it may show its own consent dialog); resolves with the account or undefined. */
+  signIn(): Promise<SignedInAccount | undefined>;
+  /** Re-reads the sign-in state without prompting. */
+  refresh(): Promise<void>;
+  readonly onDidChange: vscode.Event<void>;
+}
+
+/** Browsing Fabric as the signed-in user. */
+export interface FabricBrowseSession {
+  browser: FabricBrowser;
+}
+
+/** The endpoints configured in settings (the store underneath the browsed ones). */
+export type ConfiguredEndpointStore = Omit<EndpointStore, 'addBrowsed' | 'isBrowsed'>;
 
 /** Service-principal profiles (labels in settings) and their credentials (SecretStorage only). */
 export interface CredentialStore {
@@ -84,11 +125,19 @@ export interface LoopbackApprovals {
 /** A ready-to-use authenticated connection to one endpoint. */
 export interface EndpointSession {
   definition: EndpointDefinition;
+  /** Who this session calls as (the definition's identity, or the service principal when asked for). */
+  identity: EndpointIdentity;
   ref: EndpointRef;
   api: FabricApi;
   /** Requests a token now (Test connection's first check); rejects with the token source's error. */
   acquireToken(signal?: AbortSignal): Promise<void>;
-  score(request: Omit<ScoreRunRequest, 'ref'>): Promise<ScoreRunResult>;
+  /**
+   * Scores the rows. With auto-sleep on, one warm-up batch goes first and `onStatus` reports
+   * "waking the endpoint (auto-sleep)… N s" while it is out.
+   */
+  score(request: Omit<ScoreRunRequest, 'ref'> & { onStatus?: (message: string) => void }): Promise<ScoreRunResult>;
+  /** Score File to file: streamed from the input file to the output file. */
+  scoreFile(request: Omit<ScoreFileRequest, 'ref'>): Promise<ScoreFileResult>;
 }
 
 export interface SessionOptions {
@@ -105,6 +154,8 @@ export interface SessionOptions {
    * modal dialog. Argument-object calls and background reads never approve one.
    */
   interactive?: boolean;
+  /** Call as this identity instead of the definition's: "Test as the Dataflow will" asks for the service principal. */
+  identity?: EndpointIdentity;
 }
 
 export interface Services {
@@ -115,6 +166,7 @@ export interface Services {
   credentials: CredentialStore;
   metadata: EndpointMetadataCache;
   loopbackApprovals: LoopbackApprovals;
+  account: MicrosoftAccount;
   /** Whether the endpoint may be called now, and if not why (the one rule, src/core/endpoints/readiness.ts). */
   readiness(endpointId: string): Promise<EndpointReadiness>;
   /**
@@ -122,4 +174,9 @@ export interface Services {
    * with the readiness refusal when it may not be called.
    */
   openSession(endpointId: string, options?: SessionOptions): Promise<EndpointSession>;
+  /**
+   * Browses Fabric as the signed-in user; throws SessionRefusedError when nobody is signed in or the API's
+   * local address (test server) is not approved. `interactive` may sign in or ask for the approval.
+   */
+  openFabric(options?: { interactive?: boolean }): Promise<FabricBrowseSession>;
 }

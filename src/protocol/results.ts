@@ -28,6 +28,12 @@ export interface ResultsPlace {
   firstRow?: number;
   /** Position in `model.batches` of the batch the Request/response tab shows; absent: the first failed batch. */
   rawBatch?: number;
+  /** Zero-based data row of the rows grid's active cell (keyboard focus); absent: the first row. */
+  activeRow?: number;
+  /** Key of the active cell's column (`#`, `line`, `prediction:<name>`, `input:<name>`); absent: `#`. */
+  activeColumn?: string;
+  /** Keys of the columns the user keeps pinned at the left; absent: #, Line and the first id-like input. */
+  pinned?: string[];
 }
 
 /**
@@ -56,14 +62,18 @@ export const ResultsMessage = {
   exportCsv: 'results/exportCsv',
   exportJson: 'results/exportJson',
   copyMTable: 'results/copyMTable',
+  /** webview → extension: open the output file of a Score File to file run. */
+  openOutput: 'results/openOutput',
   /** webview → extension: a request (with an id) to score the run's rows again; answered by results/reply. */
   rerun: 'results/rerun',
   /** extension → webview: the answer to a request, with the request's id. */
   reply: 'results/reply',
+  /** webview → extension: open the source document at the line of a row (double-click or Enter on the row). */
+  revealLine: 'results/revealLine',
 } as const;
 
 /** Actions the page asks for and forgets: their outcome comes back as a notice. */
-export type ResultsAction = typeof ResultsMessage.exportCsv | typeof ResultsMessage.exportJson | typeof ResultsMessage.copyMTable;
+export type ResultsAction = typeof ResultsMessage.exportCsv | typeof ResultsMessage.exportJson | typeof ResultsMessage.copyMTable | typeof ResultsMessage.openOutput;
 
 export interface ResultsReadyMessage {
   type: typeof ResultsMessage.ready;
@@ -100,7 +110,15 @@ export interface ResultsPlaceChangedMessage {
   place: ResultsPlace;
 }
 
-export type ResultsWebviewMessage = ResultsReadyMessage | ResultsRenderedMessage | ResultsActionMessage | ResultsRerunRequest | ResultsPlaceChangedMessage;
+/** Open the run's source document at the line where row `row` (zero-based) starts. */
+export interface ResultsRevealLineMessage {
+  type: typeof ResultsMessage.revealLine;
+  runId: string;
+  row: number;
+}
+
+export type ResultsWebviewMessage =
+  ResultsReadyMessage | ResultsRenderedMessage | ResultsActionMessage | ResultsRerunRequest | ResultsPlaceChangedMessage | ResultsRevealLineMessage;
 
 export interface ResultsShowMessage {
   type: typeof ResultsMessage.show;
@@ -138,7 +156,7 @@ export interface ResultsReplyMessage {
 
 export type ResultsHostMessage = ResultsShowMessage | ResultsPlaceMessage | ResultsNoticeMessage | ResultsReplyMessage;
 
-const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable]);
+const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable, ResultsMessage.openOutput]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -170,13 +188,18 @@ export function parseResultsWebviewMessage(value: unknown): ResultsWebviewMessag
   if (value.type === ResultsMessage.rerun) {
     return isIndex(value.requestId) && isString(value.runId) ? { type: ResultsMessage.rerun, requestId: value.requestId, runId: value.runId } : undefined;
   }
+  if (value.type === ResultsMessage.revealLine) {
+    return isString(value.runId) && isIndex(value.row) ? { type: ResultsMessage.revealLine, runId: value.runId, row: value.row } : undefined;
+  }
   if (ACTIONS.has(value.type) && isString(value.runId)) return { type: value.type as ResultsAction, runId: value.runId };
   return undefined;
 }
 
 export function isResultsPlace(value: unknown): value is ResultsPlace {
   return isRecord(value) && isString(value.runId) && (RESULTS_TABS as readonly unknown[]).includes(value.tab)
-    && (value.firstRow === undefined || isIndex(value.firstRow)) && (value.rawBatch === undefined || isIndex(value.rawBatch));
+    && (value.firstRow === undefined || isIndex(value.firstRow)) && (value.rawBatch === undefined || isIndex(value.rawBatch))
+    && (value.activeRow === undefined || isIndex(value.activeRow)) && (value.activeColumn === undefined || isString(value.activeColumn))
+    && (value.pinned === undefined || isStringArray(value.pinned));
 }
 
 /** Structural check of a model (from persisted webview state or a message); deep enough to render safely. */
@@ -189,6 +212,8 @@ export function isResultsModel(value: unknown): value is ResultsModel {
     && isRecord(source) && isString(source.fileName)
     && (source.rowLines === undefined || (Array.isArray(source.rowLines) && source.rowLines.every(isNumber)))
     && isStringArray(value.inputColumns) && isStringArray(value.outputColumns)
+    && (value.inputTypes === undefined || (Array.isArray(value.inputTypes) && value.inputTypes.length === value.inputColumns.length
+      && value.inputTypes.every(t => t === null || isString(t))))
     && Array.isArray(inputs) && inputs.every(Array.isArray)
     && Array.isArray(predictions) && predictions.length === inputs.length
     && predictions.every(p => p === null || Array.isArray(p))
@@ -196,7 +221,9 @@ export function isResultsModel(value: unknown): value is ResultsModel {
       && isNumber(b.endRow) && typeof b.ok === 'boolean' && isNumber(b.durationMs) && isNumber(b.attempts))
     && isString(value.startedAt) && isNumber(value.durationMs) && isNumber(value.tokenRequests)
     && typeof value.cancelled === 'boolean' && isStringArray(value.warnings)
-    && (value.evaluatedBy === undefined || (isRecord(value.evaluatedBy) && isString(value.evaluatedBy.dataflow) && isString(value.evaluatedBy.query)));
+    && (value.evaluatedBy === undefined || (isRecord(value.evaluatedBy) && isString(value.evaluatedBy.dataflow) && isString(value.evaluatedBy.query)))
+    && (value.outputFile === undefined || (isRecord(value.outputFile) && isString(value.outputFile.path) && isString(value.outputFile.fileName)
+      && isNumber(value.outputFile.rowsWritten) && typeof value.outputFile.complete === 'boolean'));
 }
 
 function isColumnSummary(value: unknown): value is ColumnSummary {

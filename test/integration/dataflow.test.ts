@@ -6,29 +6,14 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import * as PQP from '@microsoft/powerquery-parser';
 import { checkDataflow, readQueryMetadata } from '../../src/core/dataflow';
-import { CHURN_INPUT_SIGNATURE, DEMO_MODEL_ID, DEMO_WORKSPACE_ID } from '../../tools/fake-fabric';
+import { CHURN_INPUT_SIGNATURE } from '../../tools/fake-fabric';
 import type { InsertMResult } from '../../src/features/mcode/insertMFunction';
+import { addUncredentialedDemoEndpoint, closeAllWithoutSaving, parseError } from './mcodeSupport';
 import { activateExtension, controlUrl, screenshot, waitFor } from './support';
 
 const ENDPOINT_ID = 'dataflow-demo';
 const folder = (name: string) => vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, `${name}.Dataflow`));
 const file = (name: string, base: string) => vscode.Uri.joinPath(folder(name), base);
-
-async function parseError(text: string): Promise<string | undefined> {
-  const task = await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, text);
-  if (PQP.TaskUtils.isOk(task)) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const inner = (task as any).error?.innerError ?? (task as any).error;
-  return `${task.stage}: ${inner?.message}`;
-}
-
-async function closeAllWithoutSaving(): Promise<void> {
-  while (vscode.window.activeTextEditor) {
-    const before = vscode.window.activeTextEditor.document.uri.toString();
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    if (vscode.window.activeTextEditor?.document.uri.toString() === before) break;
-  }
-}
 
 /** Puts a document back to its saved text (it may have been changed without being shown). */
 async function revert(uri: vscode.Uri): Promise<void> {
@@ -48,26 +33,7 @@ describe('Dataflow Gen2 folders', function () {
 
   before(async () => {
     await activateExtension();
-    const config = vscode.workspace.getConfiguration('fabricMl');
-    previousEndpoints = config.inspect<unknown[]>('endpoints')?.globalValue;
-    await config.update('endpoints', [
-      ...(previousEndpoints ?? []),
-      {
-        id: ENDPOINT_ID,
-        name: 'churn-model',
-        scoreUrl: `https://api.fabric.microsoft.com/v1/workspaces/${DEMO_WORKSPACE_ID}/mlmodels/${DEMO_MODEL_ID}/endpoint/versions/1/score`,
-        profileId: 'dataflow-no-credentials',
-      },
-    ], vscode.ConfigurationTarget.Global);
-    await waitFor(async () => {
-      try {
-        await vscode.commands.executeCommand('fabricMl.insertMFunction', { variant: 'invocation', endpointId: ENDPOINT_ID, target: 'untitled', columns: ['a'] });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'the endpoint to be known');
-    await closeAllWithoutSaving();
+    previousEndpoints = await addUncredentialedDemoEndpoint(ENDPOINT_ID, 'dataflow-no-credentials');
   });
 
   after(async () => {

@@ -5,31 +5,15 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import * as PQP from '@microsoft/powerquery-parser';
-import { CHURN_INPUT_SIGNATURE, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_WORKSPACE_ID } from '../../tools/fake-fabric';
+import { CHURN_INPUT_SIGNATURE, DEMO_CLIENT_SECRET, DEMO_WORKSPACE_ID } from '../../tools/fake-fabric';
 import type { InsertMResult } from '../../src/features/mcode/insertMFunction';
+import { addUncredentialedDemoEndpoint, closeAllWithoutSaving, parseError } from './mcodeSupport';
 import { activateExtension, controlUrl, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
 
 const ENDPOINT_ID = 'mcode-demo';
 const FIXTURE_SECRET = 'fixture~NotARealSecret.0123456789abcdefXYZ';
 const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 const fixture = (name: string) => vscode.Uri.file(path.join(workspaceRoot(), 'mcode', name));
-
-async function parseError(text: string): Promise<string | undefined> {
-  const task = await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, text);
-  if (PQP.TaskUtils.isOk(task)) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const inner = (task as any).error?.innerError ?? (task as any).error;
-  return `${task.stage}: ${inner?.message}`;
-}
-
-async function closeAllWithoutSaving(): Promise<void> {
-  while (vscode.window.activeTextEditor) {
-    const before = vscode.window.activeTextEditor.document.uri.toString();
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    if (vscode.window.activeTextEditor?.document.uri.toString() === before) break;
-  }
-}
 
 function ourDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter(d => d.source === 'Fabric ML');
@@ -43,27 +27,7 @@ describe('Insert CallMLEndpoint M function', function () {
     await activateExtension();
     // A definition with the demo IDs on the real Fabric host; its profile has no credentials, so no call is made
     // and the M is generated without a signature.
-    const config = vscode.workspace.getConfiguration('fabricMl');
-    previousEndpoints = config.inspect<unknown[]>('endpoints')?.globalValue;
-    await config.update('endpoints', [
-      ...(previousEndpoints ?? []),
-      {
-        id: ENDPOINT_ID,
-        name: 'churn-model',
-        scoreUrl: `https://api.fabric.microsoft.com/v1/workspaces/${DEMO_WORKSPACE_ID}/mlmodels/${DEMO_MODEL_ID}/endpoint/versions/1/score`,
-        profileId: 'mcode-no-credentials',
-      },
-    ], vscode.ConfigurationTarget.Global);
-    // The endpoint store reloads on the configuration event: wait until the command knows the endpoint.
-    await waitFor(async () => {
-      try {
-        await vscode.commands.executeCommand('fabricMl.insertMFunction', { variant: 'invocation', endpointId: ENDPOINT_ID, target: 'untitled', columns: ['a'] });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'the endpoint to be known');
-    await closeAllWithoutSaving();
+    previousEndpoints = await addUncredentialedDemoEndpoint(ENDPOINT_ID, 'mcode-no-credentials');
   });
 
   after(async () => {

@@ -145,9 +145,10 @@ describe('Results panel interactions', function () {
     const task = await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, text);
     assert.ok(PQP.TaskUtils.isOk(task), `the copied M parses (${PQP.TaskUtils.isOk(task) ? '' : task.stage}):\n${text}`);
     assert.match(text, /churn_probability = number, churn_label = text/);
+    assert.match(text, /age = number, income = number, tenure_months = Int64.Type, is_active = logical/, 'inputs typed by the input signature');
     for (const [row, [probability, label]] of model.predictions.map((p, i) => [i, p!] as const)) {
       const id = String(model.inputs[row][0]);
-      assert.match(text, new RegExp(`\\{"${escapeRegExp(id)}", [^}]*, ${escapeRegExp(String(probability))}, "${label}", null\\}`),
+      assert.match(text, new RegExp(`\\{${escapeRegExp(String(probability))}, "${label}", "${escapeRegExp(id)}", [^}]*, null\\}`),
         `row ${id} carries its prediction ${probability} / ${label}`);
     }
     for (const token of fake.server.issuedTokens()) assert.ok(!text.includes(token), 'no bearer token in the copied M');
@@ -176,7 +177,7 @@ describe('Results panel interactions', function () {
 
   it('Summary shows per-column statistics and Request/response shows the redacted exchange', async () => {
     const model = await shownModel();
-    await clickInPanel('vscode-tab-header', 'Summary');
+    await clickInPanel('[role=tab]', 'Summary');
     const text = await panelTextWith('Mean', 'the Summary tab');
     await screenshot('results-summary', 800);
 
@@ -198,7 +199,7 @@ describe('Results panel interactions', function () {
     assert.match(labelCard, new RegExp(`${counts.size} class`), 'the number of classes');
     for (const [label, count] of counts) assert.match(labelCard, new RegExp(`${label}\\s+${count}\\s+\\(`), `${label}: ${count}`);
 
-    await clickInPanel('vscode-tab-header', 'Request/response');
+    await clickInPanel('[role=tab]', 'Request/response');
     const raw = await panelTextWith('Bearer [REDACTED]', 'the Request/response tab');
     const exchange = model.batches[0].exchange;
     assert.ok(exchange?.requestBody, 'the run kept its request');
@@ -215,7 +216,7 @@ describe('Results panel interactions', function () {
 
   it('shows the same run again after being hidden, without scoring again', async () => {
     const model = await shownModel();
-    await clickInPanel('vscode-tab-header', 'Rows');
+    await clickInPanel('[role=tab]', 'Rows');
     await waitFor(() => api.lastResults()!.place?.tab === 'rows', 'the page to save the Rows tab');
     fake.server.resetCounters();
     const postedBefore = api.lastResults()!.postedTypes.length;
@@ -235,7 +236,7 @@ describe('Results panel interactions', function () {
   it('keeps the selected tab when hidden and shown again, and after Re-run', async () => {
     const model = await shownModel();
     const firstId = String(model.inputs[0][0]);
-    await clickInPanel('vscode-tab-header', 'Summary');
+    await clickInPanel('[role=tab]', 'Summary');
     await panelTextWith('Mean', 'the Summary tab');
     // The extension keeps the place the page reports (the page's own state holds the run's opening
     // place, Rows): from here, hiding the page loses nothing.
@@ -312,9 +313,11 @@ describe('Results panel interactions', function () {
       const written = await waitFor(() => (fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined), `${target} to be written`);
       if (format === 'csv') {
         const rows = parseCsv(written) as string[][];
-        assert.deepStrictEqual(rows[0], [...model.inputColumns, ...model.outputColumns, 'error']);
+        // The grid's order: predictions first; inputs as sent (numbers as numbers).
+        assert.deepStrictEqual(rows[0], [...model.outputColumns, ...model.inputColumns, 'error']);
         assert.strictEqual(rows.length, model.inputs.length + 1);
-        assert.deepStrictEqual(rows[1].slice(-3), [String(model.predictions[0]![0]), String(model.predictions[0]![1]), '']);
+        assert.deepStrictEqual(rows[1].slice(0, 2), [String(model.predictions[0]![0]), String(model.predictions[0]![1])]);
+        assert.strictEqual(rows[1].at(-1), '');
       } else {
         const exported = JSON.parse(written) as { runId: string; rows: Array<{ row: number; sourceLine?: number; inputs: Record<string, unknown>; predictions: Record<string, unknown> | null }> };
         assert.strictEqual(exported.runId, model.runId);
@@ -322,9 +325,10 @@ describe('Results panel interactions', function () {
         assert.deepStrictEqual(exported.rows[0], {
           row: 1,
           sourceLine: FIRST_LINE + 1,
-          inputs: Object.fromEntries(model.inputColumns.map((c, i) => [c, model.inputs[0][i]])),
           predictions: { churn_probability: model.predictions[0]![0], churn_label: model.predictions[0]![1] },
+          inputs: Object.fromEntries(model.inputColumns.map((c, i) => [c, model.inputs[0][i]])),
         });
+        assert.strictEqual(typeof exported.rows[0].inputs.age, 'number', 'inputs are written as they were sent: numbers as numbers');
       }
       await panelTextWith(`Exported ${model.inputs.length} rows to customers-scored.${format}`, 'the confirmation in the panel');
     });

@@ -196,13 +196,14 @@ describe('Score File', function () {
     ].join('\n') + '\n');
     try {
       fake.server.resetCounters();
-      const refused = await vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString() }).then(() => '', (e: Error) => e.message);
+      const rows = { startLine: 1, endLine: 4 };
+      const refused = await vscode.commands.executeCommand('fabricMl.scoreSelection', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString(), range: rows }).then(() => '', (e: Error) => e.message);
       assert.strictEqual(refused.split('\n')[0], '2 values do not match the input signature (2 rows). Nothing was sent.');
       assert.match(refused.split('\n')[1], /^Line 3, column age: "abc" is not a double/);
       assert.match(refused.split('\n')[2], /^Line 4, column signup_date: "10\/03\/2024" is not a datetime \(day and month order is ambiguous/);
       assert.strictEqual(fake.server.counters.scoreRequests, 0, 'nothing was sent');
 
-      const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString(), invalidRows: 'skip' });
+      const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString(), range: rows, invalidRows: 'skip' });
       assert.ok(model);
       assert.strictEqual(fake.server.counters.scoreRowsReceived, 2, 'only the two valid rows were sent');
       assert.deepStrictEqual(model.source.rowLines, [2, 5, 3, 4], 'the sent rows, then the rows not sent');
@@ -221,7 +222,7 @@ describe('Score File', function () {
     const config = vscode.workspace.getConfiguration('fabricMl.scoring');
     await config.update('dateFormat', 'dayFirst', vscode.ConfigurationTarget.Global);
     try {
-      const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString() });
+      const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreSelection', { endpointId: fake.endpointId, uri: vscode.Uri.file(file).toString(), range: { startLine: 1, endLine: 1 } });
       assert.ok(model?.warnings.includes('1 date was written like 10/03/2024 and read as day/month/year (setting "fabricMl.scoring.dateFormat").'), JSON.stringify(model?.warnings));
     } finally {
       await config.update('dateFormat', undefined, vscode.ConfigurationTarget.Global);

@@ -16,20 +16,13 @@ import type { ServicePrincipalCredentials } from '../../src/core/endpoints/model
 import { redact } from '../../src/core/redact';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, type TokenFailure } from '../../tools/fake-fabric';
 import { waitUntil } from '../support/waitUntil';
+import { rejectionOf } from '../support/rejection';
 
 const DEMO: ServicePrincipalCredentials = { tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET };
 /** Looks like a secret ID (a GUID), which is what people paste by mistake. */
 const WRONG_SECRET = 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b';
 
-async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof AuthError, `expected an AuthError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the token request to fail');
-}
+const rejection = (promise: Promise<unknown>): Promise<AuthError> => rejectionOf(promise, AuthError);
 
 describe('auth: MsalTokenSource against the fake Entra server', () => {
   let server: FakeFabricServer;

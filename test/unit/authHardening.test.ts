@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AuthError, MsalTokenSource } from '../../src/core/auth';
 import type { ServicePrincipalCredentials } from '../../src/core/endpoints/model';
+import { rejectionOf } from '../support/rejection';
 
 const CREDENTIALS: ServicePrincipalCredentials = {
   tenantId: '0d5f6b1e-3c2a-4b8d-9e7f-1a2b3c4d5e6f',
@@ -52,15 +53,7 @@ function issueToken(res: ServerResponse): void {
   json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: 'issued-token-value-0123456789' });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof AuthError, `expected an AuthError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the token request to fail');
-}
+const rejection = (promise: Promise<unknown>): Promise<AuthError> => rejectionOf(promise, AuthError);
 
 describe('auth: the client secret goes to the authority\'s own host only', () => {
   const closers: Array<() => Promise<void>> = [];

@@ -10,16 +10,9 @@ import type { LroProgress } from '../../src/core/fabric/types';
 import { FakeFabricServer } from '../../tools/fake-fabric';
 import { CHURN_COLUMNS, cachingTokenSupplier, churnRows, clientFor, expectedPredictions } from '../support/fabricTestKit';
 import { waitUntil } from '../support/waitUntil';
+import { rejectionOf } from '../support/rejection';
 
-async function rejection(promise: Promise<unknown>): Promise<FabricError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof FabricError, `expected a FabricError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>): Promise<FabricError> => rejectionOf(promise, FabricError);
 
 describe('FabricClient against the fake Fabric server', () => {
   let server: FakeFabricServer;

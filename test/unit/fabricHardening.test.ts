@@ -11,6 +11,7 @@ import { DISPLAY_BODY_LIMIT, FabricError } from '../../src/core/fabric/fabricErr
 import { describeError } from '../../src/core/text';
 import { runScoring } from '../../src/core/fabric/scoringEngine';
 import { forgetSecret, registerSecret } from '../../src/core/redact';
+import { rejectionOf } from '../support/rejection';
 
 interface Received {
   method: string;
@@ -72,15 +73,7 @@ function client(): FabricClient {
   return new FabricClient({ getToken: async () => TOKEN, allowLoopback: true, requestTimeoutMs: 5_000, maxRetries: 2, maxRetryAfterMs: 1_000, pollFloorMs: 0 });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<FabricError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof FabricError, `expected a FabricError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>): Promise<FabricError> => rejectionOf(promise, FabricError);
 
 /** Answers the score POST with 202 and `location`, operation polls with Succeeded, and the result with one prediction per row. */
 function lroHandler(location: (server: TinyServer) => string): Handler {

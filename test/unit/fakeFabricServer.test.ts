@@ -447,12 +447,12 @@ describe('fake Fabric + Entra server', () => {
   });
 
   describe('route modules and request log', () => {
-    // A workspace list as the next Fabric API families will add them: one module, no change to the server.
+    // A capacity list as the next Fabric API families will add them: one module, no change to the server.
     // Its handle is what a test scripts it with.
-    const workspaces: RouteModule<{ add(id: string, displayName: string): void }> = (router, context) => {
-      const list: Array<{ id: string; displayName: string; type: 'Workspace' }> = [];
+    const capacities: RouteModule<{ add(id: string, displayName: string): void }> = (router, context) => {
+      const list: Array<{ id: string; displayName: string; type: 'Capacity' }> = [];
       router.add(
-        '/v1/workspaces',
+        '/v1/capacities',
         byMethod({
           GET: async (exchange) => {
             if (!(await context.fabricLatency()) || !context.authorize(exchange)) return;
@@ -460,23 +460,23 @@ describe('fake Fabric + Entra server', () => {
           },
         }),
       );
-      return { add: (id, displayName) => list.push({ id, displayName, type: 'Workspace' }) };
+      return { add: (id, displayName) => list.push({ id, displayName, type: 'Capacity' }) };
     };
 
     it('serves a route module added with use(), behind the same bearer check, beside the built-in routes', async () => {
-      const before = await call(`${server.url}/v1/workspaces`, { headers: authed() });
-      assert.equal(before.status, 404, 'no workspace route until the module is added');
-      server.use(workspaces).add(DEMO_WORKSPACE_ID, 'Demo workspace');
+      const before = await call(`${server.url}/v1/capacities`, { headers: authed() });
+      assert.equal(before.status, 404, 'no capacity route until the module is added');
+      server.use(capacities).add(DEMO_WORKSPACE_ID, 'Demo capacity');
 
-      const listed = await call(`${server.url}/v1/workspaces`, { headers: authed() });
+      const listed = await call(`${server.url}/v1/capacities`, { headers: authed() });
       assert.equal(listed.status, 200);
-      assert.deepEqual(listed.json.value, [{ id: DEMO_WORKSPACE_ID, displayName: 'Demo workspace', type: 'Workspace' }]);
+      assert.deepEqual(listed.json.value, [{ id: DEMO_WORKSPACE_ID, displayName: 'Demo capacity', type: 'Capacity' }]);
       assert.match(listed.headers.get('x-ms-request-id') ?? '', UUID_RE);
 
-      const anonymous = await call(`${server.url}/v1/workspaces`);
+      const anonymous = await call(`${server.url}/v1/capacities`);
       assert.equal(anonymous.status, 401);
       assert.equal(anonymous.json.errorCode, 'Unauthorized');
-      const posted = await call(`${server.url}/v1/workspaces`, { method: 'POST', headers: authed() });
+      const posted = await call(`${server.url}/v1/capacities`, { method: 'POST', headers: authed() });
       assert.equal(posted.status, 405);
       assert.equal(posted.json.errorCode, 'MethodNotAllowed');
       assert.equal((await score(server.scoreUrl('1'), { inputs: ROWS })).status, 200, 'built-in routes still answer');

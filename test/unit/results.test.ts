@@ -197,30 +197,30 @@ describe('Results', () => {
   });
 
   describe('CSV export', () => {
-    it('writes inputs, predictions and an error column that csv-parse reads back value for value', () => {
+    it('writes predictions, inputs (the grid\'s order) and an error column that csv-parse reads back value for value', () => {
       const csv = resultsToCsv(sampleModel());
       const rows = parseCsv(csv, { relax_column_count: false }) as string[][];
-      assert.deepStrictEqual(rows[0], ['age', 'note', 'prediction', 'label', 'error']);
-      assert.deepStrictEqual(rows[1], ['0.5', 'plain', '72.5', 'low', '']);
-      assert.deepStrictEqual(rows[2], ['1', 'has, comma', '248', 'high', '']);
-      assert.deepStrictEqual(rows[3].slice(0, 4), ['-2', 'say "hi"', '', '']);
+      assert.deepStrictEqual(rows[0], ['prediction', 'label', 'age', 'note', 'error']);
+      assert.deepStrictEqual(rows[1], ['72.5', 'low', '0.5', 'plain', '']);
+      assert.deepStrictEqual(rows[2], ['248', 'high', '1', 'has, comma', '']);
+      assert.deepStrictEqual(rows[3].slice(0, 4), ['', '', '-2', 'say "hi"']);
       assert.match(rows[3][4], /^Batch 2 \(rows 3–4, lines 5–6\) failed after 4 attempts: HTTP 503 ServiceUnavailable: .*request id req-42/);
-      assert.deepStrictEqual(rows[4].slice(0, 2), ['3', 'line\nbreak']);
+      assert.deepStrictEqual(rows[4].slice(2, 4), ['3', 'line\nbreak']);
       assert.strictEqual(rows.length, 5);
     });
 
     it('quotes exactly the fields that need it, doubles embedded quotes and ends lines with CRLF', () => {
       const csv = resultsToCsv(sampleModel());
       const lines = csv.split('\r\n');
-      assert.strictEqual(lines[2], '1,"has, comma",248,high,');
-      assert.ok(lines[3].startsWith('-2,"say ""hi""",,,"Batch 2 (rows 3–4, lines 5–6) failed'), lines[3]);
-      assert.ok(csv.includes('3,"line\nbreak",,,'), 'an embedded newline stays inside a quoted field');
+      assert.strictEqual(lines[2], '248,high,1,"has, comma",');
+      assert.ok(lines[3].startsWith(',,-2,"say ""hi""","Batch 2 (rows 3–4, lines 5–6) failed'), lines[3]);
+      assert.ok(csv.includes(',,3,"line\nbreak","Batch 2'), 'an embedded newline stays inside a quoted field');
       assert.ok(csv.endsWith('\r\n'));
     });
 
     it('renames a prediction column that repeats an input column, so headers stay unique', () => {
       const csv = resultsToCsv(sampleModel({ outputColumns: ['age', 'error'] }));
-      assert.strictEqual(csv.split('\r\n')[0], 'age,note,age (prediction),error,error (scoring)');
+      assert.strictEqual(csv.split('\r\n')[0], 'age (prediction),error,age,note,error (scoring)');
     });
 
     /** A run whose column names and values came from a hostile data file and endpoint. */
@@ -237,19 +237,19 @@ describe('Results', () => {
     it('neutralises formula-like text in names and values with a leading quote; numbers and number text stay as they are', () => {
       const rows = parseCsv(resultsToCsv(formulaModel()), { relax_column_count: false }) as string[][];
       assert.deepStrictEqual(rows, [
-        ['\'=cmd|\' /C calc\'!A0', 'amount', '\'@SUM(A1)', 'label', 'error'],
-        ['\'=HYPERLINK("https://evil.example","x")', '-2', '-3', '\'-danger()', ''],
-        ['\'+1+cmd', '-1,234.5', '1.5', '\'@here', ''],
-        ['\'\tTAB', '-3e-7', '', 'plain', ''],
-        ['\'\rCR', '+4', '0', '\'-', ''],
+        ['\'@SUM(A1)', 'label', '\'=cmd|\' /C calc\'!A0', 'amount', 'error'],
+        ['-3', '\'-danger()', '\'=HYPERLINK("https://evil.example","x")', '-2', ''],
+        ['1.5', '\'@here', '\'+1+cmd', '-1,234.5', ''],
+        ['', 'plain', '\'\tTAB', '-3e-7', ''],
+        ['0', '\'-', '\'\rCR', '+4', ''],
       ]);
     });
 
     it('writes formula-like text raw when neutralisation is turned off', () => {
       const rows = parseCsv(resultsToCsv(formulaModel(), { neutralizeFormulas: false }), { relax_column_count: false }) as string[][];
-      assert.deepStrictEqual(rows[0].slice(0, 3), ['=cmd|\' /C calc\'!A0', 'amount', '@SUM(A1)']);
-      assert.deepStrictEqual(rows[1].slice(0, 4), ['=HYPERLINK("https://evil.example","x")', '-2', '-3', '-danger()']);
-      assert.strictEqual(rows[4][0], '\rCR');
+      assert.deepStrictEqual(rows[0].slice(0, 3), ['@SUM(A1)', 'label', '=cmd|\' /C calc\'!A0']);
+      assert.deepStrictEqual(rows[1].slice(0, 4), ['-3', '-danger()', '=HYPERLINK("https://evil.example","x")', '-2']);
+      assert.strictEqual(rows[4][2], '\rCR');
     });
   });
 
@@ -258,9 +258,10 @@ describe('Results', () => {
       const doc = JSON.parse(resultsToJson(sampleModel()));
       assert.strictEqual(doc.runId, 'run-1');
       assert.deepStrictEqual(doc.endpoint, { name: 'Diabetes', version: '1', scoreUrl: SCORE_URL });
-      assert.deepStrictEqual(doc.columns, { inputs: ['age', 'note'], predictions: ['prediction', 'label'] });
+      assert.deepStrictEqual(doc.columns, { predictions: ['prediction', 'label'], inputs: ['age', 'note'] });
       assert.strictEqual(doc.rows.length, 4);
-      assert.deepStrictEqual(doc.rows[0], { row: 1, sourceLine: 2, inputs: { age: 0.5, note: 'plain' }, predictions: { prediction: 72.5, label: 'low' } });
+      assert.deepStrictEqual(doc.rows[0], { row: 1, sourceLine: 2, predictions: { prediction: 72.5, label: 'low' }, inputs: { age: 0.5, note: 'plain' } });
+      assert.deepStrictEqual(Object.keys(doc.rows[0]), ['row', 'sourceLine', 'predictions', 'inputs'], 'predictions first, like the grid');
       assert.deepStrictEqual(doc.rows[3].inputs, { age: 3, note: 'line\nbreak' });
       assert.strictEqual(doc.rows[3].predictions, null);
       assert.match(doc.rows[3].error, /HTTP 503 ServiceUnavailable/);
@@ -287,9 +288,9 @@ describe('Results', () => {
     it('parses with powerquery-parser and has typed columns', async () => {
       const text = resultsToMTable(sampleModel());
       assert.deepStrictEqual(await lexParse(text), { ok: true }, text);
-      assert.ok(text.startsWith('#table(\n    type table [age = number, note = text, prediction = nullable number, label = nullable text, #"error" = nullable text],'), text);
-      assert.ok(text.includes('{-2, "say ""hi""", null, null, "Batch 2'), text);
-      assert.ok(text.includes('{3, "line#(lf)break", null, null,'), text);
+      assert.ok(text.startsWith('#table(\n    type table [prediction = nullable number, label = nullable text, age = number, note = text, #"error" = nullable text],'), text);
+      assert.ok(text.includes('{null, null, -2, "say ""hi""", "Batch 2'), text);
+      assert.ok(text.includes('{null, null, 3, "line#(lf)break", "Batch 2'), text);
     });
 
     it('keeps hostile text and column names literal: quotes, #(, control characters, keywords', async () => {
@@ -309,10 +310,10 @@ describe('Results', () => {
       const identifiers = tokens.lexerSnapshot.tokens.filter(t => t.kind === PQP.Language.Token.TokenKind.Identifier).map(t => t.data);
       const bare = new Set(identifiers.filter(id => !id.startsWith('#"')));
       assert.deepStrictEqual([...bare].sort(), ['Int64.Type', 'logical', 'nullable', 'table', 'text'], 'only type names are bare identifiers: no Web.Contents call');
-      assert.deepStrictEqual(identifiers.filter(id => id.startsWith('#"')), ['#"let"', '#"a ""quoted"" name"', '#"#(#)(tab)"', '#"in"', '#"error"']);
+      assert.deepStrictEqual(identifiers.filter(id => id.startsWith('#"')), ['#"#(#)(tab)"', '#"in"', '#"let"', '#"a ""quoted"" name"', '#"error"']);
       const texts = tokens.lexerSnapshot.tokens.filter(t => t.kind === PQP.Language.Token.TokenKind.TextLiteral).map(t => t.data);
       assert.strictEqual(texts[0], '"""), Web.Contents(""https://evil.example""), #(#)("""', 'the hostile value is one text literal');
-      assert.ok(text.includes(`type table [#"let" = nullable text, #"a ""quoted"" name" = text, #"#(#)(tab)" = Int64.Type, #"in" = logical, #"error" = nullable text]`), text);
+      assert.ok(text.includes(`type table [#"#(#)(tab)" = Int64.Type, #"in" = logical, #"let" = nullable text, #"a ""quoted"" name" = text, #"error" = nullable text]`), text);
       assert.ok(text.includes('"tab#(tab)here#(0001)#(cr)#(lf)end"'), text);
     });
 
@@ -335,7 +336,7 @@ describe('Results', () => {
       assert.ok(PQP.TaskUtils.isOk(tokens));
       const quoted = tokens.lexerSnapshot.tokens.filter(t => t.kind === PQP.Language.Token.TokenKind.Identifier && t.data.startsWith('#"'));
       const names = quoted.map(t => PQP.Language.TextUtils.unescape(t.data.slice(2, -1)));
-      assert.deepStrictEqual(names.slice(0, words.length), words, 'every column name is one quoted identifier that reads back as the name');
+      assert.deepStrictEqual(names.slice(0, words.length), [...outputs, ...inputs], 'every column name is one quoted identifier that reads back as the name');
       assert.strictEqual(names[words.length], 'error (scoring)', 'the error column steps aside for an input named error');
     });
 
@@ -393,6 +394,8 @@ describe('Results', () => {
 
   describe("the user's place on the page", () => {
     const place = (overrides: Partial<ResultsPlace> = {}): ResultsPlace => ({ runId: 'run-1', tab: 'summary', firstRow: 3, rawBatch: 0, ...overrides });
+    /** A place as the page fills it in: the active cell on the first row's #, # and Line pinned (sampleModel has no id-like column). */
+    const filled = (p: ResultsPlace): ResultsPlace => ({ activeRow: p.firstRow ?? 0, activeColumn: '#', pinned: ['#', 'line'], ...p });
 
     /** workspaceState as VS Code keeps it: values go through JSON. */
     function memento(): { get<T>(key: string): T | undefined; update(key: string, value: unknown): Promise<void> } {
@@ -432,9 +435,9 @@ describe('Results', () => {
       const model = sampleModel();
       const page = new Place();
       assert.strictEqual(page.value, undefined);
-      assert.deepStrictEqual(page.open(model, place()), place());
-      assert.deepStrictEqual(page.open(model, place({ firstRow: 99, rawBatch: 7 })), place({ firstRow: 3, rawBatch: 1 }), 'last row, last batch');
-      const defaultPlace = { runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 };
+      assert.deepStrictEqual(page.open(model, place()), filled(place()));
+      assert.deepStrictEqual(page.open(model, place({ firstRow: 99, rawBatch: 7 })), filled(place({ firstRow: 3, rawBatch: 1 })), 'last row, last batch');
+      const defaultPlace = filled({ runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 });
       assert.deepStrictEqual(page.open(model, place({ runId: 'run-0' })), defaultPlace, 'batch 2 (position 1) is the first failed one');
       assert.deepStrictEqual(page.open(model, undefined), defaultPlace);
       assert.deepStrictEqual(page.open(model, { runId: 'run-1', tab: 'raw' }), { ...defaultPlace, tab: 'raw' }, 'the tab kept, the rest defaulted');
@@ -445,7 +448,7 @@ describe('Results', () => {
     it('is reported to the extension once per change', () => {
       const page = new Place();
       page.open(sampleModel(), undefined);
-      assert.deepStrictEqual(page.takeUnreported(), { runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 });
+      assert.deepStrictEqual(page.takeUnreported(), filled({ runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 }));
       assert.strictEqual(page.takeUnreported(), undefined, 'nothing new');
       page.move({ tab: 'summary' });
       assert.strictEqual(page.takeUnreported()?.tab, 'summary');
@@ -481,7 +484,7 @@ describe('Results', () => {
       });
       keeper.carryOver(previous, fewerRows);
       assert.deepStrictEqual(keeper.placeFor('run-3'), { runId: 'run-3', tab: 'summary' }, 'the file changed in between: row 4 is not the same row, and the batches differ');
-      assert.deepStrictEqual(new Place().open(fewerRows, keeper.placeFor('run-3')), { runId: 'run-3', tab: 'summary', firstRow: 0, rawBatch: 0 },
+      assert.deepStrictEqual(new Place().open(fewerRows, keeper.placeFor('run-3')), filled({ runId: 'run-3', tab: 'summary', firstRow: 0, rawBatch: 0 }),
         'the page opens it at the top and at the first failed batch (none failed: the first)');
     });
 

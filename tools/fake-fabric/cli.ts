@@ -1,5 +1,6 @@
 // `npm run fake-server`: starts the fake Fabric + Entra server for the demo launch and for manual tries:
-//   node out/tools/fake-fabric/cli.js [--port N] [--latency MS] [--lro-retry-after S] [--log]
+//   node out/tools/fake-fabric/cli.js [--port N] [--latency MS] [--lro-retry-after S] [--capacity C] [--log]
+// --capacity C serves at most C score requests at once and answers the others 429 with Retry-After: 1.
 // Prints one JSON line (no secret) that scripts parse, then a line for humans; with --log, one line per
 // request (method, path, status). Runs until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
@@ -7,14 +8,14 @@ import { dataflowRoutes } from './dataflowRoutes';
 import { FakeFabricServer, type FakeFabricOptions } from './server';
 import { DEMO_CLIENT_ID, DEMO_MODEL_ID, DEMO_TENANT_ID, DEMO_WORKSPACE_ID } from './demoData';
 
-const USAGE = 'Usage: cli.js [--port N] [--latency MS] [--lro-retry-after S] [--log]';
+const USAGE = 'Usage: cli.js [--port N] [--latency MS] [--lro-retry-after S] [--capacity C] [--log]';
 
 function readOptions(argv: string[]): FakeFabricOptions {
-  let values: { port?: string; latency?: string; 'lro-retry-after'?: string; log?: boolean };
+  let values: { port?: string; latency?: string; 'lro-retry-after'?: string; capacity?: string; log?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, latency: { type: 'string' }, 'lro-retry-after': { type: 'string' }, log: { type: 'boolean' } },
+      options: { port: { type: 'string' }, latency: { type: 'string' }, 'lro-retry-after': { type: 'string' }, capacity: { type: 'string' }, log: { type: 'boolean' } },
     }));
   } catch (err) {
     throw new Error(`${err instanceof Error ? err.message : String(err)}. ${USAGE}`);
@@ -28,6 +29,7 @@ function readOptions(argv: string[]): FakeFabricOptions {
     port: number('port', values.port),
     latencyMs: number('latency', values.latency),
     lroRetryAfterSeconds: number('lro-retry-after', values['lro-retry-after']),
+    capacity: values.capacity !== undefined ? { concurrent: Math.max(1, number('capacity', values.capacity)) } : undefined,
     onRequest: values.log ? (entry) => process.stdout.write(`${entry.method} ${entry.path} → ${entry.status || 'dropped'}\n`) : undefined,
   };
 }

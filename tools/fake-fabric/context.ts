@@ -1,6 +1,7 @@
 // What every route module shares: the server's base URL, counters, timing settings, the Entra bearer check
 // and long-running operations. A new family of routes is one module: `(router, context) => void`.
 import type { FakeCounters } from './counters';
+import type { ScopeNeed } from './entra';
 import type { Exchange } from './http';
 import type { Operations } from './lro';
 import type { Router } from './router';
@@ -14,6 +15,8 @@ export interface FakeSettings {
   lroRetryAfterSeconds: number;
   /** How many polls of an operation answer "Running" before the final state. */
   lroPolls: number;
+  /** Scripted cold start: the first score after `afterIdleMs` without one waits `delayMs` (and so does every score meanwhile). */
+  coldStart?: { afterIdleMs: number; delayMs: number };
 }
 
 /** What the built-in modules are built with (long-running operations are one of them). */
@@ -30,8 +33,11 @@ export interface FakeContext {
   delay(ms: number): Promise<void>;
   /** Waits the Fabric latency; false when the server closed meanwhile (then answer nothing). */
   fabricLatency(): Promise<boolean>;
-  /** Accepts a bearer token the fake Entra issued and that has not expired; otherwise answers 401 and returns false. */
-  authorize(exchange: Exchange): boolean;
+  /**
+   * Accepts a bearer token the fake Entra issued and that has not expired; otherwise answers 401 and returns
+   * false. A user token also needs a delegated scope for `need` (default: read for GET, write otherwise), else 403.
+   */
+  authorize(exchange: Exchange, need?: ScopeNeed): boolean;
   readonly operations: Operations;
 }
 

@@ -11,6 +11,21 @@ export const DEMO_WORKSPACE_ID = '0d6c1a8e-5f4b-4c1e-9a77-3f2a1b0c9d10';
 export const DEMO_MODEL_ID = '9a1f7e2d-3c4b-4d5e-8f60-7182a3b4c5d6';
 export const DEMO_MODEL_NAME = 'churn-model';
 export const DEMO_DEFAULT_VERSION = '1';
+/** A model in the demo workspace whose endpoint has no default version (its default score URL fails). */
+export const DEMO_NO_DEFAULT_MODEL_ID = '4c2e8b1a-6d7f-4a0b-9c3d-5e6f7a8b9c0d';
+export const DEMO_NO_DEFAULT_MODEL_NAME = 'forecast-model';
+/** The Microsoft account of the demo and of the tests that sign in (fake Entra, resource-owner password grant). */
+export const DEMO_USER_NAME = 'data.engineer@contoso.example';
+export const DEMO_USER_PASSWORD = 'demo-user-password';
+/** A workspace the demo user can see but not read: listing its models answers 403. */
+export const DEMO_FORBIDDEN_WORKSPACE_ID = '6b1d0c9e-2a3f-4e5d-8c7b-1a2b3c4d5e6f';
+
+/** The workspaces the fake lists, in order: the demo workspace first. */
+export const DEMO_WORKSPACES: ReadonlyArray<{ id: string; displayName: string; forbidden?: boolean }> = [
+  { id: DEMO_WORKSPACE_ID, displayName: 'Demo workspace' },
+  { id: '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', displayName: 'Sales analytics' },
+  { id: DEMO_FORBIDDEN_WORKSPACE_ID, displayName: 'Finance (restricted)', forbidden: true },
+];
 
 export const CHURN_INPUT_SIGNATURE: SignatureField[] = [
   { name: 'age', type: 'double', required: true },

@@ -23,7 +23,23 @@ export type TokenFailure =
 
 export type TokenFault = 'html' | 'drop';
 
-type EntraCode = TokenFailure | 900561 | 70003;
+type EntraCode = TokenFailure | 900561 | 70003 | 50126;
+
+/** What a Fabric route asks of a user token: listing workspaces, reading items, or changing/scoring them. */
+export type ScopeNeed = 'workspaces' | 'read' | 'write';
+
+/** Delegated scopes Fabric accepts per need (reference §5). */
+const ACCEPTED_SCOPES: Readonly<Record<ScopeNeed, readonly string[]>> = {
+  workspaces: ['Workspace.Read.All', 'Workspace.ReadWrite.All'],
+  read: ['MLModel.Read.All', 'MLModel.ReadWrite.All', 'Item.Read.All', 'Item.ReadWrite.All'],
+  write: ['MLModel.ReadWrite.All', 'Item.ReadWrite.All'],
+};
+
+interface IssuedToken {
+  expiresAt: number;
+  /** Delegated scopes of a user token; absent for a service principal's (app) token. */
+  scp?: Set<string>;
+}
 
 const FABRIC_SCOPE_RESOURCE = 'https://api.fabric.microsoft.com';
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,8 +54,10 @@ export class FakeEntra {
   readonly faults = new FaultScript<TokenFault>();
   /** tenant (lower case) → client id (lower case) → secret. */
   private readonly credentials = new Map<string, Map<string, string>>();
-  /** access token → expiry (ms since epoch). */
-  private readonly tokens = new Map<string, number>();
+  /** access token → expiry (ms since epoch) and, for user tokens, the delegated scopes (`scp`). */
+  private readonly tokens = new Map<string, IssuedToken>();
+  /** tenant (lower case) → user name (lower case) → password. */
+  private readonly users = new Map<string, Map<string, string>>();
 
   constructor(private readonly context: SharedContext) {}
 
@@ -54,18 +72,33 @@ export class FakeEntra {
     clients.set(clientId.toLowerCase(), clientSecret);
   }
 
+  /** A Microsoft account that can get user tokens (the resource-owner password grant, as a test sign-in uses). */
+  addUser(tenantId: string, userName: string, password: string): void {
+    const tenant = tenantId.toLowerCase();
+    let users = this.users.get(tenant);
+    if (!users) this.users.set(tenant, (users = new Map()));
+    users.set(userName.toLowerCase(), password);
+  }
+
   issuedTokens(): string[] {
     return [...this.tokens.keys()];
   }
 
-  expireTokens(): void {
-    for (const token of this.tokens.keys()) this.tokens.set(token, 0);
+  /** The delegated scopes of a user token (short names such as MLModel.Read.All); undefined for app tokens. */
+  scopesOf(token: string): string[] | undefined {
+    const scp = this.tokens.get(token)?.scp;
+    return scp ? [...scp] : undefined;
   }
 
-  authorize(exchange: Exchange): boolean {
+  expireTokens(): void {
+    for (const issued of this.tokens.values()) issued.expiresAt = 0;
+  }
+
+  authorize(exchange: Exchange, need: ScopeNeed = exchange.method === 'GET' ? 'read' : 'write'): boolean {
     const bearer = /^Bearer\s+(\S+)$/i.exec(exchange.req.headers.authorization ?? '');
-    const expiresAt = bearer ? this.tokens.get(bearer[1]) : undefined;
-    if (expiresAt !== undefined && expiresAt > Date.now()) return true;
+    const issued = bearer ? this.tokens.get(bearer[1]) : undefined;
+    const expiresAt = issued?.expiresAt;
+    if (issued && expiresAt !== undefined && expiresAt > Date.now()) return this.hasScopes(exchange, issued, need);
     this.context.counters.unauthorized++;
     const expired = expiresAt !== undefined;
     sendFabricError(
@@ -77,6 +110,15 @@ export class FakeEntra {
         : 'The request has no valid access token. Send "Authorization: Bearer <token>" for https://api.fabric.microsoft.com/.default.',
       { headers: { 'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"` } },
     );
+    return false;
+  }
+
+  /** App tokens carry roles, not scopes: Fabric checks the workspace role. User tokens need a delegated scope. */
+  private hasScopes(exchange: Exchange, issued: IssuedToken, need: ScopeNeed): boolean {
+    if (!issued.scp) return true;
+    const accepted = ACCEPTED_SCOPES[need];
+    if (accepted.some((scope) => issued.scp?.has(scope))) return true;
+    sendFabricError(exchange, 403, 'InsufficientScopes', `The caller does not have the scopes this API requires. One of: ${accepted.join(', ')}.`);
     return false;
   }
 
@@ -97,15 +139,41 @@ export class FakeEntra {
     if (exchange.method !== 'POST') return fail(900561, exchange.method);
     const scripted = this.failures.take();
     if (scripted !== undefined) return fail(scripted);
+    if (form.get('grant_type') === 'password') return this.userToken(exchange, tenant, form, fail, correlationId);
     const refusal = this.checkRequest(tenant, form);
     if (refusal) return fail(refusal.code, refusal.detail);
 
     const accessToken = randomBytes(32).toString('base64url');
-    this.tokens.set(accessToken, Date.now() + TOKEN_LIFETIME_SECONDS * 1000);
+    this.tokens.set(accessToken, { expiresAt: Date.now() + TOKEN_LIFETIME_SECONDS * 1000 });
     sendJson(
       res,
       200,
       { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, ext_expires_in: TOKEN_LIFETIME_SECONDS, access_token: accessToken },
+      { ...NO_CACHE, 'x-ms-request-id': exchange.requestId, 'client-request-id': correlationId },
+    );
+  }
+
+  /**
+   * A user token: JWT-shaped (unsigned) with the delegated scopes in `scp`, the account in `upn`/`name`, as a
+   * Microsoft account sign-in returns. Only Fabric scopes of https://api.fabric.microsoft.com are granted.
+   */
+  private userToken(exchange: Exchange, tenant: string, form: URLSearchParams, fail: (code: EntraCode, detail?: string) => void, correlationId: string): void {
+    const users = this.users.get(tenant.toLowerCase());
+    if (!users) return fail(90002);
+    const userName = (form.get('username') ?? '').toLowerCase();
+    if (!form.get('client_id')) return fail(900144, 'client_id');
+    if (users.get(userName) === undefined || users.get(userName) !== form.get('password')) return fail(50126);
+    const requested = (form.get('scope') ?? '').split(' ').filter((s) => s.startsWith(`${FABRIC_SCOPE_RESOURCE}/`));
+    if (requested.length === 0) return fail(70011);
+    const scp = requested.map((s) => s.slice(FABRIC_SCOPE_RESOURCE.length + 1)).filter((s) => s !== '.default');
+    const claims = { aud: FABRIC_SCOPE_RESOURCE, tid: tenant, upn: userName, name: userName.split('@')[0], scp: scp.join(' '), nonce: randomBytes(16).toString('base64url') };
+    const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const accessToken = `${part({ typ: 'JWT', alg: 'none' })}.${part(claims)}.${randomBytes(16).toString('base64url')}`;
+    this.tokens.set(accessToken, { expiresAt: Date.now() + TOKEN_LIFETIME_SECONDS * 1000, scp: new Set(scp) });
+    sendJson(
+      exchange.res,
+      200,
+      { token_type: 'Bearer', scope: requested.join(' '), expires_in: TOKEN_LIFETIME_SECONDS, ext_expires_in: TOKEN_LIFETIME_SECONDS, access_token: accessToken },
       { ...NO_CACHE, 'x-ms-request-id': exchange.requestId, 'client-request-id': correlationId },
     );
   }
@@ -207,6 +275,8 @@ function entraError(code: EntraCode, ctx: EntraErrorContext): { status: number; 
       return { status: 400, error: 'invalid_request', description: `The endpoint only accepts POST, OPTIONS requests. Received a ${ctx.detail ?? 'GET'} request.` };
     case 70003:
       return { status: 400, error: 'unsupported_grant_type', description: `The app requested an unsupported grant type '${ctx.detail ?? ''}'.` };
+    case 50126:
+      return { status: 400, error: 'invalid_grant', description: 'Error validating credentials due to invalid username or password.' };
   }
 }
 

@@ -3,25 +3,75 @@
 import type { EndpointVersionInfo } from '../../src/core/endpoints/model';
 import type { FakeContext } from './context';
 import { sendFabricError, type Exchange } from './http';
-import { DEMO_DEFAULT_VERSION, DEMO_MODEL_ID, DEMO_WORKSPACE_ID, demoVersions } from './demoData';
+import {
+  DEMO_DEFAULT_VERSION,
+  DEMO_MODEL_ID,
+  DEMO_MODEL_NAME,
+  DEMO_NO_DEFAULT_MODEL_ID,
+  DEMO_NO_DEFAULT_MODEL_NAME,
+  DEMO_WORKSPACE_ID,
+  DEMO_WORKSPACES,
+  demoVersions,
+} from './demoData';
 
 export interface ModelState {
+  id: string;
+  displayName: string;
+  workspaceId: string;
   versions: Map<string, EndpointVersionInfo>;
   defaultVersionName?: string;
+}
+
+export interface WorkspaceState {
+  id: string;
+  displayName: string;
+  /** Scripted: the user may see the workspace but not read its items (403 on listing them). */
+  forbidden?: boolean;
+}
+
+/** Where a model lives and what it is called (the demo workspace and the model id by default). */
+export interface ModelPlacement {
+  workspaceId?: string;
+  displayName?: string;
 }
 
 export type Lookup<T> = { found: T } | { status: number; errorCode: string; message: string };
 
 export class ModelCatalog {
-  private readonly workspaces = new Set([DEMO_WORKSPACE_ID.toLowerCase()]);
+  private readonly workspaces = new Map<string, WorkspaceState>();
   private readonly models = new Map<string, ModelState>();
 
   constructor() {
-    this.addModel(DEMO_MODEL_ID, demoVersions(), DEMO_DEFAULT_VERSION);
+    for (const ws of DEMO_WORKSPACES) this.addWorkspace(ws.id, ws.displayName, { forbidden: ws.forbidden });
+    this.addModel(DEMO_MODEL_ID, demoVersions(), DEMO_DEFAULT_VERSION, { displayName: DEMO_MODEL_NAME });
+    this.addModel(DEMO_NO_DEFAULT_MODEL_ID, [demoVersions()[0]], undefined, { displayName: DEMO_NO_DEFAULT_MODEL_NAME });
   }
 
-  addModel(modelId: string, versions: EndpointVersionInfo[], defaultVersionName?: string): void {
+  addWorkspace(id: string, displayName: string, options: { forbidden?: boolean } = {}): void {
+    this.workspaces.set(id.toLowerCase(), { id, displayName, forbidden: options.forbidden });
+  }
+
+  /** Workspaces in the order they were added. */
+  listWorkspaces(): WorkspaceState[] {
+    return [...this.workspaces.values()];
+  }
+
+  workspace(id: string): WorkspaceState | undefined {
+    return this.workspaces.get(id.toLowerCase());
+  }
+
+  /** Models of a workspace in the order they were added. */
+  listModels(workspaceId: string): ModelState[] {
+    return [...this.models.values()].filter((m) => m.workspaceId.toLowerCase() === workspaceId.toLowerCase());
+  }
+
+  addModel(modelId: string, versions: EndpointVersionInfo[], defaultVersionName?: string, placement: ModelPlacement = {}): void {
+    const workspaceId = placement.workspaceId ?? DEMO_WORKSPACE_ID;
+    if (!this.workspaces.has(workspaceId.toLowerCase())) this.addWorkspace(workspaceId, workspaceId);
     this.models.set(modelId.toLowerCase(), {
+      id: modelId,
+      displayName: placement.displayName ?? modelId,
+      workspaceId,
       versions: new Map(versions.map((v) => [v.versionName, structuredClone(v)])),
       defaultVersionName,
     });
@@ -42,7 +92,7 @@ export class ModelCatalog {
       return notFound('Could not retrieve endpoint metadata: the workspace was not found.');
     }
     const model = this.models.get(modelId.toLowerCase());
-    return model ? { found: model } : notFound('Could not retrieve endpoint metadata.');
+    return model && model.workspaceId.toLowerCase() === workspaceId.toLowerCase() ? { found: model } : notFound('Could not retrieve endpoint metadata.');
   }
 
   /** A version of a model found by findModel; undefined `version` means the endpoint's default version. */

@@ -4,6 +4,7 @@
 import type { SignatureField } from '../../src/core/endpoints/model';
 import type { FakeContext } from './context';
 import { answerScoreFault, FaultScript, type ScoreBehaviour } from './faults';
+import { ScoreCapacity } from './capacity';
 import { countInFlight } from './counters';
 import { isRecord, sendFabricError, sendFabricJson, type Exchange } from './http';
 import { countUndocumentedCasing, type ModelCatalog } from './models';
@@ -17,6 +18,10 @@ type Scored = { response: { formatType: 'dataframe'; orientation: 'values'; pred
 
 export class ScoreRoutes {
   readonly script = new FaultScript<ScoreBehaviour>();
+  readonly capacity = new ScoreCapacity();
+  /** When the last score request arrived, and until when the endpoint is still waking (scripted cold start). */
+  private lastScoreAt = Number.NEGATIVE_INFINITY;
+  private wakingUntil = 0;
 
   constructor(
     private readonly context: FakeContext,
@@ -28,6 +33,17 @@ export class ScoreRoutes {
     router.add(`${MODEL}/versions/{version}/score`, (exchange) => this.score(exchange, 'mlmodels'));
   }
 
+  /** A scripted cold start: after the idle period the endpoint wakes for `delayMs`; requests meanwhile wait too. */
+  private async coldStart(): Promise<void> {
+    const cold = this.context.settings.coldStart;
+    const now = Date.now();
+    const idle = now - this.lastScoreAt;
+    this.lastScoreAt = now;
+    if (!cold) return;
+    if (idle >= cold.afterIdleMs && now >= this.wakingUntil) this.wakingUntil = now + cold.delayMs;
+    if (this.wakingUntil > now) await this.context.delay(this.wakingUntil - now);
+  }
+
   private async score(exchange: Exchange, documentedCasing: string): Promise<void> {
     const { counters } = this.context;
     countUndocumentedCasing(this.context, exchange, documentedCasing);
@@ -35,12 +51,18 @@ export class ScoreRoutes {
     const body = parseJson(exchange.body);
     const inputs = isRecord(body.value) && Array.isArray(body.value.inputs) ? (body.value.inputs as unknown[]) : undefined;
     if (inputs) counters.scoreRowsReceived += inputs.length;
+    await this.capacity.serve(exchange, () => this.answer(exchange, counters, body, inputs));
+  }
+
+  private async answer(exchange: Exchange, counters: FakeContext['counters'], body: { ok: boolean; value?: unknown }, inputs: unknown[] | undefined): Promise<void> {
     await countInFlight(counters, async () => {
       if (!(await this.context.fabricLatency())) return;
       if (!this.context.authorize(exchange)) return;
       if (exchange.method !== 'POST') {
         return sendFabricError(exchange, 405, 'MethodNotAllowed', `The method ${exchange.method} is not supported on this resource.`);
       }
+      await this.coldStart();
+      if (this.context.isClosed()) return;
       const behaviour = this.script.take(inputs ?? []);
       if (await answerScoreFault(exchange, behaviour, (ms) => this.context.delay(ms))) return;
       if (this.context.isClosed()) return;

@@ -9,17 +9,19 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { EndpointVersionInfo } from '../../src/core/endpoints/model';
+import type { CapacityOptions } from './capacity';
 import type { FakeContext, FakeSettings, RouteModule, SharedContext } from './context';
 import { emptyCounters, resetCounters, type FakeCounters } from './counters';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_TENANT_ID, DEMO_WORKSPACE_ID } from './demoData';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_TENANT_ID, DEMO_USER_NAME, DEMO_USER_PASSWORD, DEMO_WORKSPACE_ID } from './demoData';
 import { FakeEntra, type TokenFailure, type TokenFault } from './entra';
 import { MlEndpointRoutes } from './fabricRoutes';
 import type { MetadataFailure, ScoreBehaviour, ScriptOptions } from './faults';
 import { readBody, sendFabricError, sendJson, type Exchange } from './http';
 import { Operations } from './lro';
-import { ModelCatalog } from './models';
+import { ModelCatalog, type ModelPlacement } from './models';
 import { Router } from './router';
 import { ScoreRoutes } from './scoreRoute';
+import { WorkspaceRoutes } from './workspaceRoutes';
 
 export interface FakeFabricOptions {
   /** 0 (default) picks a free port. */
@@ -30,6 +32,8 @@ export interface FakeFabricOptions {
   lroRetryAfterSeconds?: number;
   /** How many polls of an operation answer "Running" before the final state. Default 1. */
   lroPolls?: number;
+  /** At most this many score requests served at once; more are answered 429 + Retry-After. Default: unlimited. */
+  capacity?: CapacityOptions;
   /** Called when each request has been answered (or dropped), e.g. to print it. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -57,6 +61,7 @@ export class FakeFabricServer {
   private readonly catalog = new ModelCatalog();
   private readonly metadata: MlEndpointRoutes;
   private readonly scoring: ScoreRoutes;
+  private readonly workspaces: WorkspaceRoutes;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly log: RequestLogEntry[] = [];
@@ -74,8 +79,11 @@ export class FakeFabricServer {
     this.entra = new FakeEntra(this.context);
     this.metadata = new MlEndpointRoutes(this.context, this.catalog);
     this.scoring = new ScoreRoutes(this.context, this.catalog);
+    this.workspaces = new WorkspaceRoutes(this.context, this.catalog);
     this.entra.addCredentials(DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET);
-    for (const module of [this.entra, this.context.operations, this.metadata, this.scoring]) module.register(this.router);
+    this.scoring.capacity.configure(options.capacity);
+    this.entra.addUser(DEMO_TENANT_ID, DEMO_USER_NAME, DEMO_USER_PASSWORD);
+    for (const module of [this.entra, this.context.operations, this.metadata, this.scoring, this.workspaces]) module.register(this.router);
     this.router.fallback('/v1/', async (exchange) => {
       if (!(await this.context.fabricLatency())) return;
       sendFabricError(exchange, 404, 'NotFound', `The requested resource ${exchange.method} ${exchange.url.pathname} was not found.`);
@@ -138,6 +146,7 @@ export class FakeFabricServer {
   /** Zeroes the counters and empties the request log. */
   resetCounters(): void {
     resetCounters(this.counters);
+    this.scoring.capacity.throttled = 0;
     this.log.length = 0;
   }
 
@@ -166,6 +175,16 @@ export class FakeFabricServer {
     this.entra.faults.add(fault, options);
   }
 
+  /** A Microsoft account that signs in with the resource-owner password grant and gets user tokens (`scp`). */
+  addUser(tenantId: string, userName: string, password: string): void {
+    this.entra.addUser(tenantId, userName, password);
+  }
+
+  /** The delegated scopes of a user token the fake issued; undefined for a service principal's token. */
+  tokenScopes(token: string): string[] | undefined {
+    return this.entra.scopesOf(token);
+  }
+
   /** Makes every token issued so far answer 401 TokenExpired on Fabric routes. */
   expireTokens(): void {
     this.entra.expireTokens();
@@ -185,6 +204,16 @@ export class FakeFabricServer {
     this.scoring.script.add(behaviour, options);
   }
 
+  /** Sets or removes (undefined) the score capacity: requests beyond it are answered 429 + Retry-After. */
+  setCapacity(capacity: CapacityOptions | undefined): void {
+    this.scoring.capacity.configure(capacity);
+  }
+
+  /** Score requests answered 429 because the capacity was full (since the last resetCounters). */
+  get throttledByCapacity(): number {
+    return this.scoring.capacity.throttled;
+  }
+
   scriptMetadata(failure: MetadataFailure, options: { times?: number } = {}): void {
     this.metadata.failures.add(failure, options);
   }
@@ -194,8 +223,29 @@ export class FakeFabricServer {
     for (const script of [this.entra.failures, this.entra.faults, this.scoring.script, this.metadata.failures]) script.clear();
   }
 
-  addModel(modelId: string, versions: EndpointVersionInfo[], defaultVersionName?: string): void {
-    this.catalog.addModel(modelId, versions, defaultVersionName);
+  addModel(modelId: string, versions: EndpointVersionInfo[], defaultVersionName?: string, placement: ModelPlacement = {}): void {
+    this.catalog.addModel(modelId, versions, defaultVersionName, placement);
+  }
+
+  /** A workspace for the listing; `forbidden` makes listing its items answer 403. */
+  addWorkspace(id: string, displayName: string, options: { forbidden?: boolean } = {}): void {
+    this.catalog.addWorkspace(id, displayName, options);
+  }
+
+  /** Items per page of the workspace and ML model listings (default 100). */
+  get listPageSize(): number {
+    return this.workspaces.pageSize;
+  }
+  set listPageSize(value: number) {
+    this.workspaces.pageSize = value;
+  }
+
+  /**
+   * Scripted cold start (auto-sleep): the first score request after `afterIdleMs` without one is delayed by
+   * `delayMs`, and so is every score request that arrives while the endpoint wakes. Undefined turns it off.
+   */
+  scriptColdStart(coldStart: { afterIdleMs: number; delayMs: number } | undefined): void {
+    this.settings.coldStart = coldStart;
   }
 
   setVersion(version: string, patch: Partial<EndpointVersionInfo>, modelId: string = DEMO_MODEL_ID): void {
@@ -231,7 +281,7 @@ export class FakeFabricServer {
         return !this.closed;
       },
       // The Entra module is built with this context: look it up when a request arrives.
-      authorize: (exchange) => this.entra.authorize(exchange),
+      authorize: (exchange, need) => this.entra.authorize(exchange, need),
     };
     return { ...shared, operations: new Operations(shared) };
   }

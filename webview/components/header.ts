@@ -8,6 +8,8 @@ export interface HeaderActions {
   exportJson(): void;
   copyMTable(): void;
   rerun(): void;
+  /** Score File to file: open the output file. */
+  openOutput(): void;
 }
 
 export interface Notice {
@@ -19,10 +21,66 @@ function stat(label: string, value: string, cls = ''): TemplateResult {
   return html`<div class="stat ${cls}"><dt>${label}</dt><dd>${value}</dd></div>`;
 }
 
+/** Runs an action chosen from the overflow menu and closes the menu. */
+function fromMenu(action: () => void): (event: Event) => void {
+  return event => {
+    const menu = (event.currentTarget as HTMLElement).closest('details');
+    if (menu) menu.open = false;
+    action();
+  };
+}
+
+/**
+ * The actions: buttons when the page is wide enough, one "…" menu when it is narrow (webview.css switches
+ * at the same width), so that the header never takes more than a line for them.
+ */
+function actionBar(actions: HeaderActions, hasOutputFile: boolean, canRerun: boolean): TemplateResult {
+  const items: Array<[string, string, () => void]> = [
+    ...(hasOutputFile ? [['Open Output File', 'go-to-file', actions.openOutput] as [string, string, () => void]] : []),
+    ['Export CSV', 'desktop-download', actions.exportCsv],
+    ['Export JSON', 'json', actions.exportJson],
+    ['Copy as M #table', 'copy', actions.copyMTable],
+    // A table Fabric evaluated (Run in Fabric) is not a scoring run: there is nothing to re-run here.
+    ...(canRerun ? [['Re-run', 'debug-rerun', actions.rerun] as [string, string, () => void]] : []),
+  ];
+  return html`<div class="actions">
+    ${items.map(([label, icon, action], i) => html`<vscode-button class="wide-only" ?secondary=${i > 0} icon=${icon} @click=${action}>${label}</vscode-button>`)}
+    <details class="more-actions narrow-only">
+      <summary title="Export, copy as M, re-run" aria-label="Actions: export, copy as M, re-run"><span class="codicon codicon-ellipsis" aria-hidden="true"></span></summary>
+      <div class="menu" role="menu">
+        ${items.map(([label, icon, action]) => html`<button type="button" role="menuitem" @click=${fromMenu(action)}><span class="codicon codicon-${icon}" aria-hidden="true"></span>${label}</button>`)}
+      </div>
+    </details>
+  </div>`;
+}
+
+/** The run in one line (always shown); the details below it open on demand. */
+function gist(view: ModelView): TemplateResult {
+  const { model, failedBatches, scoredRows } = view;
+  const rows = model.inputs.length;
+  return html`<span>${formatCount(rows)} ${rows === 1 ? 'row' : 'rows'}</span>
+    · <span class=${scoredRows < rows ? 'warn-text' : ''}>${formatCount(scoredRows)} scored</span>
+    · ${failedBatches.length
+      ? html`<span class="bad">${formatCount(failedBatches.length)} of ${formatCount(model.batches.length)} batches failed</span>`
+      : html`<span>${formatCount(model.batches.length)} ${model.batches.length === 1 ? 'batch' : 'batches'} ok</span>`}
+    · <span>${formatDuration(model.durationMs)}</span>`;
+}
+
+function warningsList(warnings: readonly string[]): TemplateResult | typeof nothing {
+  if (warnings.length === 0) return nothing;
+  const line = (w: string) => html`<span class="codicon codicon-warning" aria-hidden="true"></span>${w}`;
+  if (warnings.length === 1) return html`<p class="warnings one" title=${warnings[0]}>${line(warnings[0])}</p>`;
+  return html`<details class="warnings">
+    <summary title=${warnings[0]}>${line(`${warnings.length} warnings: ${warnings[0]}`)}</summary>
+    <ul>${warnings.map(w => html`<li>${line(w)}</li>`)}</ul>
+  </details>`;
+}
+
 export function header(view: ModelView, actions: HeaderActions, notice: Notice | undefined): TemplateResult {
   const { model, failedBatches, scoredRows } = view;
   const okBatches = model.batches.length - failedBatches.length;
   const started = new Date(model.startedAt);
+  const file = model.outputFile;
   return html`
     <header class="run-header">
       <div class="title-line">
@@ -32,25 +90,25 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
         ${model.endpoint.version ? html`<span class="chip" title="Endpoint version">version ${model.endpoint.version}</span>` : html`<span class="chip" title="The endpoint's default version">default version</span>`}`}
         <span class="source" title="Source file"><span class="codicon codicon-file" aria-hidden="true"></span>${model.source.fileName}</span>
         ${model.cancelled ? html`<vscode-badge class="cancelled-badge" title="The run was cancelled; rows scored before that are shown">cancelled</vscode-badge>` : nothing}
+        ${actionBar(actions, file !== undefined, !model.evaluatedBy)}
       </div>
-      <dl class="stats">
-        ${stat('Rows', formatCount(model.inputs.length))}
-        ${stat('Scored', formatCount(scoredRows), scoredRows < model.inputs.length ? 'warn' : '')}
-        ${stat('Batches ok', formatCount(okBatches), 'ok')}
-        ${stat('Batches failed', formatCount(failedBatches.length), failedBatches.length ? 'bad' : '')}
-        ${stat('Duration', formatDuration(model.durationMs))}
-        ${stat('Token requests', model.tokenRequests === 0 ? '0 (cached token)' : formatCount(model.tokenRequests))}
-        ${stat('Started', Number.isNaN(started.getTime()) ? model.startedAt : started.toLocaleString())}
-      </dl>
-      <div class="actions">
-        <vscode-button icon="desktop-download" @click=${actions.exportCsv}>Export CSV</vscode-button>
-        <vscode-button secondary icon="json" @click=${actions.exportJson}>Export JSON</vscode-button>
-        <vscode-button secondary icon="copy" @click=${actions.copyMTable}>Copy as M #table</vscode-button>
-        ${model.evaluatedBy ? nothing : html`<vscode-button secondary icon="debug-rerun" @click=${actions.rerun}>Re-run</vscode-button>`}
-        <span class="notice ${notice?.level ?? ''}" role="status" aria-live="polite">${notice?.text ?? ''}</span>
-      </div>
-      ${model.warnings.length ? html`<ul class="warnings" aria-label="Warnings">
-        ${model.warnings.map(w => html`<li><span class="codicon codicon-warning" aria-hidden="true"></span>${w}</li>`)}
-      </ul>` : nothing}
+      ${file ? html`<p class="output-file" role="note"><span class="codicon codicon-file-symlink-file" aria-hidden="true"></span>
+        ${file.complete ? 'All' : 'The first'} ${formatCount(file.rowsWritten)} rows are in <strong>${file.fileName}</strong>${file.complete ? '' : ' (Resume continues it)'}.
+        The summary covers every one of them; the grid shows the first ${formatCount(model.inputs.length)}.</p>` : nothing}
+      <details class="run-details">
+        <summary class="gist">${gist(view)}</summary>
+        <dl class="stats">
+          ${stat(file ? 'Rows shown' : 'Rows', formatCount(model.inputs.length))}
+          ${file ? stat('Rows in file', formatCount(file.rowsWritten)) : nothing}
+          ${stat('Scored', formatCount(scoredRows), scoredRows < model.inputs.length ? 'warn' : '')}
+          ${stat('Batches ok', formatCount(okBatches), 'ok')}
+          ${stat('Batches failed', formatCount(failedBatches.length), failedBatches.length ? 'bad' : '')}
+          ${stat('Duration', formatDuration(model.durationMs))}
+          ${stat('Token requests', model.tokenRequests === 0 ? '0 (cached token)' : formatCount(model.tokenRequests))}
+          ${stat('Started', Number.isNaN(started.getTime()) ? model.startedAt : started.toLocaleString())}
+        </dl>
+      </details>
+      <p class="notice ${notice?.level ?? ''}" role="status" aria-live="polite">${notice?.text ?? ''}</p>
+      ${warningsList(model.warnings)}
     </header>`;
 }

@@ -1,17 +1,14 @@
-// The rows grid: row number, source line, prediction columns, input columns. A row whose batch failed
-// is marked (error icon, tinted background) and says why in place of its predictions.
+// The rows grid: row number, source line, prediction columns, input columns, in the order the user
+// arranged (pinned columns first, sticky at the left). A row whose batch failed is marked (error icon,
+// tinted background) and says why in place of its predictions. Headers say what a column holds (an icon
+// and the accessible name: prediction or input) and carry the pin button. Keyboard: one Tab stop, an
+// active cell (aria-activedescendant) moved by the app (webview/gridKeys.ts).
 import { html, nothing, type TemplateResult } from 'lit';
 import { errorHead } from '../../src/protocol/text';
+import type { Cell } from '../gridKeys';
 import { cellText } from '../format';
-import type { ModelView } from '../modelView';
-import { virtualGrid } from './virtualGrid';
-
-function valueCell(value: unknown, numeric: boolean, kind: 'input' | 'prediction'): TemplateResult {
-  const isNull = value === null || value === undefined;
-  const text = cellText(value);
-  const cls = `cell ${kind}${numeric ? ' num' : ''}${isNull ? ' null' : ''}`;
-  return html`<div class=${cls} role="gridcell" title=${text}>${text}</div>`;
-}
+import type { GridColumn, ModelView } from '../modelView';
+import { ACTIVE_CELL_ID, columnClasses, virtualGrid } from './virtualGrid';
 
 /** Why row i has no prediction: a few words for the cell, the whole story for its tooltip. */
 function unscoredReason(view: ModelView, row: number): { short: string; full: string } {
@@ -27,40 +24,100 @@ function unscoredReason(view: ModelView, row: number): { short: string; full: st
   return { short, full: message ? `${short} · ${message}` : short };
 }
 
-/** Builds the row renderer once per model (the virtualizer keeps it between renders). */
-export function rowRenderer(view: ModelView): (row: number) => TemplateResult {
+/**
+ * Builds the row renderer for a column order and an active cell (the virtualizer re-renders the visible
+ * rows when it gets a new renderer; the rows outside the viewport do not exist).
+ */
+export function rowRenderer(view: ModelView, columns: readonly GridColumn[], active: Cell | undefined): (row: number) => TemplateResult {
   const { model, numericInputs, numericOutputs } = view;
   const lines = model.source.rowLines;
+  const classes = columns.map(columnClasses);
+  // In a failed row the reason fills the first run of adjacent prediction columns (one cell spanning
+  // --pred-span columns); a prediction column shown apart from them (pinned alone) says it again.
+  const firstPrediction = columns.findIndex(c => c.kind === 'prediction');
+  const spanned = predictionSpan(columns);
   return (row: number) => {
     const input = model.inputs[row] ?? [];
     const prediction = model.predictions[row];
-    if (prediction === null) {
-      const reason = unscoredReason(view, row);
-      return html`<div class="vrow failed ${row % 2 ? 'odd' : ''}" role="row" aria-rowindex=${row + 2} data-row=${row}>
-        <div class="cell rownum" role="rowheader" title=${reason.full}><span class="codicon codicon-error" aria-label="not scored"></span>${row + 1}</div>
-        ${lines ? html`<div class="cell line" role="gridcell">${lines[row] ?? ''}</div>` : nothing}
-        <div class="cell unscored" role="gridcell" title=${reason.full}>${reason.short}</div>
-        ${numericInputs.map((numeric, c) => valueCell(input[c], numeric, 'input'))}
-      </div>`;
-    }
-    return html`<div class="vrow ${row % 2 ? 'odd' : ''}" role="row" aria-rowindex=${row + 2} data-row=${row}>
-      <div class="cell rownum" role="rowheader">${row + 1}</div>
-      ${lines ? html`<div class="cell line" role="gridcell">${lines[row] ?? ''}</div>` : nothing}
-      ${numericOutputs.map((numeric, c) => valueCell(prediction[c], numeric, 'prediction'))}
-      ${numericInputs.map((numeric, c) => valueCell(input[c], numeric, 'input'))}
-    </div>`;
+    const reason = prediction === null ? unscoredReason(view, row) : undefined;
+    const activeColumn = active?.row === row ? active.column : -1;
+    const cells = columns.map((column, position) => {
+      const isActive = position === activeColumn;
+      const base = `cell ${classes[position]}${isActive ? ' active' : ''}`;
+      const id = isActive ? ACTIVE_CELL_ID : nothing;
+      switch (column.kind) {
+        case 'rownum':
+          return reason
+            ? html`<div class=${base} role="rowheader" id=${id} data-col=${position} title=${reason.full}><span class="codicon codicon-error" aria-label="not scored"></span>${row + 1}</div>`
+            : html`<div class=${base} role="rowheader" id=${id} data-col=${position}>${row + 1}</div>`;
+        case 'line':
+          return html`<div class=${base} role="gridcell" id=${id} data-col=${position}>${lines?.[row] ?? ''}</div>`;
+        case 'prediction': {
+          if (reason) {
+            if (position > firstPrediction && position < firstPrediction + spanned) return nothing;
+            if (position !== firstPrediction) return html`<div class="${base} unscored" role="gridcell" id=${id} data-col=${position} title=${reason.full}>${reason.short}</div>`;
+            // The spanning cell is the active cell for every column it covers.
+            const covers = activeColumn >= firstPrediction && activeColumn < firstPrediction + spanned;
+            return html`<div class="cell ${classes[position]} unscored span${covers ? ' active' : ''}" role="gridcell" id=${covers ? ACTIVE_CELL_ID : nothing}
+              data-col=${position} aria-colspan=${spanned} title=${reason.full}>${reason.short}</div>`;
+          }
+          return valueCell(base, prediction?.[column.index ?? 0], numericOutputs[column.index ?? 0], id, position);
+        }
+        default:
+          return valueCell(base, input[column.index ?? 0], numericInputs[column.index ?? 0], id, position);
+      }
+    });
+    return html`<div class="vrow${reason ? ' failed' : ''}${row % 2 ? ' odd' : ''}${activeColumn >= 0 ? ' active-row' : ''}" role="row"
+      aria-rowindex=${row + 2} data-row=${row}>${cells}</div>`;
   };
 }
 
-/** `onScroll`: the grid's scroll container scrolled (keep the same function between renders). */
-export function resultsGrid(view: ModelView, renderRow: (row: number) => TemplateResult, onScroll?: (event: Event) => void): TemplateResult {
+/** How many prediction columns follow each other from the first one shown. */
+function predictionSpan(columns: readonly GridColumn[]): number {
+  const first = columns.findIndex(c => c.kind === 'prediction');
+  let span = 0;
+  while (first >= 0 && columns[first + span]?.kind === 'prediction') span++;
+  return span;
+}
+
+function valueCell(base: string, value: unknown, numeric: boolean, id: string | typeof nothing, position: number): TemplateResult {
+  const isNull = value === null || value === undefined;
+  const text = cellText(value);
+  return html`<div class="${base}${numeric ? ' num' : ''}${isNull ? ' null' : ''}" role="gridcell" id=${id} data-col=${position} title=${text}>${text}</div>`;
+}
+
+export interface ResultsGridHandlers {
+  onScroll: (event: Event) => void;
+  onKeyDown: (event: KeyboardEvent) => void;
+  onClick: (event: MouseEvent) => void;
+  onDblClick: (event: MouseEvent) => void;
+}
+
+/** A header cell: what the column holds (icon; the accessible name says it in words), its name, the pin button. */
+function headerCell(column: GridColumn): TemplateResult {
+  const icon = column.kind === 'prediction' ? 'sparkle' : column.kind === 'input' ? 'symbol-field' : undefined;
+  const pinned = column.pin !== undefined;
+  const pinnable = column.kind !== 'rownum';
+  return html`${icon ? html`<span class="codicon codicon-${icon} kind-icon" aria-hidden="true"></span>` : nothing}<span class="head-label">${column.label}</span>${pinnable
+    ? html`<button class="pin${pinned ? ' on' : ''}" type="button" tabindex="-1" data-pin=${column.key ?? ''}
+      title=${pinned ? `Unpin ${column.label}` : `Pin ${column.label} (keep it visible when scrolling sideways)`}
+      aria-label=${pinned ? `Unpin ${column.label}` : `Pin ${column.label}`}><span class="codicon codicon-${pinned ? 'pinned' : 'pin'}" aria-hidden="true"></span></button>`
+    : nothing}`;
+}
+
+export function resultsGrid(view: ModelView, columns: readonly GridColumn[], renderRow: (row: number) => TemplateResult,
+  active: Cell, handlers: ResultsGridHandlers): TemplateResult {
+  const predictionCount = predictionSpan(columns);
   return virtualGrid({
-    onScroll,
+    ...handlers,
     className: 'results-grid',
-    label: `Scored rows of ${view.model.source.fileName}`,
-    columns: view.columns,
+    label: `Scored rows of ${view.model.source.fileName}. Arrow keys move between cells, Enter on a row opens its source line, Enter on a header pins the column.`,
+    columns,
     items: view.rowIndexes,
     renderItem: renderRow,
-    vars: { '--pred-count': String(Math.max(1, view.model.outputColumns.length)) },
+    renderHeader: headerCell,
+    activeHeader: active.row < 0 ? active.column : undefined,
+    hasActiveCell: true,
+    vars: { '--pred-span': String(Math.max(1, predictionCount)) },
   });
 }

@@ -1,11 +1,16 @@
 // A virtualized grid: a sticky header row and a <lit-virtualizer> body inside one scroll container, so
 // that both scroll together horizontally and only the visible rows exist in the DOM. Rows are CSS-grid
 // divs sized by the --grid-cols/--grid-width custom properties, set through CSSOM (a style attribute
-// would be blocked by the CSP).
-import { html, type TemplateResult } from 'lit';
+// would be blocked by the CSP). Pinned columns come first and stick at their --pin-left-<n>.
+// The grid is one Tab stop; a grid that takes keys (the rows grid) names its active cell with
+// aria-activedescendant, and the row renderer marks that cell.
+import { html, nothing, type TemplateResult } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import '@lit-labs/virtualizer';
 import { gridSizeVars, type GridColumn } from '../modelView';
+
+/** The id of the active cell of the (one) keyboard-driven grid on the page. */
+export const ACTIVE_CELL_ID = 'grid-active-cell';
 
 export interface VirtualGridOptions<T> {
   className: string;
@@ -14,10 +19,19 @@ export interface VirtualGridOptions<T> {
   items: readonly T[];
   /** Keep the same function between renders, so that visible rows are not rebuilt needlessly. */
   renderItem: (item: T, index: number) => TemplateResult;
-  /** More custom properties for the row templates (e.g. --pred-count). */
+  /** The header cell's content; default: the column's label. */
+  renderHeader?: (column: GridColumn, position: number) => TemplateResult | string;
+  /** Position of the active header cell, when the active cell is in the header row. */
+  activeHeader?: number;
+  /** The active cell is in the DOM under ACTIVE_CELL_ID (keyboard-driven grids). */
+  hasActiveCell?: boolean;
+  /** More custom properties for the row templates (e.g. --pred-span). */
   vars?: Record<string, string>;
   /** Scroll events of the grid's scroll container. */
   onScroll?: (event: Event) => void;
+  onKeyDown?: (event: KeyboardEvent) => void;
+  onClick?: (event: MouseEvent) => void;
+  onDblClick?: (event: MouseEvent) => void;
 }
 
 function applyVars(element: Element | undefined, vars: Record<string, string>): void {
@@ -25,14 +39,26 @@ function applyVars(element: Element | undefined, vars: Record<string, string>): 
   for (const [name, value] of Object.entries(vars)) element.style.setProperty(name, value);
 }
 
+/** The classes every cell of a column carries: its own, and where it sticks when pinned. */
+export function columnClasses(column: GridColumn): string {
+  return column.pin === undefined ? column.cls : `${column.cls} pinned pin-${column.pin}`;
+}
+
 export function virtualGrid<T>(options: VirtualGridOptions<T>): TemplateResult {
   const vars = { ...gridSizeVars(options.columns), ...options.vars };
+  const header = options.renderHeader ?? ((c: GridColumn) => c.label);
   return html`
     <div class="grid-scroll ${options.className}" role="grid" tabindex="0" aria-label=${options.label}
       aria-rowcount=${options.items.length + 1} aria-colcount=${options.columns.length}
-      ${ref(el => applyVars(el, vars))} @scroll=${options.onScroll}>
-      <div class="vrow head" role="row">
-        ${options.columns.map(c => html`<div class="cell ${c.cls}" role="columnheader" title=${c.title}>${c.label}</div>`)}
+      aria-activedescendant=${options.hasActiveCell ? ACTIVE_CELL_ID : nothing}
+      ${ref(el => applyVars(el, vars))} @scroll=${options.onScroll} @keydown=${options.onKeyDown}
+      @click=${options.onClick} @dblclick=${options.onDblClick}>
+      <div class="vrow head" role="row" aria-rowindex="1">
+        ${options.columns.map((c, i) => {
+          const active = options.activeHeader === i;
+          return html`<div class="cell ${columnClasses(c)}${active ? ' active' : ''}" role="columnheader" title=${c.title}
+            aria-label=${c.ariaLabel ?? nothing} aria-colindex=${i + 1} data-col=${i} id=${active ? ACTIVE_CELL_ID : nothing}>${header(c, i)}</div>`;
+        })}
       </div>
       <lit-virtualizer class="grid-body" role="rowgroup" .items=${options.items} .renderItem=${options.renderItem}></lit-virtualizer>
     </div>`;

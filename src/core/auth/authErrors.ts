@@ -18,6 +18,8 @@ export type AuthErrorKind =
   /** Something answered, but not like Entra (HTML page, proxy, captive portal). */
   | 'badResponse'
   | 'aborted'
+  /** The call is made as the signed-in user, and nobody is signed in (or the user declined). */
+  | 'signedOut'
   | 'unknown';
 
 export interface AuthErrorInit {

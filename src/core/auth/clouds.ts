@@ -13,6 +13,28 @@ export const AUTHORITY_HOSTS: Readonly<Record<Exclude<CloudName, 'custom'>, stri
   china: 'https://login.partner.microsoftonline.cn',
 };
 
+/** Where Fabric's REST API is for every cloud this extension supports. */
+export const FABRIC_API_BASE = 'https://api.fabric.microsoft.com/v1';
+
+/**
+ * The API base browsing starts from. A local test server (cloud "custom" with a loopback authority, allowed by
+ * the user setting) serves the Fabric API on the same origin as its token endpoint; everything else is Fabric.
+ */
+export function fabricApiBase(settings: AuthSettings): string {
+  if (settings.cloud !== 'custom' || !settings.allowLoopback) return FABRIC_API_BASE;
+  try {
+    const authority = resolveAuthority(settings);
+    return authority.loopback ? `${authority.origin}/v1` : FABRIC_API_BASE;
+  } catch {
+    return FABRIC_API_BASE;
+  }
+}
+
+/** The VS Code authentication provider for a cloud: sovereign clouds have their own. */
+export function accountProviderFor(cloud: CloudName): 'microsoft' | 'microsoft-sovereign-cloud' {
+  return cloud === 'usGovernment' || cloud === 'china' ? 'microsoft-sovereign-cloud' : 'microsoft';
+}
+
 export interface ResolvedAuthority {
   /** Scheme + host (+ port), no trailing slash, e.g. `https://login.microsoftonline.com`. */
   origin: string;

@@ -1,6 +1,6 @@
 // The token side: Entra client credentials for the Fabric API over msal-node.
 export type { AuthSettings, CloudName, TokenSource } from './types';
-export { AUTHORITY_HOSTS, FABRIC_SCOPE, resolveAuthority, type ResolvedAuthority } from './clouds';
+export { accountProviderFor, AUTHORITY_HOSTS, FABRIC_API_BASE, FABRIC_SCOPE, fabricApiBase, resolveAuthority, type ResolvedAuthority } from './clouds';
 export { AuthError, explainAuthError, isValidClientId, isValidTenant, type AuthErrorKind } from './authErrors';
 export { MsalTokenSource, type MsalTokenSourceOptions } from './tokenProvider';
 export {
@@ -14,3 +14,12 @@ export {
   type AuthorityChange,
   type StoredCredentials,
 } from './binding';
+export {
+  FABRIC_USER_SCOPES,
+  SIGNED_OUT_ACTION,
+  userScopes,
+  UserTokenSource,
+  type AccountTokenProvider,
+  type UserAccess,
+  type UserSignInSettings,
+} from './userTokenSource';

@@ -10,10 +10,14 @@ export interface AuthSettings {
   allowLoopback: boolean;
 }
 
-/** Acquires Fabric API tokens for service principals; one msal app per (authority, tenant, client). */
-export interface TokenSource {
-  /** A bearer token for https://api.fabric.microsoft.com/.default. Throws AuthError on failure. */
-  getToken(credentials: ServicePrincipalCredentials, signal?: AbortSignal): Promise<string>;
+/**
+ * Acquires Fabric API tokens for one kind of identity: `subject` says whose token (a service principal's
+ * credentials for MsalTokenSource, the access a call needs for UserTokenSource). Callers above the token
+ * source (the HTTP client, the scoring engine, LROs, host rules) only see the resulting bearer token.
+ */
+export interface TokenSource<Subject = ServicePrincipalCredentials> {
+  /** A bearer token for the Fabric API. Throws AuthError on failure. */
+  getToken(subject: Subject, signal?: AbortSignal): Promise<string>;
   /** Token requests that went to the wire (not served from cache) since creation. */
   readonly networkTokenRequests: number;
   /** Drops cached apps/tokens (after credentials change). */

@@ -7,10 +7,29 @@ export interface EndpointDefinition {
   name: string;
   /** The score URL the user copied from Fabric (version or default-version form). */
   scoreUrl: string;
-  /** Which service-principal profile calls this endpoint (defaults to "default"). */
+  /**
+   * Which service-principal profile calls this endpoint (defaults to "default"). With identity "user" it is
+   * still the profile the Dataflow's M uses and "Test as the Dataflow will" tests.
+   */
   profileId: string;
+  /** Who calls: the signed-in Microsoft account ("user", "as you") or the service principal (default). */
+  identity?: EndpointIdentity;
   /** Rows per score request for this endpoint; falls back to `fabricMl.scoring.batchSize`. */
   batchSize?: number;
+}
+
+/** "user": calls are made as the signed-in Microsoft account; "servicePrincipal": as the profile's app. */
+export type EndpointIdentity = 'user' | 'servicePrincipal';
+
+/** The identity an endpoint calls with (definitions without one predate sign-in and use the service principal). */
+export function identityOf(def: Pick<EndpointDefinition, 'identity'>): EndpointIdentity {
+  return def.identity === 'user' ? 'user' : 'servicePrincipal';
+}
+
+/** How a node or a message names the identity: "as you (data.engineer@contoso.com)" or "service principal "Prod"". */
+export function describeIdentity(identity: EndpointIdentity, names: { account?: string; profileLabel: string }): string {
+  if (identity === 'user') return names.account ? `as you (${names.account})` : 'as you (not signed in)';
+  return `service principal "${names.profileLabel}"`;
 }
 
 /** A service-principal profile: only a label is stored in settings, the rest is in SecretStorage. */

@@ -49,6 +49,15 @@ export interface ScoreBatchOptions {
   onProgress?: FabricCallOptions['onProgress'];
   /** The output signature's column names: record-shaped predictions are read by these names. */
   outputColumns?: readonly string[];
+  /** Told about each 429/503 of the score POST before its Retry-After wait, and awaited before the resend. */
+  gate?: RetryGate;
+}
+
+/** Lets a scoring run adapt its concurrency: a throttled request gives up its slot while it waits. */
+export interface RetryGate {
+  throttled(status: number, retryAfterMs: number | undefined): void;
+  /** Resolves when the request may be sent again (a slot is free). */
+  resume(signal?: AbortSignal): Promise<void>;
 }
 
 export interface ScoreBatchResult {
@@ -80,6 +89,7 @@ interface SendRequest {
   signal?: AbortSignal;
   /** Accept header (default application/json). */
   accept?: string;
+  gate?: RetryGate;
 }
 
 interface SendResult extends LroAnswer {
@@ -160,6 +170,15 @@ export class FabricClient implements FabricApi, BatchScorer {
     return this.versionInfo(answer);
   }
 
+  /**
+   * GET of one Fabric resource as a JSON object (the listings in browse.ts). `followUpOf` is the apiBase a
+   * next-page address Fabric answered with must stay with.
+   */
+  async getObject(url: string, options: { signal?: AbortSignal; followUpOf?: string } = {}): Promise<Record<string, unknown>> {
+    const answer = await this.send({ method: 'GET', url, followUpOf: options.followUpOf, signal: options.signal });
+    return this.jsonObject(answer, 'listing');
+  }
+
   /** Scores one batch: 200 → predictions; 202 → poll the operation, then read its result. */
   async scoreBatch(
     ref: EndpointRef,
@@ -172,7 +191,7 @@ export class FabricClient implements FabricApi, BatchScorer {
     const url = scoreUrl(ref);
     this.assertTokenHostAllowed(url);
     const token = options.token ?? (await this.acquireToken(signal));
-    const first = await this.send({ method: 'POST', url, body: buildScoreBody(columns, rows, orientation), token, signal });
+    const first = await this.send({ method: 'POST', url, body: buildScoreBody(columns, rows, orientation), token, signal, gate: options.gate });
     try {
       let final: LroAnswer = first;
       if (first.status === 202) {
@@ -268,6 +287,7 @@ export class FabricClient implements FabricApi, BatchScorer {
       if (isRetryableStatus(status)) {
         const info = errorInfoFromResponse(status, responseHeaders, text);
         const askedMs = parseRetryAfter(responseHeaders['retry-after']);
+        request.gate?.throttled(status, askedMs);
         if (askedMs !== undefined && askedMs > maxRetryAfterMs) {
           throw new FabricError(
             {
@@ -280,6 +300,7 @@ export class FabricClient implements FabricApi, BatchScorer {
         }
         if (retriesLeft) {
           await this.wait(askedMs ?? backoffMs(attempt - 1), request.signal, exchange, attempt);
+          if (request.gate) await this.resumeThrough(request.gate, request.signal, exchange, attempt);
           continue;
         }
         const what = status === 429 ? 'Still throttled' : 'Still unavailable';
@@ -353,6 +374,16 @@ export class FabricClient implements FabricApi, BatchScorer {
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Waits for the run's go-ahead to resend a throttled request; a cancel becomes FabricError 'aborted'. */
+  private async resumeThrough(gate: RetryGate, signal: AbortSignal | undefined, exchange: HttpExchange, attempts: number): Promise<void> {
+    try {
+      await gate.resume(signal);
+    } catch (error) {
+      if (signal?.aborted) throw abortedError(exchange, attempts);
+      throw error;
     }
   }
 

@@ -11,3 +11,15 @@ export {
   mergeQueriesIntoDefinition, newDefinition, partText, QUERY_METADATA_FORMAT,
 } from './dataflowDefinition';
 export { EXECUTE_QUERY_LIMIT_SECONDS, ExecuteQueryError, type ExecuteQueryFailure, PRECONDITIONS } from './executeQueryErrors';
+export {
+  browsedEndpointDefinition,
+  browsedEndpointId,
+  defaultVersionWarning,
+  FabricBrowser,
+  pinnedEndpointId,
+  type BrowseApi,
+  type BrowsedVersion,
+  type FabricItem,
+  type Page,
+} from './browse';
+export { runScoringWithWarmUp, WARMING_TEXT, type WarmUpOptions } from './warmUp';

@@ -86,12 +86,20 @@ export interface ScoreRunRequest {
   columns: string[];
   rows: unknown[][];
   batchSize: number;
+  /** Batches in flight at once; with `maxConcurrency`, where the adaptive run starts. */
   concurrency: number;
+  /** Adapt the concurrency (AIMD: +1 while latency holds, halve on 429/503) up to this maximum. */
+  maxConcurrency?: number;
   orientation: Orientation;
   /** Names of the output signature's columns, when known: record-shaped predictions are read by name. */
   outputColumns?: string[];
   signal?: AbortSignal;
-  onProgress?: (rowsDone: number, rowsTotal: number) => void;
+  onProgress?: (rowsDone: number, rowsTotal: number, details: ScoreProgressDetails) => void;
+}
+
+export interface ScoreProgressDetails {
+  /** Batches allowed in flight now (changes during an adaptive run). */
+  concurrency: number;
 }
 
 export interface BatchOutcome {
@@ -120,4 +128,8 @@ export interface ScoreRunResult {
   tokenRequests: number;
   durationMs: number;
   cancelled: boolean;
+  /** The most batches allowed in flight at once during the run. */
+  peakConcurrency?: number;
+  /** Score answers 429/503 (each one, retried or not). */
+  throttledResponses?: number;
 }

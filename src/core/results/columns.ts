@@ -1,4 +1,5 @@
-// Column names and per-row error texts shared by the exports (CSV, JSON, M #table). Exported files must
+// Column names and per-row error texts shared by the exports (CSV, JSON, M #table), which write the columns
+// in the grid's order: predictions first, then the inputs, then why a row has no prediction. Exported files must
 // have unique column names: M rejects a table type with a duplicate field, and CSV readers drop one of
 // two equal headers, so a prediction column that repeats an input column's name gets a suffix.
 import type { BatchOutcome } from '../fabric/types';
@@ -25,6 +26,7 @@ export function uniqueNames(names: readonly string[], suffix: string, taken: Set
 
 export function exportColumns(model: ResultsModel): ExportColumns {
   const taken = new Set<string>();
+  // Inputs keep their names first: a prediction that repeats one is the column that gets the suffix.
   const inputs = uniqueNames(model.inputColumns, 'input', taken);
   const outputs = uniqueNames(model.outputColumns, 'prediction', taken);
   const [error] = uniqueNames(['error'], 'scoring', taken);

@@ -1,5 +1,5 @@
-// CSV export of a run: the input columns, the prediction columns, and an error column that says why a
-// row has no prediction. RFC 4180: comma separated, CRLF line ends, a field is quoted when it holds a
+// CSV export of a run, in the grid's column order: the prediction columns, the input columns (as sent:
+// numbers and booleans as such, dates in ISO 8601), and an error column that says why a row has no prediction. RFC 4180: comma separated, CRLF line ends, a field is quoted when it holds a
 // comma, a quote, a line break or edge spaces, and quotes inside are doubled. Text that a spreadsheet
 // would run as a formula (column names and values come from data files and endpoints) is neutralised by
 // default with the OWASP rule; numbers, and text that is just a number, are written as they are.
@@ -34,13 +34,13 @@ export function resultsToCsv(model: ResultsModel, options: CsvExportOptions = {}
   const errors = rowErrors(model);
   const width = columns.outputs.length;
   const field = (value: unknown): string => csvField(value, options);
-  const lines: string[] = [[...columns.inputs, ...columns.outputs, columns.error].map(field).join(',')];
+  const lines: string[] = [[...columns.outputs, ...columns.inputs, columns.error].map(field).join(',')];
   for (let row = 0; row < model.inputs.length; row++) {
     const input = model.inputs[row];
     const prediction = model.predictions[row];
     const fields: string[] = [];
-    for (let c = 0; c < columns.inputs.length; c++) fields.push(field(input[c]));
     for (let c = 0; c < width; c++) fields.push(field(prediction?.[c]));
+    for (let c = 0; c < columns.inputs.length; c++) fields.push(field(input[c]));
     fields.push(field(errors[row]));
     lines.push(fields.join(','));
   }

@@ -1,5 +1,6 @@
-// JSON export of a run: what ran (endpoint, source, timing, batches without their raw bodies) and one
-// object per row with its inputs and predictions keyed by column name. Rows are written one per line
+// JSON export of a run: what ran (endpoint, source, timing, the input signature's types, batches without
+// their raw bodies) and one object per row with its predictions and its inputs as sent (numbers as numbers)
+// keyed by column name, predictions first like the grid. Rows are written one per line
 // so that a 100 000-row file stays readable and diffable.
 import type { ResultsModel } from './model';
 import { describeRows } from '../text';
@@ -10,9 +11,9 @@ export interface ExportedRow {
   row: number;
   /** 1-based line in the source file, when known. */
   sourceLine?: number;
-  inputs: Record<string, unknown>;
   /** null when the row was not scored (see `error`). */
   predictions: Record<string, unknown> | null;
+  inputs: Record<string, unknown>;
   error?: string;
 }
 
@@ -33,7 +34,12 @@ export function resultsToJson(model: ResultsModel): string {
     durationMs: model.durationMs,
     tokenRequests: model.tokenRequests,
     cancelled: model.cancelled,
-    columns: { inputs: columns.inputs, predictions: columns.outputs },
+    columns: {
+      predictions: columns.outputs,
+      inputs: columns.inputs,
+      // The signature type each input was sent as; absent for a column sent (or kept) as in the file.
+      ...(model.inputTypes ? { inputTypes: Object.fromEntries(columns.inputs.flatMap((name, c) => (model.inputTypes?.[c] ? [[name, model.inputTypes[c]]] : []))) } : {}),
+    },
     warnings: model.warnings,
     batches: model.batches.map(b => ({
       batch: b.index + 1,
@@ -50,8 +56,8 @@ export function resultsToJson(model: ResultsModel): string {
     const row: ExportedRow = {
       row: i + 1,
       ...(line !== undefined ? { sourceLine: line } : {}),
-      inputs: record(columns.inputs, input),
       predictions: prediction === null ? null : record(columns.outputs, prediction),
+      inputs: record(columns.inputs, input),
       ...(errors[i] !== undefined ? { error: errors[i] } : {}),
     };
     return '    ' + JSON.stringify(row);

@@ -3,7 +3,7 @@
 export { summarizeColumn, summarizePredictions } from './summary';
 export { csvField, type CsvExportOptions, resultsToCsv } from './exportCsv';
 export { resultsToJson, type ExportedRow } from './exportJson';
-export { mColumnType, mNumber, mText, mValue, resultsToMTable } from './mTable';
+export { mColumnType, mDateTimeZone, mNumber, mText, mValue, resultsToMTable } from './mTable';
 export { exportColumns, rowErrors, uniqueNames, type ExportColumns } from './columns';
 export { redactResultsModel } from './redactModel';
 export { MAX_SUMMARY_CLASSES, type ColumnSummary, type HistogramBin, type ResultsModel } from './model';

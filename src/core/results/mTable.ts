@@ -1,9 +1,13 @@
 // "Copy as M #table": the run as a Power Query M table literal that can be pasted as a query, e.g. to
-// build a Dataflow against known predictions. Column types come from the values (Int64.Type, number,
-// text, logical, nullable when a null occurs, any when mixed); text and column names are escaped by the M
-// generators' own functions, so any value a data file or an endpoint returns stays a literal and never becomes code.
+// build a Dataflow against known predictions. Columns in the grid's order (predictions, inputs, error).
+// An input column the signature typed gets that type (double → number, long → Int64.Type, boolean →
+// logical, string → text, datetime → datetimezone, as the values were sent); other columns are typed from
+// their values (Int64.Type, number, text, logical, any when mixed); nullable when a null occurs. Text and
+// column names are escaped by the M generators' own functions, so any value a data file or an endpoint
+// returns stays a literal and never becomes code.
 import type { ResultsModel } from './model';
 import { mIdentifier, mText } from '../mcode/mText';
+import { signatureTypeFamily, type TypeFamily } from '../rows';
 import { exportColumns, rowErrors } from './columns';
 
 // The one quoting of M text and identifiers the product has (src/core/mcode): a private keyword list here once
@@ -52,24 +56,74 @@ export function mColumnType(values: Iterable<unknown>): string {
   return sawNull && name !== 'any' ? `nullable ${name}` : name;
 }
 
+// What the scoring sends for a datetime column (src/core/rows/coerce.ts): ISO 8601 in UTC.
+const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)Z$/;
+
+/** `#datetimezone(…)` for an ISO 8601 UTC text as sent, or undefined for any other value. */
+export function mDateTimeZone(value: unknown): string | undefined {
+  const parts = typeof value === 'string' ? ISO_UTC.exec(value) : null;
+  if (!parts) return undefined;
+  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number);
+  return `#datetimezone(${year}, ${month}, ${day}, ${hour}, ${minute}, ${second}, 0, 0)`;
+}
+
+const M_TYPE_OF_FAMILY: Record<TypeFamily, string> = { double: 'number', long: 'Int64.Type', boolean: 'logical', string: 'text', datetime: 'datetimezone' };
+
+/** Whether every value of a column fits the M type of its signature family (what makes the typed literal valid). */
+function fitsFamily(family: TypeFamily, value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  switch (family) {
+    case 'double': return typeof value === 'number';
+    case 'long': return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'boolean': return typeof value === 'boolean';
+    case 'string': return typeof value === 'string';
+    case 'datetime': return mDateTimeZone(value) !== undefined;
+  }
+}
+
+interface MColumn {
+  type: string;
+  literal: (value: unknown) => string;
+}
+
+/** How one column is typed and written: by its signature type when its values fit it, else from its values. */
+function mColumn(rows: ReadonlyArray<ReadonlyArray<unknown> | null>, index: number, signatureType: string | null | undefined): MColumn {
+  const family = signatureType ? signatureTypeFamily(signatureType) : undefined;
+  if (family) {
+    let sawNull = false;
+    let fits = true;
+    for (const value of columnValues(rows, index)) {
+      if (value === null || value === undefined) sawNull = true;
+      else if (!fitsFamily(family, value)) { fits = false; break; }
+    }
+    if (fits) {
+      const type = `${sawNull ? 'nullable ' : ''}${M_TYPE_OF_FAMILY[family]}`;
+      return { type, literal: family === 'datetime' ? v => mDateTimeZone(v) ?? 'null' : mValue };
+    }
+  }
+  return { type: mColumnType(columnValues(rows, index)), literal: mValue };
+}
+
 function* columnValues(rows: ReadonlyArray<ReadonlyArray<unknown> | null>, index: number): Generator<unknown> {
   for (const row of rows) yield row ? row[index] : null;
 }
 
-/** The whole run (inputs, predictions, error column) as one `#table(type table […], {…})` expression. */
+/** The whole run (predictions, inputs, error column) as one `#table(type table […], {…})` expression. */
 export function resultsToMTable(model: ResultsModel): string {
   const columns = exportColumns(model);
   const errors = rowErrors(model);
+  const outputs = columns.outputs.map((_, c) => mColumn(model.predictions, c, undefined));
+  const inputs = columns.inputs.map((_, c) => mColumn(model.inputs, c, model.inputTypes?.[c]));
   const types = [
-    ...columns.inputs.map((name, c) => `${mIdentifier(name)} = ${mColumnType(columnValues(model.inputs, c))}`),
-    ...columns.outputs.map((name, c) => `${mIdentifier(name)} = ${mColumnType(columnValues(model.predictions, c))}`),
+    ...columns.outputs.map((name, c) => `${mIdentifier(name)} = ${outputs[c].type}`),
+    ...columns.inputs.map((name, c) => `${mIdentifier(name)} = ${inputs[c].type}`),
     `${mIdentifier(columns.error)} = nullable text`,
   ];
   const rows = model.inputs.map((input, i) => {
     const prediction = model.predictions[i];
     const values = [
-      ...columns.inputs.map((_, c) => mValue(input[c])),
-      ...columns.outputs.map((_, c) => mValue(prediction?.[c])),
+      ...outputs.map((column, c) => column.literal(prediction?.[c])),
+      ...inputs.map((column, c) => column.literal(input[c])),
       mValue(errors[i]),
     ];
     return `        {${values.join(', ')}}`;

@@ -12,8 +12,16 @@ export interface ResultsModel {
   inputColumns: string[];
   /** From the version's output signature, else `prediction_1..n`. */
   outputColumns: string[];
-  /** Row i's values, ordered as `inputColumns`. */
+  /**
+   * Row i's values, ordered as `inputColumns`: as sent (converted to the input signature's types) for the
+   * columns the signature takes, as read from the file for the others.
+   */
   inputs: unknown[][];
+  /**
+   * The input signature's type of each input column as sent (`double`, `long`, `boolean`, `string`,
+   * `datetime`, …); null for a column sent as it is in the file or not sent. Absent: no signature was used.
+   */
+  inputTypes?: Array<string | null>;
   /** Row i's prediction values ordered as `outputColumns`, or null when its batch failed or never ran. */
   predictions: (unknown[] | null)[];
   /** startRow/endRow are zero-based, end exclusive. `exchange` has Authorization redacted. */
@@ -26,6 +34,18 @@ export interface ResultsModel {
   warnings: string[];
   /** Set when Fabric's engine produced the table (Run in Fabric): the page says so instead of naming an endpoint run. */
   evaluatedBy?: { dataflow: string; query: string };
+  /** Score File to file: every row is in this file; `inputs` holds only its first rows. */
+  outputFile?: OutputFileInfo;
+}
+
+export interface OutputFileInfo {
+  /** Absolute path on the local disk (opened by the extension, shown by name). */
+  path: string;
+  fileName: string;
+  /** Rows in the file (the summaries cover all of them). */
+  rowsWritten: number;
+  /** False when the run was cancelled or stopped: Resume can continue it. */
+  complete: boolean;
 }
 
 export interface HistogramBin {

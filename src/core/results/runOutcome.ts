@@ -3,7 +3,7 @@
 // batches failed). Pure, so that the wording is unit-tested and the scoring feature only orchestrates.
 import type { SignatureField } from '../endpoints/model';
 import type { BatchOutcome, ScoreRunResult } from '../fabric/types';
-import type { ParsedTable, RejectedRow } from '../rows';
+import type { MappedRows, ParsedTable, RejectedRow } from '../rows';
 import { describeError, rowsText } from '../text';
 import type { ResultsModel } from './model';
 
@@ -16,6 +16,10 @@ export interface FinishedRun {
   /** The source file as the user knows it (workspace-relative). */
   fileName: string;
   table: Pick<ParsedTable, 'columns' | 'rows' | 'rowLines'>;
+  /** The rows as sent (mapped onto the input signature); absent: the file's values are shown as they are. */
+  sent?: Pick<MappedRows, 'columns' | 'rows' | 'sourceColumns'>;
+  /** The signature `sent` was mapped onto, in the order of `sent.columns`. */
+  inputSignature?: SignatureField[];
   outputSignature?: SignatureField[];
   result: ScoreRunResult;
   startedAt: Date;
@@ -31,7 +35,7 @@ export function buildResultsModel(run: FinishedRun): ResultsModel {
     inputColumns: table.columns,
     // Object predictions come with their names; value predictions take the signature's, then prediction_<n>.
     outputColumns: result.outputColumns?.length ? result.outputColumns : outputColumnNames(run.outputSignature, result.predictions),
-    inputs: table.rows.map(r => table.columns.map(c => r[c] ?? null)),
+    ...inputsAsSent(run),
     predictions: result.predictions.map(p => p ?? null),
     batches: result.batches,
     startedAt: run.startedAt.toISOString(),
@@ -76,6 +80,18 @@ export function withRowsNotSent(table: ParsedTable, keptRows: readonly number[],
     table: { ...table, rows: [...sentRows, ...rejected.map(r => table.rows[r.row])], rowLines: [...sentLines, ...rejected.map(r => r.line)] },
     result: { ...result, predictions: [...result.predictions, ...rejected.map(() => undefined)], batches: [...result.batches, ...notSent] },
   };
+}
+
+/**
+ * The grid's input values: for each column of the file, the value as sent when the signature takes that
+ * column (a number, a boolean, an ISO date), else the file's value; and the signature type of each column.
+ */
+function inputsAsSent(run: FinishedRun): Pick<ResultsModel, 'inputs' | 'inputTypes'> {
+  const { table, sent, inputSignature } = run;
+  if (!sent || !inputSignature?.length) return { inputs: table.rows.map(r => table.columns.map(c => r[c] ?? null)) };
+  const sentAt = table.columns.map(c => sent.sourceColumns.indexOf(c));
+  const inputs = table.rows.map((r, i) => table.columns.map((c, k) => (sentAt[k] >= 0 && i < sent.rows.length ? sent.rows[i][sentAt[k]] : r[c]) ?? null));
+  return { inputs, inputTypes: sentAt.map(j => (j >= 0 ? inputSignature[j]?.type ?? null : null)) };
 }
 
 /** The output signature's names, then `prediction_<n>` for any further value a prediction has. */

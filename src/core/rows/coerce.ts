@@ -23,7 +23,7 @@ export interface CoerceOptions {
   onDateOrderUsed?: () => void;
 }
 
-type TypeFamily = 'double' | 'long' | 'boolean' | 'string' | 'datetime';
+export type TypeFamily = 'double' | 'long' | 'boolean' | 'string' | 'datetime';
 
 const FAMILY_BY_TYPE: Record<string, TypeFamily> = {
   double: 'double',
@@ -303,4 +303,9 @@ function toIsoText(text: string, time: number): string {
     if (utcTime) return length === 24 ? text : `${text.slice(0, 19)}.000Z`;
   }
   return new Date(time).toISOString();
+}
+
+/** The family of a Fabric signature type (what its values are converted to), or undefined when not converted. */
+export function signatureTypeFamily(fabricType: string): TypeFamily | undefined {
+  return FAMILY_BY_TYPE[fabricType.trim().toLowerCase()];
 }

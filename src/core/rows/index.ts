@@ -9,5 +9,6 @@ export {
 } from './formats';
 export { parseRows } from './parseRows';
 export { countDataRows, type FileLimits, type FileRowsOptions, parseRowsFromFile } from './streamFile';
-export { coercerFor, coerceValue, CoercionError, type DateOrder } from './coerce';
+export { coercerFor, coerceValue, CoercionError, signatureTypeFamily, type DateOrder, type TypeFamily } from './coerce';
 export { MappingError, type MappedRows, mapToSignature, type MappingOptions, MAX_REPORTED_PROBLEMS, type RejectedRow } from './signatureMapping';
+export { estimateDataRows, openRowStream, type RowStream, type RowStreamOptions, type SourceRow } from './rowStream';

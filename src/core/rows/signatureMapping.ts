@@ -12,6 +12,8 @@ export interface MappedRows {
   rows: unknown[][];
   /** Columns of the file that the signature does not use. */
   ignoredColumns: string[];
+  /** The file column each of `columns` was read from (undefined: not in the file, sent as null). */
+  sourceColumns: Array<string | undefined>;
   /** The table's own warnings followed by the mapping's. */
   warnings: string[];
   /** With `skipInvalidRows`: the rows left out, with the first reason each one was refused (else empty). */
@@ -73,7 +75,7 @@ export interface MappingOptions {
 export function mapToSignature(table: ParsedTable, signature: SignatureField[] | undefined, options: MappingOptions = {}): MappedRows {
   const warnings = [...table.warnings];
   if (!signature || signature.length === 0) {
-    return { columns: [...table.columns], rows: rowsAsArrays(table), ignoredColumns: [], warnings, rejected: [] };
+    return { columns: [...table.columns], rows: rowsAsArrays(table), ignoredColumns: [], sourceColumns: [...table.columns], warnings, rejected: [] };
   }
 
   const sourceByField = matchColumns(table.columns, signature, warnings);
@@ -174,7 +176,7 @@ export function mapToSignature(table: ParsedTable, signature: SignatureField[] |
     );
   });
 
-  return { columns: signature.map((f) => f.name), rows: sent, ignoredColumns, warnings, rejected, keptRows };
+  return { columns: signature.map((f) => f.name), rows: sent, ignoredColumns, sourceColumns: sourceByField, warnings, rejected, keptRows };
 }
 
 /**

@@ -89,7 +89,7 @@ export async function countDataRows(filePath: string, format: SourceFormat, limi
  * The first 64 KB of the file as text, after checking that they are text (no NUL byte, valid UTF-8): a binary file
  * is refused before any parser quotes its bytes. The CSV delimiter is judged from the header line in it.
  */
-async function readTextHead(filePath: string, format: SourceFormat): Promise<string> {
+export async function readTextHead(filePath: string, format: SourceFormat): Promise<string> {
   const handle = await fs.promises.open(filePath, 'r');
   try {
     const head = Buffer.alloc(TEXT_CHECK_BYTES);
@@ -137,7 +137,7 @@ function streamCsv(filePath: string, delimiter: CsvDelimiter, collector: CsvReco
  * (at most `limit` of them), so a file without line breaks stops after `limit` bytes and csv-parse, which reads
  * character by character (~0.3 s per MB), never sees it.
  */
-function lineLengthGuard(limit: number): Transform {
+export function lineLengthGuard(limit: number): Transform {
   let line = 1;
   let held: Buffer[] = [];
   let lineLength = 0;

@@ -3,6 +3,7 @@
 // shown as one notification; details go to the redacted "Fabric ML" log.
 import * as vscode from 'vscode';
 import { hostOf } from '../../core/endpoints/endpointUrl';
+import { describeIdentity, identityOf, type EndpointIdentity } from '../../core/endpoints/model';
 import { buildConnectionReport, type ConnectionAttempt, type ConnectionReport } from '../../core/endpoints/connectionReport';
 import { unknownEndpointMessage } from '../../core/endpoints/readiness';
 import type { Services } from '../services';
@@ -35,7 +36,7 @@ export function register(services: Services): vscode.Disposable[] {
 export async function testConnection(
   services: Services,
   endpointId: string,
-  options: { cancel?: vscode.CancellationToken; interactive?: boolean } = {},
+  options: { cancel?: vscode.CancellationToken; interactive?: boolean; identity?: EndpointIdentity } = {},
 ): Promise<ConnectionReport> {
   const { cancel } = options;
   const { endpoints, credentials, metadata, log } = services;
@@ -43,11 +44,13 @@ export async function testConnection(
   if (!def) throw new Error(unknownEndpointMessage(endpointId));
   const abort = new AbortController();
   const onCancel = cancel?.onCancellationRequested(() => abort.abort());
-  const attempt: ConnectionAttempt = { endpointId, endpointName: def.name, profileLabel: credentials.label(def.profileId), host: hostOf(def.scoreUrl) };
-  log.info(`Test connection: "${def.name}" (${def.id}), service principal "${attempt.profileLabel}", ${def.scoreUrl}`);
+  const identity = options.identity ?? identityOf(def);
+  const asUser = identity === 'user' ? `you (${services.account.current?.label ?? 'not signed in'})` : undefined;
+  const attempt: ConnectionAttempt = { endpointId, endpointName: def.name, profileLabel: asUser ?? credentials.label(def.profileId), host: hostOf(def.scoreUrl) };
+  log.info(`Test connection: "${def.name}" (${def.id}), ${describeIdentity(identity, { account: services.account.current?.label, profileLabel: credentials.label(def.profileId) })}, ${def.scoreUrl}`);
   try {
     // A token source of its own: the token is requested from Entra now, not taken from a cache.
-    const session = await services.openSession(endpointId, { purpose: 'test', freshToken: true, interactive: options.interactive });
+    const session = await services.openSession(endpointId, { purpose: 'test', freshToken: true, interactive: options.interactive, identity });
     let started = Date.now();
     try {
       await session.acquireToken(abort.signal);

@@ -28,7 +28,7 @@ export interface AddEndpointArgs {
 
 export interface RefreshResult {
   endpointId: string;
-  state: 'ready' | 'failed' | 'credentialsMissing' | 'authorityChanged' | 'loopbackNotApproved' | 'restricted' | 'invalidUrl';
+  state: 'ready' | 'failed' | 'credentialsMissing' | 'authorityChanged' | 'loopbackNotApproved' | 'restricted' | 'invalidUrl' | 'signedOut';
   status?: string;
   scaleRule?: string;
   versionName?: string;

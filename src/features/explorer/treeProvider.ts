@@ -3,7 +3,7 @@
 // failure is shown on its node (icon, description, tooltip, a child line), never as a pop-up.
 import * as vscode from 'vscode';
 import { hostOf } from '../../core/endpoints/endpointUrl';
-import type { EndpointDefinition, EndpointVersionInfo, SignatureField } from '../../core/endpoints/model';
+import { describeIdentity, identityOf, type EndpointDefinition, type EndpointVersionInfo, type SignatureField } from '../../core/endpoints/model';
 import { describeAuthorityChange, explainFailure, type ConnectionFailure } from '../../core/endpoints/connectionReport';
 import { authorityChange } from '../../core/auth/binding';
 import { READY_FLAGS, readinessFlags, type Refusal } from '../../core/endpoints/readiness';
@@ -169,6 +169,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
       if (def) item.command = { command: 'fabricMl.setCredentials', title: 'Set Credentials', arguments: [this.node(`endpoint/${def.id}/profile/${def.profileId}`, () => new ProfileNode(element.parent, def.profileId, def.id))] };
     }
     if (element.slot === 'loopback') item.command = { command: 'fabricMl.approveLocalAddress', title: 'Approve Local Address', arguments: [element] };
+    if (element.slot === 'account') item.command = { command: 'fabricMl.signIn', title: 'Sign In' };
     return item;
   }
 
@@ -207,8 +208,10 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
         break;
       }
     }
+    // Which identity calls: "as you" endpoints say so on the node; the service principal stays the Dataflow's.
+    if (identityOf(def) === 'user') item.description = `as you · ${String(item.description ?? '')}`;
     item.accessibilityInformation = { label: `Endpoint ${def.name}, ${String(item.description)}, service principal ${profileLabel}` };
-    tooltip.appendMarkdown(`Service principal: ${escapeMd(profileLabel)}\n\n`);
+    tooltip.appendMarkdown(`Calls ${escapeMd(describeIdentity(identityOf(def), { account: this.services.account.current?.label, profileLabel }))}\n\n`);
     tooltip.appendText(def.scoreUrl);
     item.tooltip = tooltip;
     // Menus test one flag each (package.json: viewItem =~ /\bcallable\b/), decided by the readiness rule.
@@ -302,6 +305,7 @@ const REFUSAL_LOOK: Record<Refusal['reason'], { description: string; icon: strin
   loopbackNotApproved: { description: 'local address not approved', icon: 'shield', color: 'problemsWarningIcon.foreground' },
   credentialsMissing: { description: 'credentials missing', icon: 'key', color: 'problemsWarningIcon.foreground' },
   authorityChanged: { description: 'credentials stored for another authority', icon: 'warning', color: 'problemsWarningIcon.foreground' },
+  signedOut: { description: 'as you · not signed in', icon: 'account', color: 'problemsWarningIcon.foreground' },
 };
 
 /** The explanation lines under a refused endpoint (slot, text, tooltip, icon). */
@@ -317,6 +321,8 @@ function refusalLines(refusal: Refusal): Array<{ slot: string; text: string; too
       return [{ slot: 'credentials', text: refusal.short, tooltip: 'Run "Fabric ML: Set Credentials" for this service principal.', icon: 'key' }];
     case 'authorityChanged':
       return [{ slot: 'authority', text: refusal.short, tooltip: full, icon: 'warning' }];
+    case 'signedOut':
+      return [{ slot: 'account', text: refusal.short, tooltip: full, icon: 'account' }];
     case 'loopbackNotApproved':
       return [{ slot: 'loopback', text: `${refusal.short}: click to approve`, tooltip: full, icon: 'shield' }];
   }

@@ -21,7 +21,7 @@ export function createResultsFeature(services: Services): ResultsFeature {
   const panels = new ResultsPanels(services);
   return {
     disposables: [panels],
-    presenter: { show: model => { panels.show(model); }, handleRerun: handler => panels.handleRerun(handler) },
+    presenter: { show: (model, summaries) => { panels.show(model, summaries); }, handleRerun: handler => panels.handleRerun(handler) },
     testView: () => panels.testView(),
   };
 }

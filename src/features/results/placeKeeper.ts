@@ -37,8 +37,9 @@ export class PlaceKeeper {
   }
 
   /**
-   * A Re-run of `previous` produced `next`: the user stays where they were (tab, batch shown), and at the
-   * same grid row unless the file changed its row count in between (then row N is not the same row).
+   * A Re-run of `previous` produced `next`: the user stays where they were (tab, batch shown, pinned columns,
+   * the active cell's column), and at the same grid row unless the file changed its row count in between
+   * (then row N is not the same row).
    * Nothing is carried to a run of other rows or another endpoint.
    */
   carryOver(previous: ResultsModel, next: ResultsModel): void {
@@ -51,6 +52,9 @@ export class PlaceKeeper {
       tab: place.tab,
       ...(sameRows && place.firstRow !== undefined ? { firstRow: place.firstRow } : {}),
       ...(sameBatches && place.rawBatch !== undefined ? { rawBatch: place.rawBatch } : {}),
+      ...(sameRows && place.activeRow !== undefined ? { activeRow: place.activeRow } : {}),
+      ...(place.activeColumn !== undefined ? { activeColumn: place.activeColumn } : {}),
+      ...(place.pinned ? { pinned: place.pinned } : {}),
     });
   }
 }

@@ -35,7 +35,7 @@ export interface ResultsPanelHandle {
   /** The run shown (or about to be shown). */
   readonly runId: string | undefined;
   /** Replaces the run shown and reveals the panel. */
-  update(model: ResultsModel): void;
+  update(model: ResultsModel, summaries?: ColumnSummary[]): void;
   readonly onDidDispose: vscode.Event<void>;
   dispose(): void;
 }
@@ -63,7 +63,8 @@ export type RerunHandler = (runId: string) => Promise<ResultsModel | undefined>;
 
 /** What the scoring feature needs: show a run, and carry out Re-run requests. */
 export interface ResultsPresenter {
-  show(model: ResultsModel): void;
+  /** `summaries`: computed over more rows than the model holds (Score File to file); else from the model. */
+  show(model: ResultsModel, summaries?: ColumnSummary[]): void;
   /** Registers the one handler of Re-run requests; disposing it unregisters it. */
   handleRerun(handler: RerunHandler): vscode.Disposable;
 }
@@ -98,17 +99,17 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   }
 
   /** Shows a run in the panel, creating the panel or revealing the existing one. */
-  show(model: ResultsModel): ResultsPanelHandle {
+  show(model: ResultsModel, summaries?: ColumnSummary[]): ResultsPanelHandle {
     if (this.disposed) throw new Error('The results panels were disposed (the extension is shutting down).');
     if (this.current) {
-      this.current.update(model);
+      this.current.update(model, summaries);
       return this.current;
     }
     const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, panelTitle(model),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.deps));
     const created = this.adopt(new ResultsPanel(this.deps, panel, this.places, runId => this.rerun(runId)));
     this.current = created;
-    created.update(model);
+    created.update(model, summaries);
     return created;
   }
 
@@ -196,14 +197,14 @@ class ResultsPanel implements ResultsPanelHandle {
     return this.model?.runId;
   }
 
-  update(model: ResultsModel): void {
+  update(model: ResultsModel, summaries?: ColumnSummary[]): void {
     const previous = this.model;
     const next = redactResultsModel(model);
     // The run a Re-run produced opens where the user was on the run it repeats.
     if (previous && this.rerunOf === previous.runId) this.places.carryOver(previous, next);
     this.rerunOf = undefined;
     this.model = next;
-    this.summaries = summarizePredictions(this.model);
+    this.summaries = summaries ?? summarizePredictions(this.model);
     this.panel.title = panelTitle(this.model);
     this.panel.reveal(this.panel.viewColumn, true);
     // A page that is still loading gets the model when it says results/ready.
@@ -280,6 +281,8 @@ class ResultsPanel implements ResultsPanelHandle {
         return;
       case ResultsMessage.rerun:
         return this.rerun(message);
+      case ResultsMessage.revealLine:
+        return this.revealLine(message.runId, message.row);
     }
     const model = this.model;
     // An action from a run that has since been replaced must not act on the new one.
@@ -289,6 +292,7 @@ class ResultsPanel implements ResultsPanelHandle {
         case ResultsMessage.exportCsv: return await this.exportFile(model, 'csv');
         case ResultsMessage.exportJson: return await this.exportFile(model, 'json');
         case ResultsMessage.copyMTable: return await this.copyMTable(model);
+        case ResultsMessage.openOutput: return await this.openOutput(model);
       }
     } catch (e) {
       const reason = redact(errorMessage(e));
@@ -315,6 +319,33 @@ class ResultsPanel implements ResultsPanelHandle {
   }
 
   /**
+   * Double-click or Enter on a row: opens the run's source document at the row's line, in an editor beside
+   * the panel (or where the document is already shown). Said in the panel when it cannot.
+   */
+  private async revealLine(runId: string, row: number): Promise<void> {
+    const model = this.model;
+    // A request from a run that has since been replaced says nothing about the new one.
+    if (!model || runId !== model.runId) return;
+    const line = model.source.rowLines?.[row];
+    if (line === undefined) return this.notice('info', `Row ${row + 1} has no source line to go to.`);
+    const uri = sourceDocumentUri(model.source.fileName);
+    if (!uri) return this.notice('error', `${model.source.fileName} is not open or in this workspace any more; open it to go to line ${line}.`);
+    try {
+      const document = await vscode.workspace.openTextDocument(uri);
+      const shown = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === uri.toString());
+      const column = shown?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
+      const at = new vscode.Position(Math.min(line - 1, Math.max(0, document.lineCount - 1)), 0);
+      const editor = await vscode.window.showTextDocument(document, { viewColumn: column, selection: new vscode.Range(at, at), preview: false });
+      editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      this.deps.log.info(`Results: revealed row ${row + 1} at line ${line} of ${model.source.fileName}.`);
+    } catch (e) {
+      const reason = redact(errorMessage(e));
+      this.deps.log.error(`Results: could not open ${model.source.fileName}: ${reason}`);
+      this.notice('error', `Could not open ${model.source.fileName}: ${reason}`);
+    }
+  }
+
+  /**
    * Carries out a Re-run request and answers it. The handler tells the user about its own failures (in a
    * notification); the reply says whether a new run was shown, and the page words the outcome.
    */
@@ -337,6 +368,12 @@ class ResultsPanel implements ResultsPanelHandle {
       }
     }
     if (!this.disposed) this.post({ type: ResultsMessage.reply, requestId: request.requestId, ...reply });
+  }
+
+  /** Opens the output file of a Score File to file run in an editor. */
+  private async openOutput(model: ResultsModel): Promise<void> {
+    if (!model.outputFile) return;
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(model.outputFile.path));
   }
 
   private async copyMTable(model: ResultsModel): Promise<void> {
@@ -373,4 +410,19 @@ function defaultExportUri(model: ResultsModel, format: ExportFormat): vscode.Uri
   if (!folder) return undefined;
   const dir = path.posix.dirname(fileName.replace(/\\/g, '/'));
   return dir === '.' ? vscode.Uri.joinPath(folder, name) : vscode.Uri.joinPath(folder, dir, name);
+}
+
+/**
+ * The document a run was read from, by the name the model keeps (`asRelativePath` of its URI): an open
+ * document with that name (also an unsaved one), else the file under the workspace folder it names.
+ */
+function sourceDocumentUri(fileName: string): vscode.Uri | undefined {
+  const open = vscode.workspace.textDocuments.find(d => vscode.workspace.asRelativePath(d.uri) === fileName);
+  if (open) return open.uri;
+  if (path.isAbsolute(fileName)) return vscode.Uri.file(fileName);
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  // In a multi-root workspace the name starts with the folder's name.
+  const named = folders.length > 1 ? folders.find(f => fileName.startsWith(`${f.name}/`)) : undefined;
+  if (named) return vscode.Uri.joinPath(named.uri, fileName.slice(named.name.length + 1));
+  return folders[0] ? vscode.Uri.joinPath(folders[0].uri, fileName) : undefined;
 }

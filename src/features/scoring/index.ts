@@ -10,6 +10,7 @@ export function register(services: Services, presenter: ResultsPresenter): vscod
   return [
     registerCommand(services, 'fabricMl.scoreSelection', arg => commands.scoreSelection(arg)),
     registerCommand(services, 'fabricMl.scoreFile', arg => commands.scoreFile(arg)),
+    registerCommand(services, 'fabricMl.resumeScoreFile', arg => commands.resumeScoreFile(arg)),
     presenter.handleRerun(runId => commands.rerun(runId)),
     commands.inputProblems,
   ];

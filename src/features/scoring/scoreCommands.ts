@@ -16,6 +16,7 @@ import type { ResultsPresenter } from '../results';
 import type { EndpointSession, Services } from '../services';
 import { scoringSettings, type ScoringSettings } from '../shared/settings';
 import { showCommandError, UserError } from '../shared/commands';
+import { FileRuns, type FileRunShown, fileTarget } from './scoreFileRun';
 import { normalizeArgs, resolveTarget, type ScoreCommandArgs, type ScoreTarget } from './scoreTarget';
 
 const LAST_ENDPOINT_KEY = 'fabricMl.lastEndpointId';
@@ -38,8 +39,11 @@ export class ScoreCommands {
   private readonly runs = new Map<string, RunRecipe>();
   /** Squiggles on the source lines whose values were refused ("Show Problems"). */
   readonly inputProblems = new InputProblems();
+  private readonly files: FileRuns;
 
-  constructor(private readonly services: Services, private readonly presenter: Pick<ResultsPresenter, 'show'>) {}
+  constructor(private readonly services: Services, private readonly presenter: Pick<ResultsPresenter, 'show'>) {
+    this.files = new FileRuns(services, presenter, this);
+  }
 
   /** Score Selection; errors propagate to the shared command wrapper (shown, or rejected for plain args). */
   scoreSelection(arg?: unknown): Promise<ScoreCommandResult> {
@@ -48,6 +52,13 @@ export class ScoreCommands {
 
   scoreFile(arg?: unknown): Promise<ScoreCommandResult> {
     return this.run(normalizeArgs(arg), true);
+  }
+
+  /** Resume Score File: continues a cancelled or stopped file run from the first row not written. */
+  async resumeScoreFile(arg?: unknown): Promise<ScoreCommandResult> {
+    const shown = await this.files.resume(normalizeArgs(arg));
+    if (shown) this.rememberFileRun(shown);
+    return shown?.model;
   }
 
   /**
@@ -69,6 +80,13 @@ export class ScoreCommands {
   }
 
   private async run(args: ScoreCommandArgs, wholeFile: boolean, alreadyConfirmed = false): Promise<ScoreCommandResult> {
+    // A saved file is streamed into an output file; an unsaved or modified one is scored from the editor.
+    const file = wholeFile ? fileTarget(args) : undefined;
+    if (file) {
+      const shown = await this.files.run(file, args, alreadyConfirmed);
+      if (shown) this.rememberFileRun(shown);
+      return shown?.model;
+    }
     const target = await resolveTarget(args, !wholeFile);
     const settings = scoringSettings(target.document.uri);
     const table = await this.readRows(target, wholeFile, settings);
@@ -100,7 +118,7 @@ export class ScoreCommands {
       endpoint: { id: endpoint.id, name: endpoint.name, scoreUrl: endpoint.scoreUrl },
       version: version?.versionName ?? session.ref.version,
       fileName: vscode.workspace.asRelativePath(target.document.uri),
-      table: shown.table, outputSignature: version?.outputSignature, result, startedAt, warnings,
+      table: shown.table, sent: mapped, inputSignature: version?.inputSignature, outputSignature: version?.outputSignature, result, startedAt, warnings,
     });
     this.remember(model.runId, { args: { endpointId: endpoint.id, uri: target.document.uri, range: target.selection, invalidRows: args.invalidRows }, wholeFile });
     this.presenter.show(model);
@@ -134,6 +152,12 @@ export class ScoreCommands {
     }
   }
 
+  /** Re-run of a file run scores the whole file again into the same output file. */
+  private rememberFileRun({ model, target, outputPath }: FileRunShown): void {
+    this.remember(model.runId, { args: { endpointId: model.endpoint.id, uri: vscode.Uri.file(target.inputPath), output: outputPath }, wholeFile: true });
+    void recordMilestone(this.services, 'hasScored');
+  }
+
   private remember(runId: string, recipe: RunRecipe): void {
     this.runs.set(runId, recipe);
     for (const oldest of this.runs.keys()) {
@@ -158,13 +182,16 @@ export class ScoreCommands {
           rows: mapped.rows,
           batchSize,
           concurrency: settings.concurrency,
+          maxConcurrency: settings.maxConcurrency,
           orientation: settings.orientation,
           outputColumns: version?.outputSignature?.map(f => f.name),
           signal: abort.signal,
-          onProgress: (done, total) => {
+          // "waking the endpoint (auto-sleep)… 12 s" while a warm-up batch wakes a sleeping endpoint.
+          onStatus: message => progress.report({ message }),
+          onProgress: (done, total, { concurrency }) => {
             const increment = ((done - reported) / total) * 100;
             reported = done;
-            progress.report({ increment, message: `${done.toLocaleString()} / ${total.toLocaleString()} rows` });
+            progress.report({ increment, message: `${done.toLocaleString()} / ${total.toLocaleString()} rows · concurrency ${concurrency}` });
           },
         });
       } finally {
@@ -173,7 +200,7 @@ export class ScoreCommands {
     });
   }
 
-  private async pickEndpoint(requested: string | undefined, interactive: boolean): Promise<EndpointDefinition | undefined> {
+  async pickEndpoint(requested: string | undefined, interactive: boolean): Promise<EndpointDefinition | undefined> {
     const state = this.services.context.workspaceState;
     const picked = await pickEndpoint(this.services, requested === undefined ? undefined : { endpointId: requested }, { interactive }, {
       title: 'Score with which endpoint?',
@@ -188,7 +215,7 @@ export class ScoreCommands {
    * Before sending anything to a version known to be inactive (every batch would fail): from the UI, say so
    * and offer to activate it. False when the user chose not to score.
    */
-  private async checkActive(endpoint: EndpointDefinition, interactive: boolean): Promise<boolean> {
+  async checkActive(endpoint: EndpointDefinition, interactive: boolean): Promise<boolean> {
     const info = this.services.metadata.cached(endpoint.id);
     if (!interactive || !info || info.status === 'Active') return true;
     const activate = 'Activate Version';
@@ -204,7 +231,7 @@ export class ScoreCommands {
     return choice === anyway;
   }
 
-  private async signatureOf(endpoint: EndpointDefinition, warnings: string[]): Promise<EndpointVersionInfo | undefined> {
+  async signatureOf(endpoint: EndpointDefinition, warnings: string[]): Promise<EndpointVersionInfo | undefined> {
     try {
       return await this.services.metadata.version(endpoint.id);
     } catch (e) {

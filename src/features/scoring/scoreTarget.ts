@@ -13,6 +13,8 @@ export interface ScoreCommandArgs {
   range?: LineRange;
   /** Score File with arguments: ask before scoring more than fabricMl.scoring.confirmAboveRows rows. */
   confirm?: boolean;
+  /** Score File: the output file (path or file URI); default `<name>.scored.<ext>` next to the input. */
+  output?: string;
   /** Set by normalizeArgs: false for a plain arguments object (no prompts; failures reject). */
   interactive?: boolean;
   /** Rows whose values do not fit the input signature: refuse the run (default) or score the others. */
@@ -42,6 +44,7 @@ export function normalizeArgs(arg: unknown): ScoreCommandArgs {
     if (range && typeof range.startLine === 'number' && typeof range.endLine === 'number') out.range = { startLine: range.startLine, endLine: range.endLine };
     if (a.confirm === true) out.confirm = true;
     if (a.invalidRows === 'skip' || a.invalidRows === 'refuse') out.invalidRows = a.invalidRows;
+    if (typeof a.output === 'string') out.output = a.output;
     return out;
   }
   return { interactive: true };
@@ -60,13 +63,14 @@ export async function resolveTarget(args: ScoreCommandArgs, useSelection: boolea
     document = editor?.document;
   }
   if (!document) {
+    const openFile = { title: 'Open a CSV', command: 'workbench.action.files.openFile' };
     throw new UserError(useSelection
       ? 'Open a CSV, TSV, JSON or JSON Lines file, select the rows to score, then run Score Selection.'
-      : 'Open a CSV, TSV, JSON or JSON Lines file (or right-click one in the Explorer), then run Score File.');
+      : 'Open a CSV, TSV, JSON or JSON Lines file (or right-click one in the Explorer), then run Score File.', [openFile]);
   }
   const format = formatOf(document);
   if (!format) {
-    throw new UserError(`${vscode.workspace.asRelativePath(document.uri)} is not a CSV, TSV, JSON or JSON Lines file. Scoring reads .csv, .tsv, .json and .jsonl files.`);
+    throw new UserError(`${vscode.workspace.asRelativePath(document.uri)} is not a CSV, TSV, JSON or JSON Lines file. Scoring reads .csv, .tsv, .json and .jsonl files.`, [{ title: 'Open a CSV', command: 'workbench.action.files.openFile' }]);
   }
   let selection: LineRange | undefined = args.range;
   if (!selection && useSelection && editor && editor.document === document && !editor.selection.isEmpty) {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { EndpointDefinition, EndpointRef } from '../../core/endpoints/model';
 import { parseScoreUrl } from '../../core/endpoints/endpointUrl';
-import type { EndpointOrigin, EndpointStore } from '../services';
+import type { ConfiguredEndpointStore, EndpointOrigin } from '../services';
 import { allowLoopback, SECTION } from './settings';
 import { SCORING_BOUNDS } from '../../core/scoringBounds';
 import { unknownEndpointMessage } from '../../core/endpoints/readiness';
@@ -37,6 +37,7 @@ export function toDefinition(raw: unknown): { definition?: EndpointDefinition; p
   if (typeof r.batchSize === 'number' && Number.isInteger(r.batchSize) && r.batchSize >= 1 && r.batchSize <= MAX_BATCH_SIZE) {
     definition.batchSize = r.batchSize;
   }
+  if (r.identity === 'user') definition.identity = 'user';
   return { definition };
 }
 
@@ -44,10 +45,11 @@ export function toDefinition(raw: unknown): { definition?: EndpointDefinition; p
 function toSetting(def: EndpointDefinition): Record<string, unknown> {
   const out: Record<string, unknown> = { id: def.id, name: def.name, scoreUrl: def.scoreUrl, profileId: def.profileId };
   if (def.batchSize !== undefined) out.batchSize = def.batchSize;
+  if (def.identity === 'user') out.identity = 'user';
   return out;
 }
 
-export class SettingsEndpointStore implements EndpointStore, vscode.Disposable {
+export class SettingsEndpointStore implements ConfiguredEndpointStore, vscode.Disposable {
   private entries: Entry[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly subscriptions: vscode.Disposable[] = [];

@@ -3,6 +3,7 @@
 // cloned repository cannot point the token at its own server.
 import * as vscode from 'vscode';
 import type { AuthSettings, CloudName } from '../../core/auth/types';
+import type { UserSignInSettings } from '../../core/auth/userTokenSource';
 import type { Orientation } from '../../core/fabric/types';
 import { clampSetting, type ScoringBoundName } from '../../core/scoringBounds';
 import type { DateOrder } from '../../core/rows';
@@ -44,10 +45,20 @@ function readDateOrder(value: string | undefined): DateOrder {
   return value === 'dayFirst' || value === 'monthFirst' ? value : 'iso';
 }
 
+/**
+ * Your own public client ID and tenant for signing in (tenants where VS Code's client is not consented). User
+ * settings only: a workspace must not choose which app your account signs in to.
+ */
+export function signInSettings(): UserSignInSettings {
+  return { clientId: userValue<string>('signIn.clientId', '').trim() || undefined, tenant: userValue<string>('signIn.tenant', '').trim() || undefined };
+}
+
 export interface ScoringSettings {
   dateOrder: DateOrder;
   batchSize: number;
   concurrency: number;
+  /** The most batches in flight while a run adapts (never below `concurrency`). */
+  maxConcurrency: number;
   orientation: Orientation;
   requestTimeoutMs: number;
   maxRetries: number;
@@ -66,6 +77,7 @@ export function scoringSettings(scope?: vscode.ConfigurationScope): ScoringSetti
   return {
     batchSize: read('batchSize'),
     concurrency: read('concurrency'),
+    maxConcurrency: Math.max(read('concurrency'), read('maxConcurrency')),
     orientation: c.get<string>('scoring.orientation') === 'record' ? 'record' : 'values',
     requestTimeoutMs: read('requestTimeoutSeconds') * 1000,
     maxRetries: read('maxRetries'),

@@ -1,0 +1,383 @@
+// Score File to file: read → map → batch → score → write, streamed. A batch is read only when the pipeline has
+// room for it (at most `maxQueuedBatches` batches between the reader and the writer, in flight or waiting for
+// their turn to be written), so memory stays flat whatever the file's size; batches are written in input order.
+// A failed batch writes its rows with the reason in the error column. Cancelling stops at a row boundary (the
+// batches before the first unfinished one are written, nothing after it); a failure every batch would repeat
+// (401/403/404, sign-in) stops the same way, and Resume continues from the first row not written.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { EndpointRef, SignatureField } from '../endpoints/model';
+import { BatchSender, type SentBatch } from '../fabric/batchSender';
+import type { BatchScorer } from '../fabric/fabricClient';
+import type { BatchOutcome, Orientation } from '../fabric/types';
+import { type SourceFormat } from '../rows/formats';
+import { openRowStream, type RowStream, type SourceRow } from '../rows/rowStream';
+import { MappingError, mapToSignature } from '../rows/signatureMapping';
+import type { DateOrder } from '../rows/coerce';
+import type { ColumnSummary } from '../results/model';
+import { describeError, linesText, rowsText } from '../text';
+import { encodeHeader, encodeRows, type OutputFormat, type OutputLayout, outputLayout, OutputWriter } from './outputFile';
+import { verifyOutput } from './resume';
+import { StreamingSummary } from './streamingSummary';
+
+export interface ScoreFileRequest {
+  ref: EndpointRef;
+  inputPath: string;
+  inputFormat: SourceFormat;
+  outputPath: string;
+  outputFormat: OutputFormat;
+  /** The endpoint's input signature: columns matched by name and values converted, per batch. */
+  signature?: SignatureField[];
+  /** The output signature's names. */
+  outputColumns?: string[];
+  /** How numeric dates such as 10/03/2024 are read (the `fabricMl.scoring.dateFormat` setting). */
+  dateOrder?: DateOrder;
+  batchSize: number;
+  concurrency: number;
+  /** Adaptive concurrency up to this maximum (fixed `concurrency` when absent). */
+  maxConcurrency?: number;
+  orientation: Orientation;
+  maxRecordBytes?: number;
+  /** CSV output: prefix `'` to formula-like text (default true), as CSV export does. */
+  neutralizeFormulas?: boolean;
+  /** Continue the output file from its first row not written, after checking it matches the input. */
+  resume?: boolean;
+  /** Batches between reader and writer (default: twice the most in flight, plus 2). */
+  maxQueuedBatches?: number;
+  /** Rows kept for the results panel (default 200). */
+  firstRows?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: FileProgress) => void;
+}
+
+export interface FileProgress {
+  /** Rows in the output file (resumed rows included). */
+  rowsWritten: number;
+  rowsPerSecond: number;
+  /** Seconds left, estimated from the share of the file read; undefined until there is a rate. */
+  etaSeconds: number | undefined;
+  failedBatches: number;
+  concurrency: number;
+}
+
+export interface FirstRow {
+  /** 1-based line of the input file where the row starts. */
+  line: number;
+  /** The input's values in layout.sourceColumns order. */
+  inputs: unknown[];
+  prediction: unknown[] | null;
+  error?: string;
+}
+
+export interface ScoreFileResult {
+  outputPath: string;
+  layout: OutputLayout | undefined;
+  /** Rows in the output file, resumed rows included. */
+  rowsWritten: number;
+  /** Rows that were already in the output when this run resumed it. */
+  resumedRows: number;
+  failedBatches: number;
+  failedRows: number;
+  /** True when every row of the input is in the output. */
+  complete: boolean;
+  cancelled: boolean;
+  /** Why the run stopped before the end (a failure every batch would repeat). */
+  stoppedBy?: string;
+  /** Over every row of the output (resumed rows included). */
+  summaries: ColumnSummary[];
+  firstRows: FirstRow[];
+  /** Outcomes of the batches of the first rows sent by this run (the raw exchanges of the rest are not kept). */
+  firstBatches: BatchOutcome[];
+  warnings: string[];
+  durationMs: number;
+  tokenRequests: number;
+  peakConcurrency: number;
+  throttledResponses: number;
+  /** The most rows read from the input and not yet written (back-pressure kept it at most maxQueuedBatches × batchSize). */
+  maxRowsAhead: number;
+  /** What the run did, for a notification: "Scored all 1,000 rows into data.scored.csv." */
+  message: string;
+}
+
+interface FileBatch {
+  index: number;
+  startRow: number;
+  rows: SourceRow[];
+  sent?: SentBatch;
+  /** Rows that cannot be sent (values that do not convert): written with this error. */
+  mappingError?: string;
+}
+
+const MAX_WARNINGS = 20;
+
+export async function scoreFileToFile(client: BatchScorer, request: ScoreFileRequest): Promise<ScoreFileResult> {
+  const started = performance.now();
+  if (path.resolve(request.inputPath) === path.resolve(request.outputPath)) throw new Error('The output file must not be the input file.');
+  const reader = await openRowStream(request.inputPath, request.inputFormat, { maxRecordBytes: request.maxRecordBytes });
+  try {
+    // Missing required columns are the same for every batch: say so before anything is sent or written.
+    const { columns, ignoredColumns } = mapToSignature({ columns: reader.columns, rows: [], rowLines: [], warnings: [] }, request.signature);
+    const run = new FileRun(client, request, columns, reader, started);
+    if (ignoredColumns.length) run.warn(`Not sent (not in the input signature): ${ignoredColumns.join(', ')}`);
+    return await run.run();
+  } finally {
+    reader.close();
+  }
+}
+
+/** One run's state: the sender, the layout once known, the summary and the counters. */
+class FileRun {
+  private readonly batchSize: number;
+  private readonly sender: BatchSender;
+  private readonly neutralize: boolean;
+  private layout: OutputLayout | undefined;
+  private summary: StreamingSummary | undefined;
+  private readonly firstRows: FirstRow[] = [];
+  private readonly firstBatches: BatchOutcome[] = [];
+  private readonly warnings = new Set<string>();
+  private writer: OutputWriter | undefined;
+  private concurrency: number;
+  private rowsWritten = 0;
+  private resumedRows = 0;
+  private failedBatches = 0;
+  private failedRows = 0;
+  private maxRowsAhead = 0;
+  private stoppedBy: string | undefined;
+  private readonly firstRowLimit: number;
+  /** Set when the layout was chosen by this run: the CSV header goes out with the first batch. */
+  private needsHeader = false;
+  /** The share of the file already written when this run resumed it (the ETA counts only this run's work). */
+  private resumedShare: number | undefined;
+
+  constructor(
+    client: BatchScorer,
+    private readonly request: ScoreFileRequest,
+    mappedColumns: string[],
+    private readonly reader: RowStream,
+    private readonly started: number,
+  ) {
+    this.batchSize = Math.max(1, Math.floor(request.batchSize));
+    this.neutralize = request.neutralizeFormulas !== false;
+    this.concurrency = Math.max(1, Math.floor(request.concurrency));
+    this.firstRowLimit = request.firstRows ?? 200;
+    this.sender = new BatchSender(
+      client,
+      { ref: request.ref, columns: mappedColumns, orientation: request.orientation, outputColumns: request.outputColumns, concurrency: this.concurrency, maxConcurrency: request.maxConcurrency, onConcurrency: (limit) => (this.concurrency = limit) },
+      request.signal,
+    );
+  }
+
+  warn(warning: string): void {
+    if (this.warnings.size < MAX_WARNINGS) this.warnings.add(warning);
+  }
+
+  async run(): Promise<ScoreFileResult> {
+    const { request } = this;
+    try {
+      if (request.resume) await this.resume();
+      // The token before the file: a sign-in failure leaves an earlier output as it was.
+      await this.sender.start();
+      this.writer = await OutputWriter.open(request.outputPath, this.layout !== undefined);
+      await this.pump();
+    } finally {
+      this.sender.dispose();
+      await this.writer?.close();
+    }
+    return this.result();
+  }
+
+  private async resume(): Promise<void> {
+    const { request } = this;
+    if (!fs.existsSync(request.outputPath)) return;
+    const point = await verifyOutput(request.outputPath, this.reader, {
+      format: request.outputFormat,
+      neutralizeFormulas: this.neutralize,
+      outputColumns: request.outputColumns,
+      maxRecordBytes: request.maxRecordBytes,
+      onLayout: (layout) => this.useLayout(layout),
+      onRow: (row, prediction, error) => this.account(row, prediction, error),
+    });
+    this.resumedRows = point.rows;
+    this.rowsWritten = point.rows;
+  }
+
+  /** Reads a batch only when the pipeline has room, sends it, and writes finished batches in input order. */
+  private async pump(): Promise<void> {
+    const { request, reader, sender } = this;
+    const slots = Math.max(sender.limiter.limit, request.maxConcurrency ?? 0);
+    const maxQueued = Math.max(1, request.maxQueuedBatches ?? slots * 2 + 2);
+    const queue: Array<Promise<FileBatch>> = [];
+    let index = 0;
+    let startRow = this.rowsWritten;
+    let writing = true;
+    while (!sender.stopped) {
+      while (queue.length >= maxQueued && writing) writing = await this.writeNext(queue);
+      if (!writing || sender.stopped) break;
+      const rows = await reader.take(this.batchSize);
+      if (rows.length === 0) break;
+      this.maxRowsAhead = Math.max(this.maxRowsAhead, startRow + rows.length - this.rowsWritten);
+      queue.push(this.send(index++, startRow, rows));
+      startRow += rows.length;
+    }
+    while (queue.length > 0 && writing) writing = await this.writeNext(queue);
+    // Batches after the stop are abandoned: settle them so that nothing is left running.
+    await Promise.all(queue);
+  }
+
+  private async send(index: number, startRow: number, rows: SourceRow[]): Promise<FileBatch> {
+    let mapped;
+    try {
+      // A batch's values that do not convert fail that batch only; its rows are written with the reason.
+      mapped = mapToSignature({ columns: this.reader.columns, rows: rows.map((r) => r.row), rowLines: rows.map((r) => r.line), warnings: [] }, this.request.signature, { dateOrder: this.request.dateOrder });
+    } catch (error) {
+      const detail = error instanceof MappingError && error.problems.length ? `: ${error.problems.join('; ')}` : '';
+      const message = error instanceof Error ? error.message : String(error);
+      return { index, startRow, rows, mappingError: `${batchText(index, startRow, rows)} not sent: ${message}${detail}` };
+    }
+    for (const warning of mapped.warnings) this.warn(warning);
+    return { index, startRow, rows, sent: await this.sender.send(index, startRow, mapped.rows) };
+  }
+
+  /** Writes the oldest batch when it is done; false when the run stops there (cancelled or a repeating failure). */
+  private async writeNext(queue: Array<Promise<FileBatch>>): Promise<boolean> {
+    const batch = await (queue.shift() as Promise<FileBatch>);
+    const outcome = batch.sent?.outcome;
+    // A cancel, or a failure every batch would repeat: stop at this row boundary so that Resume sends it again.
+    if (outcome && !outcome.ok && (outcome.error?.kind === 'aborted' || this.sender.stopReason !== undefined)) {
+      if (this.sender.stopReason) this.stoppedBy = describeError(this.sender.stopReason.info);
+      return false;
+    }
+    if (outcome && batch.startRow < this.firstRowLimit) this.firstBatches.push(outcome);
+    const result = batch.sent?.result;
+    if (!this.layout) this.useLayout(outputLayout(this.request.outputFormat, this.reader.delimiter ?? ',', this.reader.columns, predictionNames(this.request.outputColumns, result), this.neutralize), true);
+    const layout = this.layout as OutputLayout;
+    let predictions: Array<unknown[] | null>;
+    let error: string | undefined;
+    if (result) predictions = alignPredictions(layout.predictionNames, result.columns, result.predictions);
+    else {
+      predictions = batch.rows.map(() => null);
+      error = batch.mappingError ?? failureText(batch);
+      this.failedBatches++;
+      this.failedRows += batch.rows.length;
+    }
+    if (this.needsHeader) {
+      this.needsHeader = false;
+      await this.writer?.write(encodeHeader(layout));
+    }
+    await this.writer?.write(encodeRows(layout, batch.rows, predictions, error));
+    for (let i = 0; i < batch.rows.length; i++) this.account(batch.rows[i], predictions[i], error);
+    this.rowsWritten += batch.rows.length;
+    this.reportProgress();
+    return true;
+  }
+
+  private useLayout(layout: OutputLayout, headerToWrite = false): void {
+    this.layout = layout;
+    this.summary = new StreamingSummary(layout.outputs);
+    this.needsHeader = headerToWrite && layout.format === 'csv';
+  }
+
+  /** Adds a written (or verified) row to the summary and, among the first ones, to the panel's rows. */
+  private account(row: SourceRow, prediction: unknown[] | null, error: string | undefined): void {
+    this.summary?.addRow(prediction);
+    if (this.firstRows.length < this.firstRowLimit && this.layout) {
+      this.firstRows.push({ line: row.line, inputs: this.layout.sourceColumns.map((c) => row.row[c]), prediction, ...(error ? { error } : {}) });
+    }
+  }
+
+  private reportProgress(): void {
+    const { reader } = this;
+    const seconds = (performance.now() - this.started) / 1000;
+    const rowsThisRun = this.rowsWritten - this.resumedRows;
+    // The share of the file written: the share of bytes read, scaled by the share of rows read that are written.
+    const readShare = reader.totalBytes > 0 ? reader.bytesRead / reader.totalBytes : 1;
+    const writtenShare = reader.rowsRead > 0 ? (readShare * this.rowsWritten) / reader.rowsRead : 0;
+    this.resumedShare ??= reader.rowsRead > 0 ? (readShare * this.resumedRows) / reader.rowsRead : 0;
+    const shareThisRun = writtenShare - this.resumedShare;
+    this.request.onProgress?.({
+      rowsWritten: this.rowsWritten,
+      rowsPerSecond: seconds > 0 ? rowsThisRun / seconds : 0,
+      etaSeconds: shareThisRun > 0 ? (seconds * Math.max(0, 1 - writtenShare)) / shareThisRun : undefined,
+      failedBatches: this.failedBatches,
+      concurrency: this.concurrency,
+    });
+  }
+
+  private result(): ScoreFileResult {
+    const cancelled = this.request.signal?.aborted === true;
+    const complete = !cancelled && this.stoppedBy === undefined;
+    const file = path.basename(this.request.outputPath);
+    const n = this.rowsWritten;
+    const failed = this.failedBatches > 0 ? ` ${this.failedBatches} failed ${this.failedBatches === 1 ? 'batch' : 'batches'} (${this.failedRows.toLocaleString('en-US')} rows) say why in the "${this.layout?.error ?? 'error'}" column.` : '';
+    const written = n > 0 ? `rows 1–${n.toLocaleString('en-US')} written to ${file}, ${(n + 1).toLocaleString('en-US')}… not scored` : `no row written to ${file}`;
+    const message = complete
+      ? `Scored ${this.resumedRows > 0 ? `the remaining ${(n - this.resumedRows).toLocaleString('en-US')} rows (${n.toLocaleString('en-US')} in all)` : `all ${n.toLocaleString('en-US')} rows`} into ${file}.${failed}`
+      : cancelled
+        ? `Cancelled: ${written}. Resume continues from row ${(n + 1).toLocaleString('en-US')}.${failed}`
+        : `Stopped: ${written}: ${this.stoppedBy}. Resume continues from row ${(n + 1).toLocaleString('en-US')}.${failed}`;
+    return {
+      outputPath: this.request.outputPath,
+      layout: this.layout,
+      rowsWritten: n,
+      resumedRows: this.resumedRows,
+      failedBatches: this.failedBatches,
+      failedRows: this.failedRows,
+      complete,
+      cancelled,
+      stoppedBy: this.stoppedBy,
+      summaries: this.summary?.finish() ?? [],
+      firstRows: this.firstRows,
+      firstBatches: this.firstBatches,
+      warnings: [...this.warnings],
+      durationMs: Math.round(performance.now() - this.started),
+      tokenRequests: this.sender.tokenRequestsMade,
+      peakConcurrency: this.sender.limiter.peak,
+      throttledResponses: this.sender.limiter.throttles,
+      maxRowsAhead: this.maxRowsAhead,
+      message,
+    };
+  }
+}
+
+/** The output's prediction columns: the output signature's, else the first answer's names or `prediction_1..n`. */
+function predictionNames(outputColumns: string[] | undefined, result: SentBatch['result']): string[] {
+  if (result?.columns?.length) return result.columns;
+  if (outputColumns?.length) return outputColumns;
+  const width = result?.predictions.reduce((w, p) => Math.max(w, p.length), 0) ?? 1;
+  return width <= 1 ? ['prediction'] : Array.from({ length: width }, (_, i) => `prediction_${i + 1}`);
+}
+
+/** Predictions in the layout's column order (object predictions by name, value predictions by position). */
+function alignPredictions(names: readonly string[], batchColumns: string[] | undefined, rows: unknown[][]): unknown[][] {
+  if (!batchColumns) return rows.map((row) => names.map((_, c) => (row[c] === undefined ? null : row[c])));
+  const at = names.map((name) => batchColumns.indexOf(name));
+  return rows.map((row) => at.map((i) => (i >= 0 && row[i] !== undefined ? row[i] : null)));
+}
+
+/** "Batch 3 (rows 41–60, lines 42–61)", worded as the results page and the exports word a batch. */
+function batchText(index: number, startRow: number, rows: readonly SourceRow[]): string {
+  const range = rowsText({ startRow, endRow: startRow + rows.length });
+  const lines = linesText({ startRow: 0, endRow: rows.length }, rows.map((r) => r.line));
+  return `Batch ${index + 1} (${lines ? `${range}, ${lines}` : range})`;
+}
+
+function failureText(batch: FileBatch): string {
+  const outcome = batch.sent?.outcome;
+  const attempts = outcome && outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : '';
+  return `${batchText(batch.index, batch.startRow, batch.rows)} failed${attempts}: ${outcome?.error ? describeError(outcome.error) : 'no answer'}`;
+}
+
+/** "12,300 rows written · 4,100 rows/s · about 25 s left · concurrency 6 · 2 failed batches" for the progress line. */
+export function describeFileProgress(progress: FileProgress): string {
+  const parts = [`${progress.rowsWritten.toLocaleString('en-US')} rows written`, `${Math.round(progress.rowsPerSecond).toLocaleString('en-US')} rows/s`];
+  if (progress.etaSeconds !== undefined && Number.isFinite(progress.etaSeconds)) parts.push(`about ${formatSeconds(progress.etaSeconds)} left`);
+  parts.push(`concurrency ${progress.concurrency}`);
+  if (progress.failedBatches > 0) parts.push(`${progress.failedBatches} failed ${progress.failedBatches === 1 ? 'batch' : 'batches'}`);
+  return parts.join(' · ');
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

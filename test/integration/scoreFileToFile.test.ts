@@ -1,0 +1,126 @@
+// Score File to file in the real workbench: a generated 200 000-row CSV is streamed through the fake endpoint into
+// customers-200k.scored.csv next to it, the results panel shows the summary over all 200 000 rows with the first
+// rows and an Open Output File button that opens the output; Resume continues a cut-short output to the same file
+// an uninterrupted run writes.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { CHURN_INPUT_SIGNATURE, predictChurn } from '../../tools/fake-fabric';
+import type { ResultsModel } from '../../src/protocol/results';
+import type { FabricMlExtensionApi } from '../../src/features/api';
+import { activateExtension, controlUrl, frameTexts, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
+import { harnessOnly } from './harnessOnly';
+
+const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+const COLUMNS = CHURN_INPUT_SIGNATURE.map(f => f.name);
+const PLANS = ['basic', 'plus', 'pro', ''];
+const PANEL_MARK = 'Open Output File';
+
+function churnLine(i: number): string {
+  const date = i % 5 === 0 ? '' : `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`;
+  return [20 + (i % 50), 30000 + ((i * 7919) % 90000), i % 72, i % 3 !== 0, PLANS[i % 4], date].join(',');
+}
+
+function writeChurnCsv(file: string, rows: number): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, `${COLUMNS.join(',')}\n`);
+    for (let start = 0; start < rows; start += 10_000) {
+      const lines: string[] = [];
+      for (let i = start; i < Math.min(rows, start + 10_000); i++) lines.push(churnLine(i));
+      fs.writeSync(fd, `${lines.join('\n')}\n`);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function expected(i: number): [number, string] {
+  const cells = churnLine(i).split(',');
+  return predictChurn(Object.fromEntries(COLUMNS.map((c, k) => [c, cells[k]])));
+}
+
+/** Data lines of a CSV file written with CRLF line ends (no quoted line breaks in these rows). */
+function dataLines(file: string): string[] {
+  return fs.readFileSync(file, 'utf8').split('\r\n').slice(1, -1);
+}
+
+async function frameClick(contains: string, selector: string, text?: string): Promise<void> {
+  const query = new URLSearchParams({ contains, selector, ...(text ? { text } : {}) });
+  const res = await fetch(`${controlUrl}/frameClick?${query}`);
+  const body = (await res.json()) as { clicked?: boolean; error?: string };
+  if (!res.ok || !body.clicked) throw new Error(`harness frameClick ${selector} "${text ?? ''}": ${body.error ?? res.status}`);
+}
+
+describe('Score File to file', function () {
+  this.timeout(300_000);
+  let fake: FakeFabricSetup;
+  let api: FabricMlExtensionApi;
+
+  before(async () => {
+    api = await activateExtension<FabricMlExtensionApi>();
+    fake = await setUpFakeFabric({ endpointId: 'score-file-to-file' });
+    await vscode.workspace.getConfiguration('fabricMl.scoring').update('batchSize', 500, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('fabricMl.scoring').update('batchSize', undefined, vscode.ConfigurationTarget.Global);
+    await fake?.dispose();
+  });
+
+  it('streams 200 000 rows into the output file and shows the summary over all of them', async function () {
+    const input = path.join(workspaceRoot(), 'customers-200k.csv');
+    const output = path.join(workspaceRoot(), 'customers-200k.scored.csv');
+    writeChurnCsv(input, 200_000);
+    fake.server.resetCounters();
+    const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    assert.ok(model?.outputFile, 'Score File returns a run with its output file');
+    assert.deepStrictEqual({ rows: model.outputFile.rowsWritten, complete: model.outputFile.complete, path: model.outputFile.path }, { rows: 200_000, complete: true, path: output });
+    assert.strictEqual(fake.server.counters.scoreRowsReceived, 200_000);
+
+    const lines = dataLines(output);
+    assert.strictEqual(lines.length, 200_000);
+    for (const i of [0, 1, 4999, 123_456, 199_999]) {
+      const [probability, label] = expected(i);
+      assert.strictEqual(lines[i], `${churnLine(i)},${probability},${label},`, `output row ${i + 1}`);
+    }
+    // The grid holds the first rows; the panel's summary counts every row of the file.
+    assert.strictEqual(model.inputs.length, 500);
+    assert.deepStrictEqual(model.predictions[3], expected(3));
+    const view = await waitFor(() => {
+      const v = api.lastResults();
+      return v?.model?.runId === model.runId && v.rendered?.runId === model.runId ? v : undefined;
+    }, 'the results panel to paint the file run', 60_000);
+    for (const summary of view.summaries) assert.strictEqual(summary.count + summary.nulls + summary.unscored, 200_000, `${summary.column} covers all rows`);
+    const probability = view.summaries.find(s => s.column === 'churn_probability');
+    assert.ok(probability?.kind === 'number');
+    assert.strictEqual(probability.histogram.reduce((n, b) => n + b.count, 0), 200_000);
+
+    harnessOnly(this, 'the panel text and the Open Output File button');
+    const [text] = await waitFor(async () => {
+      const texts = (await frameTexts(PANEL_MARK)).filter(t => t.includes('200,000'));
+      return texts.length ? texts : undefined;
+    }, 'the panel to say where the 200,000 rows are');
+    assert.match(text, /All 200,000 rows are in customers-200k\.scored\.csv\. The summary covers every one of them; the grid shows the first 500\./);
+    await screenshot('score-file-to-file-panel');
+    await frameClick(PANEL_MARK, 'vscode-button', 'Open Output File');
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === output, 'the output file to open in an editor');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Resume continues a cut-short output from its first missing row to the file an uninterrupted run writes', async () => {
+    const input = path.join(workspaceRoot(), 'customers-5k.csv');
+    const output = path.join(workspaceRoot(), 'customers-5k.scored.csv');
+    writeChurnCsv(input, 5000);
+    await vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    const whole = fs.readFileSync(output, 'utf8');
+    // As a run cancelled after 2 000 rows leaves it (plus half a line, as a run killed while writing does).
+    const kept = whole.split('\r\n').slice(0, 2001).join('\r\n') + '\r\n20,3';
+    fs.writeFileSync(output, kept);
+    fake.server.resetCounters();
+    const model = await vscode.commands.executeCommand<ResultsModel>('fabricMl.resumeScoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    assert.ok(model?.outputFile?.complete);
+    assert.strictEqual(fake.server.counters.scoreRowsReceived, 3000, 'only the rows not written were sent');
+    assert.strictEqual(fs.readFileSync(output, 'utf8'), whole);
+  });
+});

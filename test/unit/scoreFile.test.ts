@@ -1,0 +1,287 @@
+// Score File to file against the real fake Fabric server: the output file's content (CSV with quoted fields, JSON
+// Lines), failed batches written with an error column, back-pressure measured with counters, cancel at a row
+// boundary, Resume that ends in the same file as an uninterrupted run, and the streamed summary.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import { parseScoreUrl } from '../../src/core/endpoints/endpointUrl';
+import type { EndpointRef } from '../../src/core/endpoints/model';
+import { summarizePredictions } from '../../src/core/results/summary';
+import { ResumeMismatchError } from '../../src/core/scoreFile/resume';
+import { describeFileProgress, scoreFileToFile, type ScoreFileRequest } from '../../src/core/scoreFile/scoreFileToFile';
+import { estimateDataRows } from '../../src/core/rows';
+import { StreamingColumnSummary } from '../../src/core/scoreFile/streamingSummary';
+import { summarizeColumn } from '../../src/core/results/summary';
+import { CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, FakeFabricServer, predictChurn } from '../../tools/fake-fabric';
+import { FabricClient } from '../../src/core/fabric/fabricClient';
+import { clientFor, fetchToken } from '../support/fabricTestKit';
+
+const HEADER = ['customer', 'age', 'income', 'tenure_months', 'is_active', 'plan', 'signup_date', 'note'];
+const NOTES = ['plain', 'He said "hi", then left', 'two\nlines', '=SUM(A1)', ' edge spaces ', 'semi;colon'];
+
+/** Input rows as the CSV holds them (all text), each different from the others. */
+function inputRows(count: number): string[][] {
+  return Array.from({ length: count }, (_, i) => [
+    `C${i + 1}`,
+    String(20 + (i % 50)),
+    String(30000 + i * 7),
+    String(i % 72),
+    i % 3 === 0 ? 'false' : 'true',
+    ['basic', 'plus', 'pro', ''][i % 4],
+    i % 5 === 0 ? '' : `2024-01-${String((i % 28) + 1).padStart(2, '0')}`,
+    NOTES[i % NOTES.length],
+  ]);
+}
+
+function csvText(rows: string[][], delimiter = ','): string {
+  const field = (v: string): string => (/[",;\r\n\t]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return [HEADER, ...rows].map(r => r.map(field).join(delimiter)).join('\n') + '\n';
+}
+
+function expected(row: string[]): [number, string] {
+  return predictChurn(Object.fromEntries(HEADER.map((h, i) => [h, row[i]])));
+}
+
+/** The output file as records (header first). */
+function readCsv(file: string, delimiter = ','): string[][] {
+  return parseCsvSync(fs.readFileSync(file, 'utf8'), { delimiter, relax_column_count: true }) as string[][];
+}
+
+describe('Score File to file', () => {
+  let server: FakeFabricServer;
+  let ref: EndpointRef;
+  let dir: string;
+
+  before(async () => {
+    server = await FakeFabricServer.start();
+  });
+  after(async () => {
+    await server.close();
+  });
+  beforeEach(() => {
+    server.latencyMs = 0;
+    server.clearScripts();
+    server.resetCounters();
+    ref = parseScoreUrl(server.scoreUrl('1'), { allowLoopback: true });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fabric-ml-score-file-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function request(inputPath: string, outputPath: string, overrides: Partial<ScoreFileRequest> = {}): ScoreFileRequest {
+    return {
+      ref,
+      inputPath,
+      inputFormat: 'csv',
+      outputPath,
+      outputFormat: 'csv',
+      signature: CHURN_INPUT_SIGNATURE,
+      outputColumns: CHURN_OUTPUT_SIGNATURE.map(f => f.name),
+      batchSize: 20,
+      concurrency: 3,
+      orientation: 'values',
+      ...overrides,
+    };
+  }
+
+  function writeInput(rows: string[][], name = 'input.csv', delimiter = ','): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, csvText(rows, delimiter));
+    return file;
+  }
+
+  it('writes every input column as read (quoted fields kept), the predictions and an empty error column, in input order', async () => {
+    const rows = inputRows(230);
+    const output = path.join(dir, 'out.csv');
+    const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), output));
+    const records = readCsv(output);
+    assert.deepEqual(records[0], [...HEADER, 'churn_probability', 'churn_label', 'error']);
+    assert.equal(records.length, 231);
+    rows.forEach((row, i) => {
+      const inputs = row.map(v => (v === '=SUM(A1)' ? "'=SUM(A1)" : v));
+      assert.deepEqual(records[i + 1], [...inputs, String(expected(row)[0]), expected(row)[1], ''], `row ${i + 1}`);
+    });
+    assert.equal(result.complete, true);
+    assert.equal(result.rowsWritten, 230);
+    assert.equal(result.message, 'Scored all 230 rows into out.csv.');
+    assert.equal(server.counters.scoreRequests, 12);
+  });
+
+  it('keeps the input\'s delimiter (semicolon) and quotes values that hold it', async () => {
+    const rows = inputRows(30);
+    const output = path.join(dir, 'out.csv');
+    await scoreFileToFile(clientFor(server), request(writeInput(rows, 'input.csv', ';'), output));
+    const text = fs.readFileSync(output, 'utf8');
+    assert.ok(text.startsWith('customer;age;income;tenure_months;is_active;plan;signup_date;note;churn_probability;churn_label;error\r\n'));
+    assert.ok(text.includes(';"semi;colon";'));
+    const records = readCsv(output, ';');
+    assert.deepEqual(records[6].slice(0, 8), rows[5]);
+  });
+
+  it('writes JSON Lines: each input object with its predictions and a null error', async () => {
+    const input = path.join(dir, 'input.jsonl');
+    const objects = inputRows(45).map(row => ({ ...Object.fromEntries(HEADER.map((h, i) => [h, row[i]])), age: Number(row[1]), is_active: row[4] === 'true' }));
+    fs.writeFileSync(input, objects.map(o => JSON.stringify(o)).join('\n') + '\n');
+    const output = path.join(dir, 'out.jsonl');
+    await scoreFileToFile(clientFor(server), request(input, output, { inputFormat: 'jsonl', outputFormat: 'jsonl' }));
+    const lines = fs.readFileSync(output, 'utf8').trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(lines.length, 45);
+    lines.forEach((line, i) => {
+      const [churn_probability, churn_label] = predictChurn(objects[i]);
+      assert.deepEqual(line, { ...objects[i], churn_probability, churn_label, error: null });
+    });
+  });
+
+  it('writes the rows of a failed batch with the reason in the error column and scores the others', async () => {
+    const rows = inputRows(100);
+    server.scriptScore({ type: 'error', status: 500, errorCode: 'UnknownError', message: 'Model container crashed' }, { match: inputs => (inputs[0] as unknown[])[1] === 30000 + 40 * 7 });
+    const output = path.join(dir, 'out.csv');
+    const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), output));
+    const records = readCsv(output).slice(1);
+    assert.equal(records.length, 100);
+    for (let i = 0; i < 100; i++) {
+      const [probability, label, error] = records[i].slice(-3);
+      if (i >= 40 && i < 60) {
+        assert.deepEqual([probability, label], ['', ''], `row ${i + 1} has no prediction`);
+        assert.match(error, /^Batch 3 \(rows 41–60, lines \d+–\d+\) failed: HTTP 500 UnknownError: Model container crashed \(request id [0-9a-f-]{36}\)$/);
+      } else {
+        assert.deepEqual([probability, label, error], [String(expected(rows[i])[0]), expected(rows[i])[1], '']);
+      }
+    }
+    assert.deepEqual([result.failedBatches, result.failedRows, result.complete], [1, 20, true]);
+    assert.equal(result.message, 'Scored all 100 rows into out.csv. 1 failed batch (20 rows) say why in the "error" column.');
+  });
+
+  it('reads no further ahead than the queue bound while batches wait (back-pressure, by counters)', async () => {
+    server.latencyMs = 5;
+    const output = path.join(dir, 'out.csv');
+    const result = await scoreFileToFile(clientFor(server), request(writeInput(inputRows(600)), output, { batchSize: 10, concurrency: 2, maxQueuedBatches: 3 }));
+    assert.equal(result.rowsWritten, 600);
+    assert.ok(result.maxRowsAhead <= 30, `read ${result.maxRowsAhead} rows ahead of the writer`);
+    assert.ok(result.maxRowsAhead >= 20, 'the window was used');
+    assert.equal(server.counters.maxInFlight, 2);
+  });
+
+  it('cancels at a row boundary: rows 1–N written, nothing after, and says so', async () => {
+    server.latencyMs = 10;
+    const rows = inputRows(400);
+    const output = path.join(dir, 'out.csv');
+    const controller = new AbortController();
+    const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), output, {
+      batchSize: 10,
+      concurrency: 2,
+      signal: controller.signal,
+      onProgress: ({ rowsWritten }) => {
+        if (rowsWritten >= 50) controller.abort();
+      },
+    }));
+    const records = readCsv(output).slice(1);
+    const n = result.rowsWritten;
+    assert.ok(n >= 50 && n < 400 && n % 10 === 0, `${n} rows written`);
+    assert.equal(records.length, n);
+    records.forEach((record, i) => assert.deepEqual(record.slice(-3), [String(expected(rows[i])[0]), expected(rows[i])[1], '']));
+    assert.equal(result.cancelled, true);
+    assert.equal(result.message, `Cancelled: rows 1–${n} written to out.csv, ${n + 1}… not scored. Resume continues from row ${n + 1}.`);
+  });
+
+  it('Resume after a cancel (and a partial last line) ends in the same file and summary as an uninterrupted run', async () => {
+    server.latencyMs = 5;
+    const rows = inputRows(300);
+    const input = writeInput(rows);
+    const whole = path.join(dir, 'whole.csv');
+    const uninterrupted = await scoreFileToFile(clientFor(server), request(input, whole, { batchSize: 10 }));
+
+    const resumed = path.join(dir, 'resumed.csv');
+    const controller = new AbortController();
+    const first = await scoreFileToFile(clientFor(server), request(input, resumed, {
+      batchSize: 10,
+      signal: controller.signal,
+      onProgress: ({ rowsWritten }) => {
+        if (rowsWritten >= 70) controller.abort();
+      },
+    }));
+    assert.ok(first.cancelled && first.rowsWritten < 300);
+    fs.appendFileSync(resumed, 'C999,1,2'); // a run killed in the middle of a line
+    server.resetCounters();
+    const second = await scoreFileToFile(clientFor(server), request(input, resumed, { batchSize: 10, resume: true }));
+    assert.equal(fs.readFileSync(resumed, 'utf8'), fs.readFileSync(whole, 'utf8'));
+    assert.equal(second.resumedRows, first.rowsWritten);
+    assert.equal(server.counters.scoreRowsReceived, 300 - first.rowsWritten, 'only the rows not written were sent');
+    assert.deepEqual(second.summaries, uninterrupted.summaries);
+    assert.equal(second.message, `Scored the remaining ${300 - first.rowsWritten} rows (300 in all) into resumed.csv.`);
+  });
+
+  it('refuses to resume an output whose rows do not match the input', async () => {
+    const rows = inputRows(40);
+    const input = writeInput(rows);
+    const output = path.join(dir, 'out.csv');
+    await scoreFileToFile(clientFor(server), request(input, output));
+    const other = rows.map((row, i) => (i === 7 ? [row[0], '99', ...row.slice(2)] : row));
+    fs.writeFileSync(input, csvText(other));
+    await assert.rejects(scoreFileToFile(clientFor(server), request(input, output, { resume: true })), (error: unknown) => {
+      assert.ok(error instanceof ResumeMismatchError);
+      assert.equal(error.message, 'out.csv row 8 does not match row 8 of the input (line 10): the output was written from another file, or the input changed. Score the file again instead of resuming.');
+      return true;
+    });
+  });
+
+  it('stops after a failure every batch would repeat, writing nothing after it', async () => {
+    server.scriptScore({ type: 'error', status: 403, errorCode: 'InsufficientPrivileges', message: 'The caller does not have permission' }, { match: inputs => (inputs[0] as unknown[])[1] === 30000 + 60 * 7, times: Infinity });
+    const output = path.join(dir, 'out.csv');
+    const result = await scoreFileToFile(clientFor(server), request(writeInput(inputRows(200)), output, { concurrency: 1 }));
+    assert.equal(result.rowsWritten, 60);
+    assert.equal(readCsv(output).length, 61);
+    assert.match(result.message, /^Stopped: rows 1–60 written to out\.csv, 61… not scored: HTTP 403 InsufficientPrivileges: The caller does not have permission.* \(request id [0-9a-f-]{36}\)\. Resume continues from row 61\.$/);
+  });
+
+  it('summarises every row as the exact in-memory summary does on a small file', async () => {
+    const rows = inputRows(300);
+    const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), path.join(dir, 'out.csv')));
+    const exact = summarizePredictions({ outputColumns: ['churn_probability', 'churn_label'], predictions: rows.map(expected) });
+    assert.deepEqual(result.summaries, exact);
+    assert.equal(result.firstRows.length, 200);
+    assert.deepEqual(result.firstRows[1].prediction, expected(rows[1]));
+  });
+
+  it('streams min, max, mean exactly and a sampled histogram that adds up to the count beyond the sample size', () => {
+    const values = Array.from({ length: 5000 }, (_, i) => Math.sin(i) * 100 + i / 50);
+    const streaming = new StreamingColumnSummary('v', 500);
+    for (const v of values) streaming.add(v);
+    const summary = streaming.finish();
+    const exact = summarizeColumn('v', values);
+    assert.ok(summary.kind === 'number' && exact.kind === 'number');
+    assert.deepEqual([summary.count, summary.min, summary.max, summary.mean], [exact.count, exact.min, exact.max, exact.mean]);
+    assert.deepEqual(summary.histogram.map(b => [b.from, b.to]), exact.histogram.map(b => [b.from, b.to]));
+    assert.equal(summary.histogram.reduce((n, b) => n + b.count, 0), 5000);
+    summary.histogram.forEach((bin, i) => assert.ok(Math.abs(bin.count - exact.histogram[i].count) <= 5000 * 0.05, `bin ${i}: ${bin.count} vs ${exact.histogram[i].count}`));
+  });
+
+  it('counts the rows of a small file for the confirmation and estimates a large one from its size', async () => {
+    assert.deepEqual(await estimateDataRows(writeInput(inputRows(50), 'small.csv'), 'csv'), { rows: 50, exact: true });
+    const big = writeInput(inputRows(30_000), 'big.csv');
+    assert.ok(fs.statSync(big).size > 1024 * 1024);
+    const estimate = await estimateDataRows(big, 'csv');
+    assert.equal(estimate.exact, false);
+    assert.ok(Math.abs(estimate.rows - 30_000) / 30_000 < 0.1, `estimated ${estimate.rows} rows`);
+  });
+
+  it('words the progress line with rows, rate, time left, concurrency and failed batches', () => {
+    assert.equal(
+      describeFileProgress({ rowsWritten: 12_300, rowsPerSecond: 4100.4, etaSeconds: 25.2, failedBatches: 2, concurrency: 6 }),
+      '12,300 rows written · 4,100 rows/s · about 25 s left · concurrency 6 · 2 failed batches',
+    );
+    assert.equal(describeFileProgress({ rowsWritten: 100, rowsPerSecond: 50, etaSeconds: undefined, failedBatches: 0, concurrency: 4 }), '100 rows written · 50 rows/s · concurrency 4');
+  });
+
+  it('leaves an earlier output as it was when no token can be had', async () => {
+    const output = path.join(dir, 'out.csv');
+    fs.writeFileSync(output, 'an earlier run\r\n');
+    const client = new FabricClient({ getToken: () => fetchToken(server, 'wrong-secret'), allowLoopback: true, requestTimeoutMs: 10_000, maxRetries: 0, maxRetryAfterMs: 1000, pollFloorMs: 0 });
+    await assert.rejects(scoreFileToFile(client, request(writeInput(inputRows(10)), output)), /AADSTS7000215/);
+    assert.equal(fs.readFileSync(output, 'utf8'), 'an earlier run\r\n');
+    assert.equal(server.counters.scoreRequests, 0);
+  });
+});

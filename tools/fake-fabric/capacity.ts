@@ -1,0 +1,51 @@
+// A scoring endpoint's capacity: at most `concurrent` score requests are served at once, and a request beyond
+// that is answered at once with 429 and Retry-After, as a Fabric endpoint with a fixed number of nodes does.
+// Used by the adaptive-concurrency tests and the throttling benchmark; off unless a capacity is set.
+import { sendFabricError, type Exchange } from './http';
+
+export interface CapacityOptions {
+  /** Score requests served at once; more are answered 429. */
+  concurrent: number;
+  /** Retry-After sent with the 429, in seconds (a fraction is allowed; default 1). */
+  retryAfterSeconds?: number;
+}
+
+export class ScoreCapacity {
+  private limit: CapacityOptions | undefined;
+  private active = 0;
+  /** Requests answered 429 because the capacity was full. */
+  throttled = 0;
+
+  /** Sets the capacity (undefined: unlimited). */
+  configure(options: CapacityOptions | undefined): void {
+    this.limit = options ? { concurrent: Math.max(1, Math.floor(options.concurrent)), retryAfterSeconds: options.retryAfterSeconds ?? 1 } : undefined;
+  }
+
+  get options(): CapacityOptions | undefined {
+    return this.limit ? { ...this.limit } : undefined;
+  }
+
+  /**
+   * Runs `work` within the capacity, or answers 429 + Retry-After when it is full. The slot is held until
+   * `work` ends, so the capacity counts requests being served, latency included.
+   */
+  async serve(exchange: Exchange, work: () => Promise<void>): Promise<void> {
+    const limit = this.limit;
+    if (!limit) return work();
+    if (this.active >= limit.concurrent) {
+      this.throttled++;
+      const retryAfter = String(limit.retryAfterSeconds);
+      sendFabricError(exchange, 429, 'RequestBlocked', `The endpoint is serving ${limit.concurrent} requests, its capacity. Retry after ${retryAfter} s.`, {
+        headers: { 'retry-after': retryAfter },
+        extra: { isRetriable: true },
+      });
+      return;
+    }
+    this.active++;
+    try {
+      await work();
+    } finally {
+      this.active--;
+    }
+  }
+}
