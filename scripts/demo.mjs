@@ -37,8 +37,10 @@ step('building', process.execPath, [path.join(root, 'node_modules/typescript/bin
 step('bundling', process.execPath, [path.join(root, 'scripts/build.mjs')]);
 
 const require = createRequire(import.meta.url);
-const { FakeFabricServer, DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER_NAME, DEMO_USER_PASSWORD } = require(path.join(root, 'out/tools/fake-fabric/index.js'));
+const { FakeFabricServer, dataflowRoutes, DEMO_TENANT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER_NAME, DEMO_USER_PASSWORD } = require(path.join(root, 'out/tools/fake-fabric/index.js'));
 const fake = await FakeFabricServer.start({ port: Number(opt('fake-port', 0)), latencyMs: Number(opt('latency', 40)), lroRetryAfterSeconds: 1, lroPolls: 2 });
+// Dataflow items and executeQuery (Deploy to Dataflow Gen2, Run in Fabric, Verify M in Fabric).
+fake.use(dataflowRoutes);
 console.log(`[demo] fake Fabric + Entra server on ${fake.url}`);
 // Read once by the extension in development mode only, to put the fake server's demo service principal into
 // SecretStorage; these are the fake server's own values, not real credentials.

@@ -221,6 +221,7 @@ export function isResultsModel(value: unknown): value is ResultsModel {
       && isNumber(b.endRow) && typeof b.ok === 'boolean' && isNumber(b.durationMs) && isNumber(b.attempts))
     && isString(value.startedAt) && isNumber(value.durationMs) && isNumber(value.tokenRequests)
     && typeof value.cancelled === 'boolean' && isStringArray(value.warnings)
+    && (value.evaluatedBy === undefined || (isRecord(value.evaluatedBy) && isString(value.evaluatedBy.dataflow) && isString(value.evaluatedBy.query)))
     && (value.outputFile === undefined || (isRecord(value.outputFile) && isString(value.outputFile.path) && isString(value.outputFile.fileName)
       && isNumber(value.outputFile.rowsWritten) && typeof value.outputFile.complete === 'boolean'));
 }

@@ -4,6 +4,7 @@
 // Prints one JSON line (no secret) that scripts parse, then a line for humans; with --log, one line per
 // request (method, path, status). Runs until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
+import { dataflowRoutes } from './dataflowRoutes';
 import { FakeFabricServer, type FakeFabricOptions } from './server';
 import { DEMO_CLIENT_ID, DEMO_MODEL_ID, DEMO_TENANT_ID, DEMO_WORKSPACE_ID } from './demoData';
 
@@ -35,6 +36,7 @@ function readOptions(argv: string[]): FakeFabricOptions {
 
 async function main(): Promise<void> {
   const server = await FakeFabricServer.start(readOptions(process.argv.slice(2)));
+  server.use(dataflowRoutes);
   process.stdout.write(
     `${JSON.stringify({
       url: server.url,

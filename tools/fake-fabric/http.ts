@@ -85,3 +85,10 @@ export function sendFabricError(
 export function sendFabricJson(exchange: Exchange, body: unknown, headers: Record<string, string> = {}): void {
   sendJson(exchange.res, 200, body, { ...headers, 'x-ms-request-id': exchange.requestId });
 }
+
+/** An Apache Arrow IPC body, as executeQuery answers. */
+export function sendArrow(exchange: Exchange, bytes: Uint8Array): void {
+  if (!writable(exchange.res)) return;
+  exchange.res.writeHead(200, { 'content-type': 'application/vnd.apache.arrow.stream', 'content-length': bytes.length, 'x-ms-request-id': exchange.requestId });
+  exchange.res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+}

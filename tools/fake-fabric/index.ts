@@ -10,3 +10,5 @@ export { sendFabricError, sendFabricJson, sendJson, type Exchange, type Handler 
 export { byMethod, Router } from './router';
 export * from './toyModel';
 export * from './demoData';
+export { dataflowRoutes, DataflowStore, type StoredDataflow, type StoredPart } from './dataflowRoutes';
+export { ExecuteQueryScript, type ExecuteQueryFault } from './executeQueryRoute';

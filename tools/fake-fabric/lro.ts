@@ -3,7 +3,7 @@
 // `/v1/operations/{id}/result`.
 import { randomUUID } from 'node:crypto';
 import type { SharedContext } from './context';
-import { sendEmpty, sendFabricError, sendFabricJson, type Exchange, type FabricErrorBody } from './http';
+import { sendArrow, sendEmpty, sendFabricError, sendFabricJson, type Exchange, type FabricErrorBody } from './http';
 import { byMethod, type Router } from './router';
 
 export interface OperationOutcome {
@@ -95,6 +95,8 @@ export class Operations {
     if (op.final?.status !== 'Succeeded' || op.final.result === undefined) {
       return sendFabricError(exchange, 404, 'NotFound', `Operation ${id} has no result.`);
     }
+    // executeQuery's result is an Arrow stream, not JSON.
+    if (op.final.result instanceof Uint8Array) return sendArrow(exchange, op.final.result);
     sendFabricJson(exchange, op.final.result);
   }
 }

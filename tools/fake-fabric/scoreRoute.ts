@@ -9,7 +9,7 @@ import { countInFlight } from './counters';
 import { isRecord, sendFabricError, sendFabricJson, type Exchange } from './http';
 import { countUndocumentedCasing, type ModelCatalog } from './models';
 import type { Router } from './router';
-import { predictChurn } from './toyModel';
+import { predictChurnVersion } from './toyModel';
 
 const MODEL = '/v1/workspaces/{workspaceId}/{models:mlmodels}/{modelId}/endpoint';
 const DEFAULT_MODEL = '/v1/workspaces/{workspaceId}/{models:mlModels}/{modelId}/endpoint';
@@ -106,7 +106,7 @@ export class ScoreRoutes {
     for (let i = 0; i < body.inputs.length; i++) {
       const record = orientation === 'values' ? valuesRecord(body.inputs[i], i, names) : recordRow(body.inputs[i], i, signature);
       if (typeof record === 'string') return fail(400, 'BadInput', record);
-      predictions[i] = predictChurn(record);
+      predictions[i] = predictChurnVersion(record, versionName);
     }
     return { response: { formatType: 'dataframe', orientation: 'values', predictions } };
   }

@@ -12,8 +12,14 @@ const PLAN_WEIGHTS = new Map<string, number>([
  * label verbatim: it lets tests prove that endpoint-supplied text is rendered as text, never as markup.
  */
 export function predictChurn(row: Record<string, unknown>): [number, string] {
+  return predictChurnVersion(row, '1');
+}
+
+/** Version "2" stands for a retrained model that rates churn higher, so comparing versions shows differences. */
+export function predictChurnVersion(row: Record<string, unknown>, version: string): [number, string] {
   const plan = row.plan;
   const z =
+    (version === '2' ? 0.9 : 0) +
     0.04 * (toNumber(row.age) - 40) -
     0.00002 * (toNumber(row.income) - 50000) -
     0.03 * toNumber(row.tenure_months) +

@@ -34,13 +34,14 @@ function fromMenu(action: () => void): (event: Event) => void {
  * The actions: buttons when the page is wide enough, one "…" menu when it is narrow (webview.css switches
  * at the same width), so that the header never takes more than a line for them.
  */
-function actionBar(actions: HeaderActions, hasOutputFile: boolean): TemplateResult {
+function actionBar(actions: HeaderActions, hasOutputFile: boolean, canRerun: boolean): TemplateResult {
   const items: Array<[string, string, () => void]> = [
     ...(hasOutputFile ? [['Open Output File', 'go-to-file', actions.openOutput] as [string, string, () => void]] : []),
     ['Export CSV', 'desktop-download', actions.exportCsv],
     ['Export JSON', 'json', actions.exportJson],
     ['Copy as M #table', 'copy', actions.copyMTable],
-    ['Re-run', 'debug-rerun', actions.rerun],
+    // A table Fabric evaluated (Run in Fabric) is not a scoring run: there is nothing to re-run here.
+    ...(canRerun ? [['Re-run', 'debug-rerun', actions.rerun] as [string, string, () => void]] : []),
   ];
   return html`<div class="actions">
     ${items.map(([label, icon, action], i) => html`<vscode-button class="wide-only" ?secondary=${i > 0} icon=${icon} @click=${action}>${label}</vscode-button>`)}
@@ -83,12 +84,13 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
   return html`
     <header class="run-header">
       <div class="title-line">
-        <span class="codicon codicon-beaker" aria-hidden="true"></span>
+        ${model.evaluatedBy ? html`<span class="codicon codicon-cloud" aria-hidden="true"></span>
+        <h1 class="endpoint-name" title="Fabric's Power Query engine evaluated this query (executeQuery)">Evaluated by Fabric, dataflow ${model.evaluatedBy.dataflow}, query ${model.evaluatedBy.query}</h1>` : html`<span class="codicon codicon-beaker" aria-hidden="true"></span>
         <h1 class="endpoint-name" title=${model.endpoint.scoreUrl}>${model.endpoint.name}</h1>
-        ${model.endpoint.version ? html`<span class="chip" title="Endpoint version">version ${model.endpoint.version}</span>` : html`<span class="chip" title="The endpoint's default version">default version</span>`}
+        ${model.endpoint.version ? html`<span class="chip" title="Endpoint version">version ${model.endpoint.version}</span>` : html`<span class="chip" title="The endpoint's default version">default version</span>`}`}
         <span class="source" title="Source file"><span class="codicon codicon-file" aria-hidden="true"></span>${model.source.fileName}</span>
         ${model.cancelled ? html`<vscode-badge class="cancelled-badge" title="The run was cancelled; rows scored before that are shown">cancelled</vscode-badge>` : nothing}
-        ${actionBar(actions, file !== undefined)}
+        ${actionBar(actions, file !== undefined, !model.evaluatedBy)}
       </div>
       ${file ? html`<p class="output-file" role="note"><span class="codicon codicon-file-symlink-file" aria-hidden="true"></span>
         ${file.complete ? 'All' : 'The first'} ${formatCount(file.rowsWritten)} rows are in <strong>${file.fileName}</strong>${file.complete ? '' : ' (Resume continues it)'}.

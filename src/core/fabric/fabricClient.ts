@@ -18,7 +18,7 @@ import { resolveLocation, waitForOperation, type LroAnswer, type LroDriver } fro
 
 import { backoffMs, formatDuration, isRetryableStatus, parseRetryAfter, sleep, SleepAbortedError } from './retry';
 import { buildScoreBody, readPredictions } from './scoreBody';
-import type { FabricApi, FabricCallOptions, HttpExchange, Orientation } from './types';
+import type { FabricAnswer, FabricApi, FabricCallOptions, FabricRequest, HttpExchange, Orientation } from './types';
 
 /** A score or activation that has not finished after this long is reported instead of polled for ever. */
 const DEFAULT_OPERATION_TIMEOUT_MS = 15 * 60_000;
@@ -87,15 +87,19 @@ interface SendRequest {
   body?: string;
   token?: string;
   signal?: AbortSignal;
+  /** Accept header (default application/json). */
+  accept?: string;
   gate?: RetryGate;
 }
 
 interface SendResult extends LroAnswer {
   attempts: number;
+  /** The raw body (Arrow answers are binary; `text` is empty for them). */
+  bytes: Uint8Array;
 }
 
 type AttemptOutcome =
-  | { type: 'response'; status: number; headers: Record<string, string>; text: string; exchange: HttpExchange }
+  | { type: 'response'; status: number; headers: Record<string, string>; text: string; bytes: Uint8Array; exchange: HttpExchange }
   | { type: 'network'; detail: string; exchange: HttpExchange; cause: unknown };
 
 const DEFAULT_POLL_FLOOR_MS = 1000;
@@ -210,6 +214,23 @@ export class FabricClient implements FabricApi, BatchScorer {
     }
   }
 
+  /**
+   * One request for the other Fabric item clients (dataflows, executeQuery): the same host checks, token, retries
+   * on 429/503 and timeout as scoring. `followUpOf` names the apiBase an address Fabric answered with belongs to.
+   */
+  async request(request: FabricRequest): Promise<FabricAnswer> {
+    const token = await this.acquireToken(request.signal);
+    const answer = await this.send({ ...request, token });
+    return { status: answer.status, headers: answer.headers, text: answer.text, bytes: answer.bytes, exchange: answer.exchange };
+  }
+
+  /** Polls the operation a 202 from request() started (the one LRO driver); returns where its result is. */
+  async awaitOperation(accepted: FabricAnswer, apiBase: string, options: FabricCallOptions = {}): Promise<string> {
+    const token = await this.acquireToken(options.signal);
+    const outcome = await waitForOperation(accepted, this.lroDriver({ apiBase, workspaceId: '', modelId: '' }, token, options.signal, options.onProgress));
+    return outcome.resultUrl;
+  }
+
   /** How operations are polled: with this call's token and signal, within the Retry-After cap and deadline. */
   private lroDriver(ref: EndpointRef, token: string, signal: AbortSignal | undefined, onProgress: FabricCallOptions['onProgress']): LroDriver {
     return {
@@ -244,7 +265,7 @@ export class FabricClient implements FabricApi, BatchScorer {
     this.assertTokenHostAllowed(request.url);
     if (request.followUpOf !== undefined) this.assertSameOriginWhenLoopback(request.url, request.followUpOf);
     const token = request.token ?? (await this.acquireToken(request.signal));
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: request.accept ?? 'application/json' };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
     const { maxRetries, maxRetryAfterMs } = this.options;
     for (let attempt = 1; ; attempt++) {
@@ -262,7 +283,7 @@ export class FabricClient implements FabricApi, BatchScorer {
         );
       }
       const { status, headers: responseHeaders, text, exchange } = outcome;
-      if (status >= 200 && status < 300) return { status, headers: responseHeaders, text, exchange, attempts: attempt };
+      if (status >= 200 && status < 300) return { status, headers: responseHeaders, text, bytes: outcome.bytes, exchange, attempts: attempt };
       if (isRetryableStatus(status)) {
         const info = errorInfoFromResponse(status, responseHeaders, text);
         const askedMs = parseRetryAfter(responseHeaders['retry-after']);
@@ -322,14 +343,18 @@ export class FabricClient implements FabricApi, BatchScorer {
     });
     try {
       const response = await fetch(request.url, { method: request.method, headers, body: request.body, signal: controller.signal, redirect: 'manual' });
-      const text = await response.text();
+      const bytes = new Uint8Array(await response.arrayBuffer());
       const responseHeaders: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         responseHeaders[name.toLowerCase()] = value;
       });
-      const exchange = exchangeOf({ status: response.status, responseHeaders: redactHeaders(responseHeaders), responseBody: truncateForDisplay(redact(text)) });
+      // An Arrow answer (executeQuery) is binary: it is kept as bytes and shown by its size only.
+      const binary = /apache\.arrow/i.test(responseHeaders['content-type'] ?? '');
+      const text = binary ? '' : new TextDecoder().decode(bytes);
+      const shown = binary ? `[${bytes.length} bytes of Apache Arrow]` : truncateForDisplay(redact(text));
+      const exchange = exchangeOf({ status: response.status, responseHeaders: redactHeaders(responseHeaders), responseBody: shown });
       this.logLine(request, String(response.status), exchange.durationMs);
-      return { type: 'response', status: response.status, headers: responseHeaders, text, exchange };
+      return { type: 'response', status: response.status, headers: responseHeaders, text, bytes, exchange };
     } catch (error) {
       const exchange = exchangeOf({});
       if (signal?.aborted) {

@@ -1,6 +1,7 @@
 // Contracts of the Fabric HTTP side and of a scoring run. Implemented in fabricClient.ts and
 // scoringEngine.ts; consumed by the Explorer, the Score commands and (through src/protocol) the webview.
 import type { EndpointRef, EndpointVersionInfo, ModelEndpointInfo, ScaleRule } from '../endpoints/model';
+import type { BatchScorer } from './fabricClient';
 
 export type Orientation = 'values' | 'record';
 
@@ -41,7 +42,36 @@ export interface HttpExchange {
   durationMs: number;
 }
 
-export interface FabricApi {
+/** One request of the Fabric item clients (dataflows, executeQuery) through FabricClient.request(). */
+export interface FabricRequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  url: string;
+  body?: string;
+  /** Accept header; default application/json. */
+  accept?: string;
+  /** Set when `url` came from Fabric's answer (next page, operation result): the apiBase it must stay with. */
+  followUpOf?: string;
+  signal?: AbortSignal;
+}
+
+/** A 2xx answer (anything else is thrown as FabricError). `text` is empty for a binary (Arrow) body. */
+export interface FabricAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  bytes: Uint8Array;
+  exchange: HttpExchange;
+}
+
+/** What the dataflow client needs from the session's client: requests and the one LRO driver. */
+export interface FabricTransport {
+  request(request: FabricRequest): Promise<FabricAnswer>;
+  /** Polls the operation a 202 started; resolves with the URL of its result. */
+  awaitOperation(accepted: FabricAnswer, apiBase: string, options?: FabricCallOptions): Promise<string>;
+}
+
+/** The session's client: metadata, item requests (dataflows) and batch scoring (another version of the same model). */
+export interface FabricApi extends FabricTransport, BatchScorer {
   getEndpoint(ref: EndpointRef, options?: FabricCallOptions): Promise<ModelEndpointInfo>;
   listVersions(ref: EndpointRef, options?: FabricCallOptions): Promise<EndpointVersionInfo[]>;
   getVersion(ref: EndpointRef, version: string, options?: FabricCallOptions): Promise<EndpointVersionInfo>;

@@ -32,6 +32,8 @@ export interface ResultsModel {
   tokenRequests: number;
   cancelled: boolean;
   warnings: string[];
+  /** Set when Fabric's engine produced the table (Run in Fabric): the page says so instead of naming an endpoint run. */
+  evaluatedBy?: { dataflow: string; query: string };
   /** Score File to file: every row is in this file; `inputs` holds only its first rows. */
   outputFile?: OutputFileInfo;
 }
