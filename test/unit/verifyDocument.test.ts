@@ -24,7 +24,7 @@ describe('The Verify M in Fabric document', () => {
     assert.equal(memberNames(document).filter(n => n === 'TenantId').length, 1);
     assert.ok(document.includes('#table(type table [age = nullable number, plan = nullable text, #"signup date" = any], {'));
     assert.ok(document.includes('{34, "a ""b""", "2024-01-02"}'));
-    assert.match(document, /shared #"churn-model predictions" =[\s\S]*ScoreChurnModel\(#"Fabric ML verify rows"\)/);
+    assert.match(document, /shared #"churn-model predictions" =[\s\S]*CallMLEndpoint\(#"Fabric ML verify rows"\)/);
     const task = await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, document);
     assert.ok(PQP.TaskUtils.isOk(task), 'the document parses');
   });
