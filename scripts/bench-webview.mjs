@@ -283,6 +283,7 @@ try {
   // After a scroll and three tab changes, the whole run should have been saved once (after first paint).
   await page.waitForTimeout(600);
   const setStateMs = await page.evaluate(() => window.benchHost.setStateMs ?? []);
+  const stateBytes = await page.evaluate(() => window.benchHost.stateBytes ?? 0);
   const cspViolations = await page.evaluate(() => window.fabricMlCspViolations ?? []);
   const firstPaint = median(results.map(r => r.reported.firstPaintMs));
   const roundTrip = median(results.map(r => r.roundTripMs));
@@ -291,6 +292,7 @@ try {
   console.log(`[bench] first paint (median, inside the webview): ${firstPaint.toFixed(0)} ms (target ≤ ${TARGET_MS} ms) ${firstPaint <= TARGET_MS ? 'OK' : 'OVER TARGET'}`);
   console.log(`[bench] postMessage → results/rendered (median): ${roundTrip.toFixed(0)} ms`);
   console.log(`[bench] setState calls on the last page (first paint, a scroll, three tab changes): ${setStateMs.length}, ${setStateMs.map(ms => `${ms.toFixed(0)} ms`).join(', ')} (expected: 1)`);
+  console.log(`[bench] saved webview state for ${ROWS.toLocaleString('en-US')} rows: ${stateBytes.toLocaleString('en-US')} bytes (target ≤ 1 MB) ${stateBytes <= 1_000_000 ? 'OK' : 'MISSED'}`);
   console.log(`[bench] grid rows in the DOM: ${results.at(-1).domRows} at the top, ${domRowsScrolled} after scrolling to row ~${middleRow}`);
   console.log(`[bench] raw view shows Authorization redacted: ${/authorization: Bearer \[REDACTED\]/i.test(rawText)}`);
   console.log(`[bench] CSP violations: ${cspViolations.length}${cspViolations.length ? ` (${cspViolations.join('; ')})` : ''}`);

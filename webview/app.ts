@@ -185,9 +185,8 @@ export class ResultsApp {
         cspViolations: [...(window.fabricMlCspViolations ?? [])],
       });
       if (this.shown?.view.model.runId !== state.model.runId) return;
-      // Saved once per run, after the paint (serialising a large model must not delay it); a restored
-      // page's state holds this run already.
-      if (!restored) this.host.setState({ model: state.model, summaries: state.summaries });
+      // Only the run's id is persisted: the extension keeps the run itself (in its storage, for a reload).
+      if (!restored) this.host.setState({ runId: state.model.runId });
       this.reportPlace();
     });
   }

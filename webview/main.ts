@@ -1,7 +1,6 @@
 // Entry of the results webview bundle. Registers the elements it uses (one by one, to keep the bundle
-// small), reads the last run from the webview state if there is one, and then tells the extension it is
-// ready; the extension answers with results/show when it has a different run to show, otherwise with
-// results/place (where the user last was on that run), and the page paints the run from its state.
+// small), and tells the extension it is ready; the extension answers with results/show (the page persists only
+// the id of its run). State saved by an older build may still hold a whole run: that run is painted at once.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';

@@ -2,7 +2,7 @@
 // (results/reply with the request's id, the request/response style of vscode-pull-request-github), and
 // persisting state.
 import type {
-  ResultsReplyMessage, ResultsRerunRequest, ResultsWebviewMessage, ResultsWebviewState,
+  ResultsPersistedState, ResultsReplyMessage, ResultsRerunRequest, ResultsWebviewMessage,
 } from '../src/protocol/results';
 
 interface VsCodeApi<State> {
@@ -24,12 +24,12 @@ export interface ResultsHost {
   settle(reply: ResultsReplyMessage): void;
   /** Unvalidated: whatever was persisted, possibly by an older build. */
   getState(): unknown;
-  setState(state: ResultsWebviewState): void;
+  setState(state: ResultsPersistedState): void;
 }
 
 export function connectToHost(): ResultsHost {
   // acquireVsCodeApi may be called only once per page load.
-  const api = acquireVsCodeApi<ResultsWebviewState>();
+  const api = acquireVsCodeApi<ResultsPersistedState>();
   const waiting = new Map<number, (reply: ResultsReplyMessage) => void>();
   let lastId = 0;
   return {

@@ -45,6 +45,15 @@ export interface ResultsWebviewState {
   summaries: ColumnSummary[];
 }
 
+/**
+ * What the page persists with `setState`: only which run it shows. The run stays with the extension, written to
+ * its storage, so a window reload restores the panel without VS Code serialising a 100 000-row run into the
+ * webview state.
+ */
+export interface ResultsPersistedState {
+  runId: string;
+}
+
 /** Every message name, declared once. */
 export const ResultsMessage = {
   /** webview → extension: the script runs and listens; carries the run it restored from state, if any. */

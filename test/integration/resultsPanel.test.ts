@@ -98,10 +98,12 @@ describe('Results panel interactions', function () {
     await vscode.window.showTextDocument(other, { viewColumn: column, preview: false });
     await waitFor(async () => !api.lastResults()!.visible && (await frameTexts(PANEL_MARK)).length === 0, 'the results page to be discarded');
 
+    const renderedBefore = api.lastResults()!.rendered;
     await frameClick('', '.tabs-container .tab', `Results: ${model.endpoint.name}`);
+    // The page keeps only the run's id: shown again, it is sent the run and paints it anew.
     const view = await waitFor(() => {
       const v = api.lastResults()!;
-      return v.visible && v.rendered?.restored && v.rendered.runId === model.runId ? v : undefined;
+      return v.visible && v.rendered !== renderedBefore && v.rendered?.runId === model.runId ? v : undefined;
     }, 'the panel to restore its run');
     return { view, other, column };
   }
@@ -226,8 +228,8 @@ describe('Results panel interactions', function () {
     assert.ok(text.includes(String(model.predictions[0]![0])), 'the restored rows show their predictions');
     assert.strictEqual(restored.model?.runId, model.runId, 'the same run');
     assert.deepStrictEqual(restored.rendered!.cspViolations, [], 'the reloaded page ran without CSP violations');
-    assert.deepStrictEqual(restored.postedTypes.slice(postedBefore), ['results/place'],
-      'the page restored the run from its state: only the user\'s place was posted, not the run');
+    assert.deepStrictEqual(restored.postedTypes.slice(postedBefore), ['results/show'],
+      'the page keeps only the run\'s id, so the extension sent it the run (with the user\'s place) again');
     assert.strictEqual(fake.server.counters.scoreRequests, 0, 'no rows were sent again');
     assert.strictEqual(fake.server.counters.tokenRequests, 0);
     await closeEditor(other, column);

@@ -9,6 +9,7 @@ import { predictChurn } from '../../tools/fake-fabric';
 import { DEMO_CLIENT_SECRET } from '../../tools/fake-fabric';
 import type { ResultsModel } from '../../src/protocol/results';
 import type { FabricMlExtensionApi } from '../../src/features/api';
+import { extensionContext } from './explorerSupport';
 import { activateExtension, frameTexts, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
 import { harnessOnly } from './harnessOnly';
 
@@ -137,6 +138,24 @@ describe('Score Selection', function () {
     }
     assert.match(snapshot.html, /Content-Security-Policy/);
     assert.doesNotMatch(snapshot.html, /unsafe-inline/);
+  });
+
+  it('keeps the shown run in the extension\'s storage for a window reload, redacted', async () => {
+    const model = api.lastResults()!.model!;
+    const context = await extensionContext();
+    const file = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'results', `${model.runId}.json`);
+    const text = await waitFor(async () => {
+      try {
+        return new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+      } catch {
+        return undefined;
+      }
+    }, 'the run written to storage');
+    const stored = JSON.parse(text) as { model: ResultsModel };
+    assert.strictEqual(stored.model.runId, model.runId);
+    assert.deepStrictEqual(stored.model.predictions, model.predictions, 'the whole run, to restore after a reload');
+    assert.ok(!text.includes(DEMO_CLIENT_SECRET), 'no client secret in storage');
+    for (const token of fake.server.issuedTokens()) assert.ok(!text.includes(token), 'no bearer token in storage');
   });
 });
 

@@ -1,12 +1,11 @@
 // The results panel: one webview panel (viewType fabricMl.results) that shows the latest scoring run,
 // owned by a ResultsPanels object that createResultsFeature() creates (with the restore serializer) and
 // the extension disposes.
-// Handshake: the webview posts results/ready (with the run it restored from its own state, if any), the
-// panel answers with results/show unless the webview already shows that run, and the webview reports
-// results/rendered after its first paint. The page saves each run in its webview state once; where the
-// user is on it (results/placeChanged) is kept by the PlaceKeeper, not in that state (VS Code would
-// serialise the whole run again on every move): a page that reloads the run from its state (the panel
-// was hidden) is answered with results/place, and a Re-run opens its run at the same place.
+// Handshake: the webview posts results/ready, the panel answers with results/show, and the webview reports
+// results/rendered after its first paint. The page persists only the id of the run it shows; the run itself is
+// kept here and written to the extension's storage (RunSpill), from where a panel is restored after a window
+// reload. Where the user is on a run (results/placeChanged) is kept by the PlaceKeeper, and a Re-run opens its
+// run at the same place.
 // Exports and the M copy arrive as messages and are carried out here; Re-run is a request with an id,
 // carried out by the handler the scoring feature registers and answered with results/reply. The model
 // posted is always passed through the redaction gate first.
@@ -24,6 +23,7 @@ import {
 import type { Services } from '../services';
 import { neutralizeFormulasInExport } from '../shared/settings';
 import { PlaceKeeper } from './placeKeeper';
+import { RunSpill } from './runSpill';
 import { resultsHtml } from './resultsHtml';
 
 export const RESULTS_VIEW_TYPE = 'fabricMl.results';
@@ -83,13 +83,16 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   private readonly live = new Set<ResultsPanel>();
   private rerunHandler: RerunHandler | undefined;
   private readonly places: PlaceKeeper;
+  /** The shown runs on disk, so that a panel comes back after a window reload (the page keeps only the run id). */
+  private readonly spill: RunSpill;
   private readonly serializer: vscode.Disposable;
   private disposed = false;
 
   constructor(private readonly deps: ResultsDeps) {
     this.places = new PlaceKeeper(deps.context.workspaceState);
+    this.spill = new RunSpill(deps.context, deps.log);
     this.serializer = vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => { this.revive(panel, state); },
+      deserializeWebviewPanel: (panel, state) => this.revive(panel, state),
     });
   }
 
@@ -107,7 +110,7 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, panelTitle(model),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.deps));
-    const created = this.adopt(new ResultsPanel(this.deps, panel, this.places, runId => this.rerun(runId)));
+    const created = this.adopt(new ResultsPanel(this.deps, panel, this.places, runId => this.rerun(runId), this.spill));
     this.current = created;
     created.update(model, summaries);
     return created;
@@ -126,17 +129,21 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     for (const panel of [...this.live]) panel.dispose();
   }
 
-  /** Restores a panel after a window reload from the state the webview persisted. */
-  private revive(panel: vscode.WebviewPanel, raw: unknown): void {
-    const state = parseResultsWebviewState(raw);
+  /**
+   * Restores a panel after a window reload. The page persists only which run it shows (`{ runId }`); the run
+   * itself comes from the extension's storage. State from an older build may still hold the whole run.
+   */
+  private async revive(panel: vscode.WebviewPanel, raw: unknown): Promise<void> {
+    const runId = persistedRunId(raw);
+    const state = parseResultsWebviewState(raw) ?? (runId ? await this.spill.read(runId) : undefined);
     if (!state) {
-      // Nothing to show (state from an older build, or the window closed before the first paint).
+      // Nothing to show (the run was pruned from storage, or the window closed before the first paint).
       this.deps.log.info('Results: a results panel from the last session had no results to restore; closed it.');
       panel.dispose();
       return;
     }
     panel.webview.options = webviewOptions(this.deps);
-    const revived = this.adopt(new ResultsPanel(this.deps, panel, this.places, runId => this.rerun(runId)));
+    const revived = this.adopt(new ResultsPanel(this.deps, panel, this.places, runId => this.rerun(runId), this.spill));
     revived.restore(state.model, state.summaries);
     this.current ??= revived;
   }
@@ -179,6 +186,7 @@ class ResultsPanel implements ResultsPanelHandle {
     readonly panel: vscode.WebviewPanel,
     private readonly places: PlaceKeeper,
     private readonly rerunHandler: RerunHandler,
+    private readonly spill: RunSpill,
   ) {
     panel.iconPath = vscode.Uri.joinPath(deps.context.extensionUri, 'media', 'fabric-ml.svg');
     this.disposables.push(
@@ -205,6 +213,7 @@ class ResultsPanel implements ResultsPanelHandle {
     this.rerunOf = undefined;
     this.model = next;
     this.summaries = summaries ?? summarizePredictions(this.model);
+    void this.spill.save(this.model, this.summaries);
     this.panel.title = panelTitle(this.model);
     this.panel.reveal(this.panel.viewColumn, true);
     // A page that is still loading gets the model when it says results/ready.
@@ -425,4 +434,12 @@ function sourceDocumentUri(fileName: string): vscode.Uri | undefined {
   const named = folders.length > 1 ? folders.find(f => fileName.startsWith(`${f.name}/`)) : undefined;
   if (named) return vscode.Uri.joinPath(named.uri, fileName.slice(named.name.length + 1));
   return folders[0] ? vscode.Uri.joinPath(folders[0].uri, fileName) : undefined;
+}
+
+/** The run id the page persisted (`{ runId }`), or the id of the whole run an older build persisted. */
+function persistedRunId(raw: unknown): string | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const state = raw as { runId?: unknown; model?: { runId?: unknown } };
+  if (typeof state.runId === 'string') return state.runId;
+  return typeof state.model?.runId === 'string' ? state.model.runId : undefined;
 }
