@@ -1,7 +1,9 @@
 // Shared by the Fabric client and scoring engine unit tests: deterministic churn rows,
 // their expected predictions, and a FabricClient wired to the fake server's token route.
 import { FabricClient, type FabricClientOptions } from '../../src/core/fabric/fabricClient';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, predictChurn, type FakeFabricServer } from '../../tools/fake-fabric';
+import type { EndpointRef } from '../../src/core/endpoints/model';
+import { parseScoreUrl } from '../../src/core/endpoints/endpointUrl';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, FakeFabricServer, predictChurn } from '../../tools/fake-fabric';
 
 export const CHURN_COLUMNS = ['age', 'income', 'tenure_months', 'is_active', 'plan', 'signup_date'];
 const PLANS = ['basic', 'plus', 'pro', null];
@@ -59,4 +61,26 @@ export function clientFor(server: FakeFabricServer, overrides: Partial<FabricCli
     log: line => lines.push(line),
     ...overrides,
   });
+}
+
+/**
+ * One fake server per suite, reset before each test (no latency, no scripts, counters at 0). Call inside a
+ * `describe`; read `server` and `ref` (version 1's endpoint) in tests and hooks registered after it.
+ */
+export function fakeFabricPerSuite(): { readonly server: FakeFabricServer; readonly ref: EndpointRef } {
+  const fixture = {} as { server: FakeFabricServer; ref: EndpointRef };
+  before(async () => {
+    fixture.server = await FakeFabricServer.start();
+  });
+  after(async () => {
+    await fixture.server?.close();
+  });
+  beforeEach(() => {
+    const { server } = fixture;
+    server.latencyMs = 0;
+    server.clearScripts();
+    server.resetCounters();
+    fixture.ref = parseScoreUrl(server.scoreUrl('1'), { allowLoopback: true });
+  });
+  return fixture;
 }

@@ -7,29 +7,21 @@ import { FabricError } from '../../src/core/fabric/fabricError';
 import { parseRetryAfter } from '../../src/core/fabric/retry';
 import { buildScoreBody, readPredictions } from '../../src/core/fabric/scoreBody';
 import type { LroProgress } from '../../src/core/fabric/types';
-import { FakeFabricServer } from '../../tools/fake-fabric';
-import { CHURN_COLUMNS, cachingTokenSupplier, churnRows, clientFor, expectedPredictions } from '../support/fabricTestKit';
+import { type FakeFabricServer } from '../../tools/fake-fabric';
+import { CHURN_COLUMNS, cachingTokenSupplier, churnRows, clientFor, expectedPredictions, fakeFabricPerSuite } from '../support/fabricTestKit';
 import { waitUntil } from '../support/waitUntil';
 import { rejectionOf } from '../support/rejection';
 
 const rejection = (promise: Promise<unknown>): Promise<FabricError> => rejectionOf(promise, FabricError);
 
 describe('FabricClient against the fake Fabric server', () => {
+  const fake = fakeFabricPerSuite();
   let server: FakeFabricServer;
   let ref: EndpointRef;
   let defaultRef: EndpointRef;
 
-  before(async () => {
-    server = await FakeFabricServer.start();
-  });
-  after(async () => {
-    await server.close();
-  });
   beforeEach(() => {
-    server.latencyMs = 0;
-    server.clearScripts();
-    server.resetCounters();
-    ref = parseScoreUrl(server.scoreUrl('1'), { allowLoopback: true });
+    ({ server, ref } = fake);
     defaultRef = parseScoreUrl(server.scoreUrl(), { allowLoopback: true });
   });
   afterEach(() => {

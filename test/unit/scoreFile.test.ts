@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseCsvSync } from 'csv-parse/sync';
-import { parseScoreUrl } from '../../src/core/endpoints/endpointUrl';
 import type { EndpointRef } from '../../src/core/endpoints/model';
 import { summarizePredictions } from '../../src/core/results/summary';
 import { ResumeMismatchError } from '../../src/core/scoreFile/resume';
@@ -14,9 +13,9 @@ import { describeFileProgress, scoreFileToFile, type ScoreFileRequest } from '..
 import { estimateDataRows } from '../../src/core/rows';
 import { StreamingColumnSummary } from '../../src/core/scoreFile/streamingSummary';
 import { summarizeColumn } from '../../src/core/results/summary';
-import { CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, FakeFabricServer, predictChurn } from '../../tools/fake-fabric';
+import { CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, type FakeFabricServer, predictChurn } from '../../tools/fake-fabric';
 import { FabricClient } from '../../src/core/fabric/fabricClient';
-import { clientFor, fetchToken } from '../support/fabricTestKit';
+import { clientFor, fetchToken, fakeFabricPerSuite } from '../support/fabricTestKit';
 
 const HEADER = ['customer', 'age', 'income', 'tenure_months', 'is_active', 'plan', 'signup_date', 'note'];
 const NOTES = ['plain', 'He said "hi", then left', 'two\nlines', '=SUM(A1)', ' edge spaces ', 'semi;colon'];
@@ -50,21 +49,13 @@ function readCsv(file: string, delimiter = ','): string[][] {
 }
 
 describe('Score File to file', () => {
+  const fake = fakeFabricPerSuite();
   let server: FakeFabricServer;
   let ref: EndpointRef;
   let dir: string;
 
-  before(async () => {
-    server = await FakeFabricServer.start();
-  });
-  after(async () => {
-    await server.close();
-  });
   beforeEach(() => {
-    server.latencyMs = 0;
-    server.clearScripts();
-    server.resetCounters();
-    ref = parseScoreUrl(server.scoreUrl('1'), { allowLoopback: true });
+    ({ server, ref } = fake);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fabric-ml-score-file-'));
   });
   afterEach(() => {

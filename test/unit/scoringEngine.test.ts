@@ -1,30 +1,21 @@
 // runScoring against the real fake Fabric server: batching, the concurrency bound, one token per run,
 // partial failures with exact row ranges, and cancellation that keeps finished batches.
 import * as assert from 'node:assert/strict';
-import { parseScoreUrl } from '../../src/core/endpoints/endpointUrl';
 import type { EndpointRef } from '../../src/core/endpoints/model';
 import { FabricClient } from '../../src/core/fabric/fabricClient';
 import { FabricError } from '../../src/core/fabric/fabricError';
 import { runScoring } from '../../src/core/fabric/scoringEngine';
 import type { ScoreRunRequest } from '../../src/core/fabric/types';
-import { FakeFabricServer } from '../../tools/fake-fabric';
-import { CHURN_COLUMNS, churnRows, clientFor, expectedPredictions, fetchToken } from '../support/fabricTestKit';
+import { type FakeFabricServer } from '../../tools/fake-fabric';
+import { CHURN_COLUMNS, churnRows, clientFor, expectedPredictions, fetchToken, fakeFabricPerSuite } from '../support/fabricTestKit';
 
 describe('runScoring against the fake Fabric server', () => {
+  const fake = fakeFabricPerSuite();
   let server: FakeFabricServer;
   let ref: EndpointRef;
 
-  before(async () => {
-    server = await FakeFabricServer.start();
-  });
-  after(async () => {
-    await server.close();
-  });
   beforeEach(() => {
-    server.latencyMs = 0;
-    server.clearScripts();
-    server.resetCounters();
-    ref = parseScoreUrl(server.scoreUrl('1'), { allowLoopback: true });
+    ({ server, ref } = fake);
   });
   afterEach(() => {
     assert.equal(server.counters.casingMismatches, 0);
