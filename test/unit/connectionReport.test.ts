@@ -269,3 +269,22 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe('connection report: advice for the identity that called', () => {
+  const http = (status: number) => ({ kind: 'http' as const, status, message: 'refused' });
+
+  it('tells a signed-in user about their own account, not about a service principal', () => {
+    const unauthorized = explainFabricFailure(http(401), 'api.fabric.microsoft.com', 'user');
+    assert.equal(unauthorized.title, 'Fabric rejected your token (401 Unauthorized).');
+    assert.match(unauthorized.action, /^Sign out and in again \(Accounts menu\)/);
+    const forbidden = explainFabricFailure(http(403), undefined, 'user');
+    assert.equal(forbidden.title, 'Your account may not use this workspace or model (403 Forbidden).');
+    assert.ok(!/service principal/i.test(forbidden.title + forbidden.action), forbidden.action);
+    assert.match(explainFabricFailure(http(429), undefined, 'user').title, /from your account/);
+  });
+
+  it('keeps the service principal advice by default', () => {
+    assert.match(explainFabricFailure(http(401)).title, /^Fabric rejected the service principal's token/);
+    assert.match(explainFabricFailure(http(403)).title, /^The service principal may not use this workspace or model/);
+  });
+});

@@ -45,6 +45,8 @@ export interface ConnectionAttempt {
   endpointId: string;
   endpointName: string;
   profileLabel?: string;
+  /** Who called: the signed-in user or a service principal (the default). Fabric's 401/403 advice differs. */
+  caller?: Caller;
   /** Host of the endpoint, for network messages. */
   host?: string;
   /**
@@ -96,9 +98,9 @@ function sentence(text: string): string {
  * Any failure of opening a session or reading metadata, explained: a refusal before sending (credentials
  * missing, untrusted workspace, host not allowed), a token failure, or a Fabric HTTP/network failure.
  */
-export function explainFailure(error: unknown, host?: string): ConnectionFailure {
+export function explainFailure(error: unknown, host?: string, caller: Caller = 'servicePrincipal'): ConnectionFailure {
   const info = fabricInfoOf(error);
-  if (info) return info.kind === 'auth' ? explainTokenFailure(error) : explainFabricFailure(info, host);
+  if (info) return info.kind === 'auth' ? explainTokenFailure(error) : explainFabricFailure(info, host, caller);
   const e = error as { name?: unknown; reason?: unknown; message?: unknown; kind?: unknown; title?: unknown; action?: unknown } | null;
   if (e && e.name === 'SessionRefusedError' && typeof e.message === 'string') {
     // A refusal may carry its action apart from what went wrong (then the message is both).
@@ -114,8 +116,11 @@ export function explainFailure(error: unknown, host?: string): ConnectionFailure
   return { stage: 'endpoint', code: 'unexpected', title: redact(message), action: 'The "Fabric ML" log has details.' };
 }
 
+/** Who made the call: the advice for a refused token or a missing role depends on it. */
+export type Caller = 'user' | 'servicePrincipal';
+
 /** A failed Fabric call (after the token was issued) as an actionable failure. */
-export function explainFabricFailure(info: FabricErrorInfo, host?: string): ConnectionFailure {
+export function explainFabricFailure(info: FabricErrorInfo, host?: string, caller: Caller = 'servicePrincipal'): ConnectionFailure {
   const where = host ?? 'the Fabric API host';
   const status = info.status;
   const errorCode = info.errorCode;
@@ -127,10 +132,24 @@ export function explainFabricFailure(info: FabricErrorInfo, host?: string): Conn
       if (errorCode === 'TokenExpired') {
         return fail(`HTTP ${status}`, 'Fabric says the token expired before it was checked (401 TokenExpired).', 'Test the connection again; if it keeps happening, check the computer\'s clock.');
       }
+      if (caller === 'user') {
+        return fail(
+          `HTTP ${status}`,
+          head('Fabric rejected your token', '401 Unauthorized'),
+          'Sign out and in again (Accounts menu). If your organisation does not allow VS Code\'s sign-in app for Fabric, set "fabricMl.signIn.clientId" to an app it allows, and check that "fabricMl.cloud" matches your tenant\'s cloud.',
+        );
+      }
       return fail(
         `HTTP ${status}`,
         head('Fabric rejected the service principal\'s token', '401 Unauthorized'),
         'Entra issued the token, but Fabric did not accept it. Ask a Fabric admin to turn on the tenant setting "Service principals can use Fabric APIs" (Admin portal → Tenant settings → Developer settings) for this service principal, and check that "fabricMl.cloud" matches the tenant\'s cloud.',
+      );
+    }
+    if (status === 403 && caller === 'user') {
+      return fail(
+        `HTTP ${status}`,
+        head('Your account may not use this workspace or model', '403 Forbidden'),
+        'Ask a workspace admin for the Contributor role or higher: scoring and activating need write permission on the ML model.',
       );
     }
     if (status === 403) {
@@ -148,7 +167,7 @@ export function explainFabricFailure(info: FabricErrorInfo, host?: string): Conn
       );
     }
     if (status === 429) {
-      return fail(`HTTP ${status}`, 'Fabric is throttling requests from this service principal (429 Too Many Requests).', 'Wait a minute, then test again.');
+      return fail(`HTTP ${status}`, `Fabric is throttling requests from ${caller === 'user' ? 'your account' : 'this service principal'} (429 Too Many Requests).`, 'Wait a minute, then test again.');
     }
     if (status >= 500) {
       const request = info.requestId ? ` Quote request id ${info.requestId} if you contact support.` : '';
@@ -269,7 +288,7 @@ export function buildConnectionReport(attempt: ConnectionAttempt): ConnectionRep
   if (!metadata || !metadata.ok) {
     const info = metadata ? fabricInfoOf(metadata.error) : undefined;
     const failure: ConnectionFailure = metadata
-      ? explainFailure(metadata.error, attempt.host)
+      ? explainFailure(metadata.error, attempt.host, attempt.caller)
       : { stage: 'endpoint', code: 'unexpected', title: 'The endpoint was not called.', action: 'Test the connection again; the log has details.' };
     checks.push({ name: 'endpoint', result: 'failed', text: `Endpoint: ${failure.title}` });
     if (metadata && !metadata.ok) {

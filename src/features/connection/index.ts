@@ -46,7 +46,7 @@ export async function testConnection(
   const onCancel = cancel?.onCancellationRequested(() => abort.abort());
   const identity = options.identity ?? identityOf(def);
   const asUser = identity === 'user' ? `you (${services.account.current?.label ?? 'not signed in'})` : undefined;
-  const attempt: ConnectionAttempt = { endpointId, endpointName: def.name, profileLabel: asUser ?? credentials.label(def.profileId), host: hostOf(def.scoreUrl) };
+  const attempt: ConnectionAttempt = { endpointId, endpointName: def.name, profileLabel: asUser ?? credentials.label(def.profileId), caller: identity, host: hostOf(def.scoreUrl) };
   log.info(`Test connection: "${def.name}" (${def.id}), ${describeIdentity(identity, { account: services.account.current?.label, profileLabel: credentials.label(def.profileId) })}, ${def.scoreUrl}`);
   try {
     // A token source of its own: the token is requested from Entra now, not taken from a cache.

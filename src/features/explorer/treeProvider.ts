@@ -71,7 +71,7 @@ export class EndpointTreeProvider implements vscode.TreeDataProvider<AnyNode>, v
       state = metadata.state(def.id) ?? { kind: 'loading' };
     }
     if (state.kind === 'loading') return { kind: 'loading', def };
-    if (state.kind === 'failed') return { kind: 'failed', def, failure: explainFailure(state.error, hostOf(def.scoreUrl)) };
+    if (state.kind === 'failed') return { kind: 'failed', def, failure: explainFailure(state.error, hostOf(def.scoreUrl), identityOf(def)) };
     return { kind: 'ready', def, info: state.info, usesDefaultVersion: state.usesDefaultVersion };
   }
 
