@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errorMessage';
 import type { Services } from '../services';
-import { rotationRefusal } from '../../core/auth/binding';
-import { authorityToBind, CredentialValidationError, DEFAULT_PROFILE, secretKey, validateClientId, validateProfileId, validateSecret, validateTenant } from '../shared/credentialStore';
+import { rotationRefusal, validateClientId, validateProfileId, validateSecret, validateTenant } from '../../core/auth/binding';
+import { authorityToBind, CredentialValidationError, DEFAULT_PROFILE, secretKey } from '../shared/credentialStore';
 import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';
 import { ProfileNode } from '../explorer/nodes';
 import { storageDescription, storageShortName } from '../shared/secretStorageText';

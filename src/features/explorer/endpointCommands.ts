@@ -8,7 +8,7 @@ import { explainFailure } from '../../core/endpoints/connectionReport';
 import { describeEdit } from '../../core/endpoints/describeEdit';
 import type { Services } from '../services';
 import { pickEndpoint } from '../shared/endpointPicker';
-import { validateProfileId } from '../shared/credentialStore';
+import { validateProfileId } from '../../core/auth/binding';
 import { describeOrigin, MAX_BATCH_SIZE } from '../shared/endpointStore';
 import { allowLoopback } from '../shared/settings';
 import { confirm, isPlainArgs, registerCommand, stringArg, UserError, type CommandContext } from '../shared/commands';

@@ -12,7 +12,6 @@ import type { CredentialStore } from '../services';
 import { forgetSecret, registerIdentifier, registerSecret } from '../../core/redact';
 import {
   AuthError,
-  authorityChange as bindingChange,
   resolveAuthority,
   rotationRefusal,
   UNBOUND_AUTHORITY,
@@ -62,11 +61,6 @@ export function currentAuthority(settings: AuthSettings = authSettings()): strin
   }
 }
 
-/** How the authority changed since the credentials were stored; undefined while it is the same. */
-export function authorityChange(stored: StoredCredentials, settings: AuthSettings = authSettings()): AuthorityChange | undefined {
-  return bindingChange(stored, currentAuthority(settings));
-}
-
 /** The authority new credentials are bound to; a CredentialValidationError when the settings are unusable. */
 export function authorityToBind(): string {
   try {
@@ -89,8 +83,6 @@ export class CredentialValidationError extends Error {
     this.name = 'CredentialValidationError';
   }
 }
-
-export { validateClientId, validateProfileId, validateSecret, validateTenant };
 
 export class SecretStorageCredentialStore implements CredentialStore, vscode.Disposable {
   private readonly cache = new Map<string, Promise<StoredCredentials | undefined>>();
