@@ -72,6 +72,7 @@ async function importTs(entry) {
 }
 const { resultsHtml } = await importTs('src/features/results/resultsHtml.ts');
 const { summarizePredictions } = await importTs('src/core/results/summary.ts');
+const { ShownRun } = await importTs('src/core/results/shownRun.ts');
 
 // ---- a deterministic 100 000-row run ------------------------------------------------------------
 
@@ -189,6 +190,11 @@ const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.len
 
 const model = makeModel(ROWS);
 const summaries = summarizePredictions(model);
+// What the extension keeps and posts: the run without its rows, the first screen and a sample; the grid asks for
+// the other rows (answered below through an exposed function, which crosses the process boundary as VS Code does).
+const shown = ShownRun.of(model);
+const showMessage = { type: 'results/show', run: shown.view, summaries, firstRows: shown.page(0, 100), sample: shown.rows.sample(200) };
+let rowsSent = 0;
 const server = await startServer();
 const origin = `http://127.0.0.1:${server.address().port}`;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-webview-'));
@@ -215,11 +221,23 @@ try {
     page = await context.newPage();
     page.on('pageerror', e => problems.push(`page error: ${e.message}`));
     page.on('console', m => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    await page.exposeFunction('benchRows', (start, end) => {
+      const rows = shown.page(start, end);
+      rowsSent += rows.inputs.length;
+      return rows;
+    });
+    await page.addInitScript(runId => {
+      window.addEventListener('message', async event => {
+        const m = event.data?.fromWebview;
+        if (m?.type !== 'results/rows') return;
+        window.postMessage({ type: 'results/rowsPage', runId, page: await window.benchRows(m.start, m.end) }, '*');
+      });
+    }, shown.view.runId);
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => window.benchHost.posted.some(m => m.type === 'results/ready'));
     // Hand the model to the page first (not timed: in VS Code it crosses the process boundary anyway),
     // then time postMessage → results/rendered, as the extension would see it.
-    await page.evaluate(m => { window.benchModel = m; }, { model, summaries });
+    await page.evaluate(m => { window.benchModel = m; }, showMessage);
     const timing = await page.evaluate(() => new Promise(resolve => {
       const started = performance.now();
       const onMessage = event => {
@@ -229,7 +247,7 @@ try {
         resolve({ roundTripMs: performance.now() - started, reported: m });
       };
       window.addEventListener('message', onMessage);
-      window.postMessage({ type: 'results/show', ...window.benchModel }, '*');
+      window.postMessage(window.benchModel, '*');
     }));
     const domRows = await page.locator('.results-grid lit-virtualizer > .vrow').count();
     results.push({ ...timing, domRows });
@@ -244,11 +262,16 @@ try {
   const rowsShot = path.join(outDir, 'webview-bench.png');
   await page.screenshot({ path: rowsShot });
 
-  // Scroll deep into the grid: rows there must render, and the DOM must stay small.
+  // Scroll deep into the grid: rows there must render with their values (asked for and answered), and the DOM must stay small.
   const scroller = page.locator('.results-grid');
+  const rowsSentBefore = rowsSent;
+  const scrolledAt = Date.now();
   await scroller.evaluate(el => { el.scrollTop = el.scrollHeight / 2; });
   const middleRow = String(Math.floor(ROWS / 2));
-  await page.locator('.results-grid .rownum', { hasText: new RegExp(`^${middleRow.slice(0, -2)}\\d\\d$`) }).first().waitFor({ timeout: 5000 });
+  await page.locator('.results-grid .vrow:not(.loading) .rownum', { hasText: new RegExp(`^${middleRow.slice(0, -2)}\\d\\d$`) }).first().waitFor({ timeout: 5000 });
+  await page.waitForFunction(() => document.querySelectorAll('.results-grid .vrow.loading').length === 0, undefined, { timeout: 5000 });
+  const scrolledPaintMs = Date.now() - scrolledAt;
+  const rowsForScroll = rowsSent - rowsSentBefore;
   const domRowsScrolled = await page.locator('.results-grid lit-virtualizer > .vrow').count();
   await page.screenshot({ path: path.join(outDir, 'webview-bench-scrolled.png') });
 
@@ -294,6 +317,8 @@ try {
   console.log(`[bench] setState calls on the last page (first paint, a scroll, three tab changes): ${setStateMs.length}, ${setStateMs.map(ms => `${ms.toFixed(0)} ms`).join(', ')} (expected: 1)`);
   console.log(`[bench] saved webview state for ${ROWS.toLocaleString('en-US')} rows: ${stateBytes.toLocaleString('en-US')} bytes (target ≤ 1 MB) ${stateBytes <= 1_000_000 ? 'OK' : 'MISSED'}`);
   console.log(`[bench] grid rows in the DOM: ${results.at(-1).domRows} at the top, ${domRowsScrolled} after scrolling to row ~${middleRow}`);
+  console.log(`[bench] results/show message: ${JSON.stringify(showMessage).length.toLocaleString('en-US')} bytes for ${ROWS.toLocaleString('en-US')} rows (the whole run as JSON: ${JSON.stringify(model).length.toLocaleString('en-US')} bytes)`);
+  console.log(`[bench] scroll to row ~${middleRow} → its rows painted with values: ${scrolledPaintMs} ms, ${rowsForScroll} rows asked for`);
   console.log(`[bench] raw view shows Authorization redacted: ${/authorization: Bearer \[REDACTED\]/i.test(rawText)}`);
   console.log(`[bench] CSP violations: ${cspViolations.length}${cspViolations.length ? ` (${cspViolations.join('; ')})` : ''}`);
   console.log(`[bench] page wider than the window at 335 px / 700 px: ${overflow[335]} px / ${overflow[700]} px (expected: 0)`);

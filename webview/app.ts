@@ -1,17 +1,17 @@
 // The results app: holds what is shown (the derived model view, the status line) and renders it with lit
 // into #app; where the user is on the page (tab, first grid row, chosen raw batch) is held by one Place
 // (place.ts). Rendering is a pure function of that state; lit updates only what changed, and the grids
-// keep their virtualizers across renders. The run is saved in the webview state once, after its first
-// paint (the page is discarded when the panel is hidden, and VS Code serialises the whole state on every
-// save). The user's moves are only reported to the extension (results/placeChanged): it carries the place
-// over to a Re-run and hands it back to a page that reloads the run from its state (results/place).
+// keep their virtualizers across renders. The extension keeps the run: it sends the run without its rows and
+// the grid asks for the rows it is about to show (rowPages.ts). Only the run's id is saved in the webview
+// state. The user's moves are only reported to the extension (results/placeChanged): it carries the place
+// over to a Re-run and hands it back with the run to a page that comes back (hidden panel, window reload).
 // The rows grid takes the keyboard (webview/gridKeys.ts): its active cell and pinned columns are part of the
 // place; double-click or Enter on a row asks the extension to open the source line (results/revealLine).
 import { html, nothing, render, type TemplateResult } from 'lit';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
 import {
   RESULTS_TABS, ResultsMessage,
-  type BatchOutcome, type ResultsAction, type ResultsPlace, type ResultsTab, type ResultsWebviewState,
+  type BatchOutcome, type ResultsAction, type ResultsShowMessage, type ResultsTab, type RowsPage,
 } from '../src/protocol/results';
 import { togglePin } from './columns';
 import { batchColumns, batchesView, batchRenderer } from './components/batchesView';
@@ -36,11 +36,6 @@ declare global {
 
 /** Scrolling reports the grid row once it has rested this long: reading the row costs a layout. */
 const SCROLL_REPORT_DELAY_MS = 150;
-/**
- * How long a page that reloaded its run from state waits for the extension to say where the user was;
- * it always answers (results/place or results/show) within a round trip, this only guards a lost answer.
- */
-const RESTORE_ANSWER_TIMEOUT_MS = 1500;
 
 const TAB_LABELS: Record<ResultsTab, string> = { rows: 'Rows', summary: 'Summary', batches: 'Batches', raw: 'Request/response' };
 
@@ -106,8 +101,6 @@ export class ResultsApp {
   /** The user scrolled the rows grid since its row was last read. */
   private gridMoved = false;
   private reportTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A run read from the webview state, held until the extension says where the user was on it. */
-  private pendingRestore: { state: ResultsWebviewState; startedAt: number; timeout: ReturnType<typeof setTimeout> } | undefined;
   private notice: Notice | undefined;
   private readonly actions: HeaderActions = {
     exportCsv: () => this.act(ResultsMessage.exportCsv),
@@ -131,36 +124,16 @@ export class ResultsApp {
   }
 
   /**
-   * A run the page reloaded from its state: painted when the extension answers results/ready with the
-   * user's latest place on it (applyPlace), so that the page does not first paint an older place.
+   * Shows a run at the message's place (absent or another run's: the default place). `restored`: the page
+   * had saved this run's id (it came back after being hidden or a window reload). `receivedAt`:
+   * performance.now() when the message arrived, for the timing report.
    */
-  restore(state: ResultsWebviewState, startedAt: number): void {
-    this.dropPendingRestore();
-    const timeout = setTimeout(() => this.applyPlace(state.model.runId, undefined), RESTORE_ANSWER_TIMEOUT_MS);
-    this.pendingRestore = { state, startedAt, timeout };
-  }
-
-  /**
-   * The extension's answer to a restore: shows the run held by restore() at `place` (absent: the default
-   * place). An answer that comes after the page gave up waiting is not applied: the user may have moved since.
-   */
-  applyPlace(runId: string, place: ResultsPlace | undefined): void {
-    const pending = this.pendingRestore;
-    if (!pending || pending.state.model.runId !== runId) return;
-    this.show(pending.state, place, true, pending.startedAt);
-  }
-
-  /**
-   * Shows a run at `place` (absent or another run's: the default place). `receivedAt`: performance.now()
-   * when the message (or the saved state) arrived, for the timing report.
-   */
-  show(state: ResultsWebviewState, place: ResultsPlace | undefined, restored: boolean, receivedAt = performance.now()): void {
+  show(message: ResultsShowMessage, restored: boolean, receivedAt = performance.now()): void {
     const started = receivedAt;
-    // A run posted by the extension replaces one still waiting to be restored.
-    this.dropPendingRestore();
-    const view = deriveView(state);
+    const runId = message.run.runId;
+    const view = deriveView(message, (start, end) => this.host.post({ type: ResultsMessage.rows, runId, start, end }));
     const showRaw = (position: number) => this.showRaw(position);
-    const opened = this.place.open(state.model, place);
+    const opened = this.place.open(message.run, message.place);
     const layout = gridLayout(view, opened.pinned);
     this.headerActive = false;
     this.shown = {
@@ -174,26 +147,28 @@ export class ResultsApp {
     this.notice = undefined;
     this.render();
     void this.applyGridRow();
-    void afterFirstRowsPainted(this.root, state.model.inputs.length > 0 && opened.tab === 'rows').then(() => {
+    void afterFirstRowsPainted(this.root, message.run.rowCount > 0 && opened.tab === 'rows').then(() => {
       this.host.post({
         type: ResultsMessage.rendered,
-        runId: state.model.runId,
-        rows: state.model.inputs.length,
+        runId,
+        rows: message.run.rowCount,
         firstPaintMs: performance.now() - started,
         domRows: this.root.querySelectorAll('.results-grid lit-virtualizer > .vrow').length,
         restored,
         cspViolations: [...(window.fabricMlCspViolations ?? [])],
       });
-      if (this.shown?.view.model.runId !== state.model.runId) return;
+      if (this.shown?.view.model.runId !== runId) return;
       // Only the run's id is persisted: the extension keeps the run itself (in its storage, for a reload).
-      if (!restored) this.host.setState({ runId: state.model.runId });
+      if (!restored) this.host.setState({ runId });
       this.reportPlace();
     });
   }
 
-  private dropPendingRestore(): void {
-    if (this.pendingRestore) clearTimeout(this.pendingRestore.timeout);
-    this.pendingRestore = undefined;
+  /** Rows the grid asked for: the rows waiting for them are painted again. */
+  receiveRows(runId: string, page: RowsPage): void {
+    // Rows of a run that has since been replaced are dropped.
+    if (this.shown?.view.model.runId !== runId) return;
+    if (this.shown.view.rows.receive(page)) this.relayoutGrid();
   }
 
   setNotice(notice: Notice): void {
@@ -281,7 +256,7 @@ export class ResultsApp {
     }
     const rowHeight = grid.virtualizer.querySelector<HTMLElement>(':scope > .vrow')?.offsetHeight || 22;
     const pageRows = Math.max(1, Math.floor(grid.scroller.clientHeight / rowHeight) - 1);
-    const to = moveCell(from, event, { rows: shown.view.model.inputs.length, columns: shown.layout.length, pageRows });
+    const to = moveCell(from, event, { rows: shown.view.model.rowCount, columns: shown.layout.length, pageRows });
     if (!to) return;
     // The grid scrolls by cells, not pixels.
     event.preventDefault();
@@ -327,8 +302,8 @@ export class ResultsApp {
   /** Asks the extension to open the source document at the row's line. */
   private revealLine(row: number): void {
     const model = this.shown?.view.model;
-    if (!model || row < 0 || row >= model.inputs.length) return;
-    if (!model.source.rowLines) {
+    if (!model || row < 0 || row >= model.rowCount) return;
+    if (!model.source.hasLines) {
       this.setNotice({ level: 'info', text: `The rows of ${model.source.fileName} have no line numbers to go to.` });
       return;
     }
@@ -475,7 +450,7 @@ export class ResultsApp {
     const { view } = shown;
     const model = view.model;
     const tab = place.tab;
-    const badge = (t: ResultsTab) => t === 'rows' ? formatCount(model.inputs.length) : t === 'batches' ? formatCount(model.batches.length) : undefined;
+    const badge = (t: ResultsTab) => t === 'rows' ? formatCount(model.rowCount) : t === 'batches' ? formatCount(model.batches.length) : undefined;
     const tabButton = (t: ResultsTab) => html`<button type="button" role="tab" id="tab-${t}" class="tab${t === tab ? ' selected' : ''}"
       aria-selected=${t === tab ? 'true' : 'false'} aria-controls="panel-${t}" tabindex=${t === tab ? 0 : -1}
       @click=${() => this.selectTab(t)}>${TAB_LABELS[t]}${badge(t) !== undefined ? html` <vscode-badge variant="counter">${badge(t)}</vscode-badge>` : nothing}</button>`;

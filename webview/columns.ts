@@ -1,7 +1,7 @@
 // The rows grid's columns as the user arranges them: which are pinned (kept at the left, sticky when the
 // grid scrolls sideways), the order they are shown in, and what a screen reader says about each. Pure: no DOM,
 // so the rules are unit-tested in plain Node.
-import type { ResultsModel } from '../src/protocol/results';
+import type { ResultsRunView } from '../src/protocol/results';
 
 export type ColumnKind = 'rownum' | 'line' | 'prediction' | 'input';
 
@@ -21,9 +21,9 @@ export const MAX_PINNED = 6;
 export const ROW_NUMBER_KEY = '#';
 export const LINE_KEY = 'line';
 
-export function columnRefs(model: Pick<ResultsModel, 'source' | 'inputColumns' | 'outputColumns'>): ColumnRef[] {
+export function columnRefs(model: Pick<ResultsRunView, 'source' | 'inputColumns' | 'outputColumns'>): ColumnRef[] {
   const refs: ColumnRef[] = [{ key: ROW_NUMBER_KEY, kind: 'rownum', name: '#', index: -1 }];
-  if (model.source.rowLines) refs.push({ key: LINE_KEY, kind: 'line', name: 'Line', index: -1 });
+  if (model.source.hasLines) refs.push({ key: LINE_KEY, kind: 'line', name: 'Line', index: -1 });
   // Predictions first: they are what the user came for.
   model.outputColumns.forEach((name, index) => refs.push({ key: `prediction:${name}`, kind: 'prediction', name, index }));
   model.inputColumns.forEach((name, index) => refs.push({ key: `input:${name}`, kind: 'input', name, index }));
@@ -40,7 +40,7 @@ export function looksLikeId(name: string): boolean {
 }
 
 /** Pinned unless the user says otherwise: #, Line, and the first input column that looks like an id. */
-export function defaultPinned(model: Pick<ResultsModel, 'source' | 'inputColumns' | 'outputColumns'>): string[] {
+export function defaultPinned(model: Pick<ResultsRunView, 'source' | 'inputColumns' | 'outputColumns'>): string[] {
   const refs = columnRefs(model);
   const id = refs.find(r => r.kind === 'input' && looksLikeId(r.name));
   return refs.filter(r => r.kind === 'rownum' || r.kind === 'line' || r === id).map(r => r.key);

@@ -1,10 +1,10 @@
 // Entry of the results webview bundle. Registers the elements it uses (one by one, to keep the bundle
 // small), and tells the extension it is ready; the extension answers with results/show (the page persists only
-// the id of its run). State saved by an older build may still hold a whole run: that run is painted at once.
+// the id of its run; the extension keeps the run and sends the grid's rows as it asks for them).
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { parseResultsHostMessage, parseResultsWebviewState, ResultsMessage } from '../src/protocol/results';
+import { parseResultsHostMessage, persistedRunId, ResultsMessage } from '../src/protocol/results';
 import { ResultsApp } from './app';
 import { connectToHost } from './vscodeApi';
 
@@ -19,16 +19,14 @@ window.addEventListener('message', event => {
   const message = parseResultsHostMessage(event.data);
   if (!message) return;
   switch (message.type) {
-    case ResultsMessage.show: return app.show({ model: message.model, summaries: message.summaries }, message.place, false, receivedAt);
-    case ResultsMessage.place: return app.applyPlace(message.runId, message.place);
+    case ResultsMessage.show: return app.show(message, message.run.runId === restoredRunId, receivedAt);
+    case ResultsMessage.rowsPage: return app.receiveRows(message.runId, message.page);
     case ResultsMessage.reply: return host.settle(message);
     case ResultsMessage.notice: return app.setNotice({ level: message.level, text: message.text });
   }
 });
 
-const restoreStarted = performance.now();
-const saved = host.getState();
-// The run and the user's place on it, when the page was discarded (panel hidden) or the window reloaded.
-const restored = parseResultsWebviewState(saved);
-if (restored) app.restore(restored, restoreStarted);
-host.post({ type: ResultsMessage.ready, restoredRunId: restored?.model.runId });
+// The run the page showed before it was discarded (panel hidden) or the window reloaded: the extension sends
+// it again with the user's place on it.
+const restoredRunId = persistedRunId(host.getState());
+host.post({ type: ResultsMessage.ready, restoredRunId });

@@ -1,9 +1,11 @@
-// Everything the templates need that is derived once per model (not per render): the row index list
+// Everything the templates need that is derived once per run (not per render): the row index list
 // the virtualizer walks, which batch each row belongs to, the failed batches, and the grid's columns
-// with widths estimated from the header and a sample of values.
-import type { BatchOutcome, ColumnSummary, ResultsModel, ResultsWebviewState } from '../src/protocol/results';
+// with widths estimated from the header and a sample of values spread over the run (the rows themselves
+// come a page at a time: rowPages.ts).
+import type { BatchOutcome, ColumnSummary, ResultsRunView, ResultsShowMessage } from '../src/protocol/results';
 import { columnAccessibleName, columnRefs, displayOrder, type ColumnKind } from './columns';
 import { cellText } from './format';
+import { RowPages } from './rowPages';
 
 export interface GridColumn {
   label: string;
@@ -24,8 +26,13 @@ export interface GridColumn {
 }
 
 export interface ModelView {
-  model: ResultsModel;
+  /** The run without its rows. */
+  model: ResultsRunView;
   summaries: ColumnSummary[];
+  /** The rows, as far as the page has them. */
+  rows: RowPages;
+  /** The source line of every batch's first and last row (a sparse array), when the rows have lines. */
+  batchLines: number[] | undefined;
   rowIndexes: number[];
   /** Position in model.batches of each row's batch, or -1. */
   batchOfRow: Int32Array;
@@ -36,18 +43,13 @@ export interface ModelView {
   numericOutputs: boolean[];
 }
 
-const SAMPLE_ROWS = 200;
 const MIN_WIDTH_CH = 4;
 const MAX_WIDTH_CH = 36;
 const MAX_HEADER_CH = 24;
 
 function sampleOf(rows: ReadonlyArray<ReadonlyArray<unknown> | null>, column: number): unknown[] {
-  const step = Math.max(1, Math.floor(rows.length / SAMPLE_ROWS));
   const sample: unknown[] = [];
-  for (let r = 0; r < rows.length && sample.length < SAMPLE_ROWS; r += step) {
-    const row = rows[r];
-    if (row) sample.push(row[column]);
-  }
+  for (const row of rows) if (row) sample.push(row[column]);
   return sample;
 }
 
@@ -64,19 +66,20 @@ function widthOf(label: string, sample: unknown[]): number {
   return Math.min(MAX_WIDTH_CH, Math.max(MIN_WIDTH_CH, Math.min(label.length, MAX_HEADER_CH) + HEADER_ICONS_CH, longest + 1));
 }
 
-export function deriveView(state: ResultsWebviewState): ModelView {
-  const { model } = state;
-  const rows = model.inputs.length;
+/** `ask` posts a request for rows start … end - 1 of the run. */
+export function deriveView(shown: Pick<ResultsShowMessage, 'run' | 'summaries' | 'firstRows' | 'sample'>, ask: (start: number, end: number) => void): ModelView {
+  const { run: model, sample } = shown;
+  const rows = model.rowCount;
+  const pages = new RowPages(model.runId, rows, ask);
+  pages.receive(shown.firstRows);
   const batchOfRow = new Int32Array(rows).fill(-1);
   model.batches.forEach((batch, position) => {
     batchOfRow.fill(position, Math.max(0, batch.startRow), Math.min(rows, batch.endRow));
   });
-  let scoredRows = 0;
-  for (const p of model.predictions) if (p !== null) scoredRows++;
-
-  const numericInputs = model.inputColumns.map((_, c) => isNumericSample(sampleOf(model.inputs, c)));
-  const numericOutputs = model.outputColumns.map((_, c) => isNumericSample(sampleOf(model.predictions, c)));
-  const maxLine = (model.source.rowLines ?? []).reduce((m, l) => Math.max(m, l), 0);
+  const numericInputs = model.inputColumns.map((_, c) => isNumericSample(sampleOf(sample.inputs, c)));
+  const numericOutputs = model.outputColumns.map((_, c) => isNumericSample(sampleOf(sample.predictions, c)));
+  // Lines grow with rows, and the sample ends with the last row.
+  const maxLine = (sample.lines ?? []).reduce((m, l) => Math.max(m, l), 0);
   // Predictions first: they are what the user came for, and stay visible however wide the inputs are.
   const columns: GridColumn[] = columnRefs(model).map(ref => {
     const base = { key: ref.key, kind: ref.kind, index: ref.index, label: ref.name };
@@ -85,13 +88,13 @@ export function deriveView(state: ResultsWebviewState): ModelView {
       case 'line': return { ...base, title: `Line in ${model.source.fileName}; double-click a row or press Enter to open it`, cls: 'line', widthCh: Math.max(String(maxLine).length + 1, 'Line'.length + HEADER_ICONS_CH - 2) };
       case 'prediction': return {
         ...base, title: `Prediction column ${ref.name}`, cls: numericOutputs[ref.index] ? 'prediction num' : 'prediction',
-        widthCh: widthOf(ref.name, sampleOf(model.predictions, ref.index)),
+        widthCh: widthOf(ref.name, sampleOf(sample.predictions, ref.index)),
       };
       case 'input': {
         const type = model.inputTypes?.[ref.index];
         return {
           ...base, title: `Input column ${ref.name}${type ? `, sent as ${type}` : model.inputTypes ? ', not sent (not in the input signature)' : ''}`,
-          cls: numericInputs[ref.index] ? 'input num' : 'input', widthCh: widthOf(ref.name, sampleOf(model.inputs, ref.index)),
+          cls: numericInputs[ref.index] ? 'input num' : 'input', widthCh: widthOf(ref.name, sampleOf(sample.inputs, ref.index)),
         };
       }
     }
@@ -99,15 +102,24 @@ export function deriveView(state: ResultsWebviewState): ModelView {
 
   return {
     model,
-    summaries: state.summaries,
+    summaries: shown.summaries,
+    rows: pages,
+    batchLines: sparseLines(model.source.batchLines),
     rowIndexes: Array.from({ length: rows }, (_, i) => i),
     batchOfRow,
     failedBatches: model.batches.filter(b => !b.ok),
-    scoredRows,
+    scoredRows: model.scoredRows,
     columns,
     numericInputs,
     numericOutputs,
   };
+}
+
+function sparseLines(pairs: ReadonlyArray<[number, number]> | undefined): number[] | undefined {
+  if (!pairs) return undefined;
+  const lines: number[] = [];
+  for (const [row, line] of pairs) lines[row] = line;
+  return lines;
 }
 
 /** The rows grid's columns in the order shown: the pinned ones first, each knowing its pin position and spoken name. */

@@ -3,7 +3,7 @@
 // reports it (results/placeChanged); the extension keeps the latest one (src/features/results/
 // placeKeeper.ts) and hands it back when the page comes back or a Re-run opens. Here the parts the
 // extension left out are filled in, and every part is kept in the run's range. Pure: no DOM.
-import type { ResultsModel, ResultsPlace } from '../src/protocol/results';
+import type { ResultsPlace, ResultsRunView } from '../src/protocol/results';
 import { columnRefs, defaultPinned, ROW_NUMBER_KEY } from './columns';
 
 /** A place with every part filled in. */
@@ -24,18 +24,18 @@ export class Place {
    * the default place: Rows, the top, the first failed batch ready in Request/response, the active cell on
    * the first row's #, and #, Line and the first id-like input column pinned.
    */
-  open(model: Pick<ResultsModel, 'runId' | 'inputs' | 'batches' | 'source' | 'inputColumns' | 'outputColumns'>, given?: ResultsPlace): PagePlace {
+  open(model: Pick<ResultsRunView, 'runId' | 'rowCount' | 'batches' | 'source' | 'inputColumns' | 'outputColumns'>, given?: ResultsPlace): PagePlace {
     const own = given?.runId === model.runId ? given : undefined;
     const firstFailed = Math.max(0, model.batches.findIndex(b => !b.ok));
     const keys = new Set(columnRefs(model).map(c => c.key));
-    const firstRow = clamp(own?.firstRow ?? 0, model.inputs.length);
+    const firstRow = clamp(own?.firstRow ?? 0, model.rowCount);
     const pinned = own?.pinned?.filter(k => keys.has(k));
     this.current = {
       runId: model.runId,
       tab: own?.tab ?? 'rows',
       firstRow,
       rawBatch: clamp(own?.rawBatch ?? firstFailed, model.batches.length),
-      activeRow: clamp(own?.activeRow ?? firstRow, model.inputs.length),
+      activeRow: clamp(own?.activeRow ?? firstRow, model.rowCount),
       activeColumn: own?.activeColumn !== undefined && keys.has(own.activeColumn) ? own.activeColumn : ROW_NUMBER_KEY,
       // # always stays pinned, first.
       pinned: pinned ? [ROW_NUMBER_KEY, ...pinned.filter(k => k !== ROW_NUMBER_KEY)] : defaultPinned(model),

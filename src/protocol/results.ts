@@ -2,13 +2,13 @@
 // (webview/). Message names are `domain/verb` and are declared here once; both sides validate what they
 // receive with the parsers below, because a message is only JSON and may come from an older build.
 // Nothing here may hold a secret: the model is posted to the webview and persisted in its state.
-import type { ColumnSummary, ResultsModel } from '../core/results/model';
+import type { ColumnSummary, ResultsModel, ResultsRunView, RowsPage } from '../core/results/model';
 
 // The shapes the page draws live in src/core (the extension computes them); re-exported as types only, so
 // that the webview reaches them through the protocol and the protocol depends on no code of core.
 export type { BatchOutcome, FabricErrorInfo, HttpExchange } from '../core/fabric/types';
 export type {
-  ColumnSummary, EmptyColumnSummary, HistogramBin, LabelColumnSummary, NumberColumnSummary, ResultsModel,
+  ColumnSummary, EmptyColumnSummary, HistogramBin, LabelColumnSummary, NumberColumnSummary, ResultsModel, ResultsRunView, RowsPage,
 } from '../core/results/model';
 
 /** The results page's tabs, in the order they are shown. */
@@ -37,8 +37,8 @@ export interface ResultsPlace {
 }
 
 /**
- * What the webview keeps with `setState`, so that the panel comes back after it was hidden or the window
- * reloaded. Saved once per run: VS Code serialises the whole state on every save, so the place is not here.
+ * A whole run with its summaries: how the extension keeps a shown run in its storage for a window reload, and
+ * what the page of an older build persisted with `setState`.
  */
 export interface ResultsWebviewState {
   model: ResultsModel;
@@ -58,16 +58,18 @@ export interface ResultsPersistedState {
 export const ResultsMessage = {
   /** webview → extension: the script runs and listens; carries the run it restored from state, if any. */
   ready: 'results/ready',
-  /** extension → webview: a model to show. */
+  /** extension → webview: a run to show (without its rows, but for the first page). */
   show: 'results/show',
+  /** webview → extension: the rows the grid is about to show; answered by results/rowsPage. */
+  rows: 'results/rows',
+  /** extension → webview: a page of a run's rows. */
+  rowsPage: 'results/rowsPage',
   /** webview → extension: first paint of a model is done. */
   rendered: 'results/rendered',
   /** extension → webview: a short status line (after an export, a copy, …). */
   notice: 'results/notice',
   /** webview → extension: the user moved (tab, grid scroll, raw batch); the extension keeps the latest place. */
   placeChanged: 'results/placeChanged',
-  /** extension → webview: the answer to a ready that restored the run shown: where the user last was on it. */
-  place: 'results/place',
   exportCsv: 'results/exportCsv',
   exportJson: 'results/exportJson',
   copyMTable: 'results/copyMTable',
@@ -114,6 +116,14 @@ export interface ResultsRerunRequest {
   runId: string;
 }
 
+/** Rows start … end - 1 of `runId`; the extension answers with at most MAX_PAGE_ROWS of them. */
+export interface ResultsRowsRequest {
+  type: typeof ResultsMessage.rows;
+  runId: string;
+  start: number;
+  end: number;
+}
+
 export interface ResultsPlaceChangedMessage {
   type: typeof ResultsMessage.placeChanged;
   place: ResultsPlace;
@@ -127,22 +137,25 @@ export interface ResultsRevealLineMessage {
 }
 
 export type ResultsWebviewMessage =
-  ResultsReadyMessage | ResultsRenderedMessage | ResultsActionMessage | ResultsRerunRequest | ResultsPlaceChangedMessage | ResultsRevealLineMessage;
+  ResultsReadyMessage | ResultsRenderedMessage | ResultsActionMessage | ResultsRerunRequest | ResultsRowsRequest | ResultsPlaceChangedMessage
+  | ResultsRevealLineMessage;
 
 export interface ResultsShowMessage {
   type: typeof ResultsMessage.show;
-  model: ResultsModel;
+  run: ResultsRunView;
   summaries: ColumnSummary[];
+  /** The first rows, so that the first paint waits for no round trip. */
+  firstRows: RowsPage;
+  /** Rows spread over the whole run, to size the grid's columns and tell number columns from others. */
+  sample: Pick<RowsPage, 'inputs' | 'predictions' | 'lines'>;
   /** Where to open the run (a Re-run keeps the place of the run it repeats); absent: the default place. */
   place?: ResultsPlace;
 }
 
-export interface ResultsPlaceMessage {
-  type: typeof ResultsMessage.place;
-  /** The run the page restored; the page waits for this answer before it paints that run. */
+export interface ResultsRowsPageMessage {
+  type: typeof ResultsMessage.rowsPage;
   runId: string;
-  /** The user's latest place on that run; absent: the default place. */
-  place?: ResultsPlace;
+  page: RowsPage;
 }
 
 export interface ResultsNoticeMessage {
@@ -163,7 +176,7 @@ export interface ResultsReplyMessage {
   error?: string;
 }
 
-export type ResultsHostMessage = ResultsShowMessage | ResultsPlaceMessage | ResultsNoticeMessage | ResultsReplyMessage;
+export type ResultsHostMessage = ResultsShowMessage | ResultsRowsPageMessage | ResultsNoticeMessage | ResultsReplyMessage;
 
 const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable, ResultsMessage.openOutput]);
 
@@ -197,6 +210,10 @@ export function parseResultsWebviewMessage(value: unknown): ResultsWebviewMessag
   if (value.type === ResultsMessage.rerun) {
     return isIndex(value.requestId) && isString(value.runId) ? { type: ResultsMessage.rerun, requestId: value.requestId, runId: value.runId } : undefined;
   }
+  if (value.type === ResultsMessage.rows) {
+    const { runId, start, end } = value;
+    return isString(runId) && isIndex(start) && isIndex(end) && end >= start ? { type: ResultsMessage.rows, runId, start, end } : undefined;
+  }
   if (value.type === ResultsMessage.revealLine) {
     return isString(value.runId) && isIndex(value.row) ? { type: ResultsMessage.revealLine, runId: value.runId, row: value.row } : undefined;
   }
@@ -211,21 +228,53 @@ export function isResultsPlace(value: unknown): value is ResultsPlace {
     && (value.pinned === undefined || isStringArray(value.pinned));
 }
 
-/** Structural check of a model (from persisted webview state or a message); deep enough to render safely. */
+/** Structural check of a model (from the extension's storage or an older build's webview state). */
 export function isResultsModel(value: unknown): value is ResultsModel {
+  if (!isRecord(value) || !isRunFields(value)) return false;
+  const { source, inputs, predictions } = value;
+  return isRecord(source) && isString(source.fileName)
+    && (source.rowLines === undefined || (Array.isArray(source.rowLines) && source.rowLines.every(isNumber)))
+    && Array.isArray(inputs) && inputs.every(Array.isArray)
+    && Array.isArray(predictions) && predictions.length === inputs.length
+    && predictions.every(p => p === null || Array.isArray(p));
+}
+
+/** Structural check of a run as posted to the page; deep enough to render safely. */
+export function isResultsRunView(value: unknown): value is ResultsRunView {
+  if (!isRecord(value) || !isRunFields(value)) return false;
+  const { source } = value;
+  return isRecord(source) && isString(source.fileName) && typeof source.hasLines === 'boolean'
+    && (source.batchLines === undefined || (Array.isArray(source.batchLines)
+      && source.batchLines.every(pair => Array.isArray(pair) && pair.length === 2 && isIndex(pair[0]) && isNumber(pair[1]))))
+    && isIndex(value.rowCount) && isIndex(value.scoredRows);
+}
+
+/** Rows whose values are arrays (a prediction may be null), and a line per row when there are lines. */
+function isRows(value: unknown): value is Pick<RowsPage, 'inputs' | 'predictions'> & Record<string, unknown> {
   if (!isRecord(value)) return false;
-  const { endpoint, source, inputs, predictions, batches } = value;
+  const { inputs, predictions } = value;
+  return Array.isArray(inputs) && inputs.every(Array.isArray) && Array.isArray(predictions)
+    && predictions.length === inputs.length && predictions.every(p => p === null || Array.isArray(p));
+}
+
+function pickRows({ inputs, predictions, lines }: RowsPage): Pick<RowsPage, 'inputs' | 'predictions' | 'lines'> {
+  return { inputs, predictions, ...(lines ? { lines } : {}) };
+}
+
+export function isRowsPage(value: unknown): value is RowsPage {
+  return isRows(value) && isIndex(value.start)
+    && (value.lines === undefined || (Array.isArray(value.lines) && value.lines.length === value.inputs.length && value.lines.every(isNumber)));
+}
+
+/** What a model and a run view have in common. */
+function isRunFields(value: Record<string, unknown>): boolean {
+  const { endpoint, batches } = value;
   return isString(value.runId)
     && isRecord(endpoint) && isString(endpoint.id) && isString(endpoint.name) && isString(endpoint.scoreUrl)
     && (endpoint.version === undefined || isString(endpoint.version))
-    && isRecord(source) && isString(source.fileName)
-    && (source.rowLines === undefined || (Array.isArray(source.rowLines) && source.rowLines.every(isNumber)))
     && isStringArray(value.inputColumns) && isStringArray(value.outputColumns)
     && (value.inputTypes === undefined || (Array.isArray(value.inputTypes) && value.inputTypes.length === value.inputColumns.length
       && value.inputTypes.every(t => t === null || isString(t))))
-    && Array.isArray(inputs) && inputs.every(Array.isArray)
-    && Array.isArray(predictions) && predictions.length === inputs.length
-    && predictions.every(p => p === null || Array.isArray(p))
     && Array.isArray(batches) && batches.every(b => isRecord(b) && isNumber(b.index) && isNumber(b.startRow)
       && isNumber(b.endRow) && typeof b.ok === 'boolean' && isNumber(b.durationMs) && isNumber(b.attempts))
     && isString(value.startedAt) && isNumber(value.durationMs) && isNumber(value.tokenRequests)
@@ -240,7 +289,7 @@ function isColumnSummary(value: unknown): value is ColumnSummary {
     && isNumber(value.count) && isNumber(value.nulls) && isNumber(value.unscored);
 }
 
-/** Validates persisted webview state (possibly from an older build); undefined when it holds no run to show. */
+/** Validates a stored run (or an older build's webview state); undefined when it holds no run to show. */
 export function parseResultsWebviewState(value: unknown): ResultsWebviewState | undefined {
   if (!isRecord(value) || !isResultsModel(value.model) || !Array.isArray(value.summaries) || !value.summaries.every(isColumnSummary)) return undefined;
   return { model: value.model, summaries: value.summaries };
@@ -250,15 +299,15 @@ export function parseResultsWebviewState(value: unknown): ResultsWebviewState | 
 export function parseResultsHostMessage(value: unknown): ResultsHostMessage | undefined {
   if (!isRecord(value)) return undefined;
   if (value.type === ResultsMessage.show) {
-    const state = parseResultsWebviewState(value);
-    if (!state) return undefined;
+    const { run, summaries, firstRows, sample } = value;
+    if (!isResultsRunView(run) || !Array.isArray(summaries) || !summaries.every(isColumnSummary) || !isRowsPage(firstRows)
+      || !isRowsPage({ ...(isRecord(sample) ? sample : {}), start: 0 })) return undefined;
     // A place that does not validate, or belongs to another run, is dropped, not the run.
-    const place = isResultsPlace(value.place) && value.place.runId === state.model.runId ? value.place : undefined;
-    return { type: ResultsMessage.show, ...state, ...(place ? { place } : {}) };
+    const place = isResultsPlace(value.place) && value.place.runId === run.runId ? value.place : undefined;
+    return { type: ResultsMessage.show, run, summaries, firstRows, sample: pickRows(sample as RowsPage), ...(place ? { place } : {}) };
   }
-  if (value.type === ResultsMessage.place && isString(value.runId)) {
-    if (value.place !== undefined && !(isResultsPlace(value.place) && value.place.runId === value.runId)) return undefined;
-    return { type: ResultsMessage.place, runId: value.runId, ...(value.place ? { place: value.place } : {}) };
+  if (value.type === ResultsMessage.rowsPage && isString(value.runId) && isRowsPage(value.page)) {
+    return { type: ResultsMessage.rowsPage, runId: value.runId, page: value.page };
   }
   if (value.type === ResultsMessage.notice && isString(value.text) && (value.level === 'info' || value.level === 'error')) {
     return { type: ResultsMessage.notice, level: value.level, text: value.text };
@@ -271,4 +320,11 @@ export function parseResultsHostMessage(value: unknown): ResultsHostMessage | un
     };
   }
   return undefined;
+}
+
+/** The run id the page persisted (`{ runId }`), or the id of the whole run an older build persisted. */
+export function persistedRunId(raw: unknown): string | undefined {
+  if (!isRecord(raw)) return undefined;
+  if (isString(raw.runId)) return raw.runId;
+  return isRecord(raw.model) && isString(raw.model.runId) ? raw.model.runId : undefined;
 }

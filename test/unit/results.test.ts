@@ -6,7 +6,7 @@ import * as PQP from '@microsoft/powerquery-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   mColumnType, MAX_SUMMARY_CLASSES, mText, redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, rowErrors, summarizeColumn,
-  summarizePredictions, buildResultsModel, describeRunOutcome,
+  summarizePredictions, buildResultsModel, describeRunOutcome, ShownRun, type ResultsRunView,
 } from '../../src/core/results';
 import { describeError, describeRows, errorHead, linesText, rowsText } from '../../src/protocol/text';
 import type { ScoreRunResult } from '../../src/core/fabric/types';
@@ -21,6 +21,17 @@ import {
 import { resultsHtml } from '../../src/features/results/resultsHtml';
 
 const SCORE_URL = 'https://api.fabric.microsoft.com/v1/workspaces/cf5fef71-f7f3-43f3-ae7f-3c427922bef1/mlmodels/7e92a6fc-3ef5-40bf-96df-ddae3fcde313/endpoint/versions/1/score';
+
+/** A run as the page receives it: the extension keeps the rows. */
+function viewOf(model: ResultsModel): ResultsRunView {
+  return ShownRun.of(model).view;
+}
+
+/** What results/show carries for a model: the run without its rows, its first rows and a sample. */
+function showOf(model: ResultsModel, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const run = ShownRun.of(model);
+  return { type: 'results/show', run: run.view, summaries: summarizePredictions(model), firstRows: run.page(0, 100), sample: run.rows.sample(200), ...extra };
+}
 
 /** Four rows in two batches of two; the second batch failed with a Fabric ErrorResponse. */
 function sampleModel(overrides: Partial<ResultsModel> = {}): ResultsModel {
@@ -386,9 +397,12 @@ describe('Results', () => {
       assert.ok(isResultsModel(sampleModel()));
       assert.ok(!isResultsModel({ ...sampleModel(), predictions: [null] }), 'one prediction per input row');
       assert.ok(!isResultsModel({ ...sampleModel(), runId: 7 }));
-      const show = parseResultsHostMessage({ type: 'results/show', model: sampleModel(), summaries: summarizePredictions(sampleModel()) });
+      const show = parseResultsHostMessage(showOf(sampleModel()));
       assert.strictEqual(show?.type, 'results/show');
-      assert.strictEqual(parseResultsHostMessage({ type: 'results/show', model: {}, summaries: [] }), undefined);
+      assert.strictEqual(parseResultsHostMessage({ ...showOf(sampleModel()), run: {} }), undefined);
+      assert.strictEqual(parseResultsHostMessage({ ...showOf(sampleModel()), model: sampleModel(), run: undefined }), undefined, 'a whole model is not a run view');
+      assert.strictEqual(parseResultsHostMessage({ ...showOf(sampleModel()), firstRows: { start: 0, inputs: [[1]], predictions: [] } }), undefined, 'one prediction per row');
+      assert.strictEqual(parseResultsHostMessage({ ...showOf(sampleModel()), sample: undefined }), undefined);
     });
   });
 
@@ -414,47 +428,43 @@ describe('Results', () => {
       assert.strictEqual(parseResultsWebviewState(undefined), undefined);
     });
 
-    it('travels in results/show, results/placeChanged and results/place, checked like the rest', () => {
+    it('travels in results/show and results/placeChanged, checked like the rest', () => {
       const model = sampleModel();
-      const show = parseResultsHostMessage({ type: 'results/show', model, summaries: [], place: place({ tab: 'raw', rawBatch: 1 }) });
+      const show = parseResultsHostMessage(showOf(model, { place: place({ tab: 'raw', rawBatch: 1 }) }));
       assert.deepStrictEqual(show?.type === 'results/show' ? show.place : 'not a show message', place({ tab: 'raw', rawBatch: 1 }));
       for (const bad of [place({ tab: 'charts' as never }), place({ firstRow: -1 }), place({ rawBatch: 1.5 }), place({ runId: 'run-0' }), 'summary']) {
-        const shown = parseResultsHostMessage({ type: 'results/show', model, summaries: [], place: bad });
+        const shown = parseResultsHostMessage(showOf(model, { place: bad }));
         assert.ok(shown?.type === 'results/show' && shown.place === undefined, `the run survives the place ${JSON.stringify(bad)}, the place is dropped`);
       }
       assert.deepStrictEqual(parseResultsWebviewMessage({ type: 'results/placeChanged', place: place() }), { type: 'results/placeChanged', place: place() });
       assert.strictEqual(parseResultsWebviewMessage({ type: 'results/placeChanged', place: place({ tab: 'nope' as never }) }), undefined);
       assert.strictEqual(parseResultsWebviewMessage({ type: 'results/placeChanged' }), undefined);
-      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/place', runId: 'run-1', place: place() }), { type: 'results/place', runId: 'run-1', place: place() });
-      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/place', runId: 'run-1' }), { type: 'results/place', runId: 'run-1' }, 'no place kept: the default place');
-      assert.strictEqual(parseResultsHostMessage({ type: 'results/place', runId: 'run-2', place: place() }), undefined, 'a place on another run');
-      assert.strictEqual(parseResultsHostMessage({ type: 'results/place', place: place() }), undefined, 'no run named');
     });
 
     it('is held by the page, which fills in what is missing and keeps it in the run\'s range: Rows, top, first failed batch', () => {
       const model = sampleModel();
       const page = new Place();
       assert.strictEqual(page.value, undefined);
-      assert.deepStrictEqual(page.open(model, place()), filled(place()));
-      assert.deepStrictEqual(page.open(model, place({ firstRow: 99, rawBatch: 7 })), filled(place({ firstRow: 3, rawBatch: 1 })), 'last row, last batch');
+      assert.deepStrictEqual(page.open(viewOf(model), place()), filled(place()));
+      assert.deepStrictEqual(page.open(viewOf(model), place({ firstRow: 99, rawBatch: 7 })), filled(place({ firstRow: 3, rawBatch: 1 })), 'last row, last batch');
       const defaultPlace = filled({ runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 });
-      assert.deepStrictEqual(page.open(model, place({ runId: 'run-0' })), defaultPlace, 'batch 2 (position 1) is the first failed one');
-      assert.deepStrictEqual(page.open(model, undefined), defaultPlace);
-      assert.deepStrictEqual(page.open(model, { runId: 'run-1', tab: 'raw' }), { ...defaultPlace, tab: 'raw' }, 'the tab kept, the rest defaulted');
+      assert.deepStrictEqual(page.open(viewOf(model), place({ runId: 'run-0' })), defaultPlace, 'batch 2 (position 1) is the first failed one');
+      assert.deepStrictEqual(page.open(viewOf(model), undefined), defaultPlace);
+      assert.deepStrictEqual(page.open(viewOf(model), { runId: 'run-1', tab: 'raw' }), { ...defaultPlace, tab: 'raw' }, 'the tab kept, the rest defaulted');
       const allOk = sampleModel({ batches: [{ index: 0, startRow: 0, endRow: 4, ok: true, durationMs: 5, attempts: 1 }] });
-      assert.strictEqual(page.open(allOk, undefined).rawBatch, 0);
+      assert.strictEqual(page.open(viewOf(allOk), undefined).rawBatch, 0);
     });
 
     it('is reported to the extension once per change', () => {
       const page = new Place();
-      page.open(sampleModel(), undefined);
+      page.open(viewOf(sampleModel()), undefined);
       assert.deepStrictEqual(page.takeUnreported(), filled({ runId: 'run-1', tab: 'rows', firstRow: 0, rawBatch: 1 }));
       assert.strictEqual(page.takeUnreported(), undefined, 'nothing new');
       page.move({ tab: 'summary' });
       assert.strictEqual(page.takeUnreported()?.tab, 'summary');
       page.move({ tab: 'summary' });
       assert.strictEqual(page.takeUnreported(), undefined, 'the same place again is not news');
-      page.open(sampleModel({ runId: 'run-2' }), undefined);
+      page.open(viewOf(sampleModel({ runId: 'run-2' })), undefined);
       assert.strictEqual(page.takeUnreported()?.runId, 'run-2', 'a new run is reported even at the same tab');
     });
 
@@ -475,16 +485,16 @@ describe('Results', () => {
       const keeper = new PlaceKeeper(memento());
       const previous = sampleModel();
       keeper.remember(place({ tab: 'raw', rawBatch: 0 }));
-      keeper.carryOver(previous, sampleModel({ runId: 'run-2' }));
+      keeper.carryOver(viewOf(previous), viewOf(sampleModel({ runId: 'run-2' })));
       assert.deepStrictEqual(keeper.placeFor('run-2'), place({ runId: 'run-2', tab: 'raw', rawBatch: 0 }));
 
       keeper.remember(place({ rawBatch: 1 }));
       const fewerRows = sampleModel({
         runId: 'run-3', inputs: previous.inputs.slice(0, 2), predictions: previous.predictions.slice(0, 2), batches: previous.batches.slice(0, 1),
       });
-      keeper.carryOver(previous, fewerRows);
+      keeper.carryOver(viewOf(previous), viewOf(fewerRows));
       assert.deepStrictEqual(keeper.placeFor('run-3'), { runId: 'run-3', tab: 'summary' }, 'the file changed in between: row 4 is not the same row, and the batches differ');
-      assert.deepStrictEqual(new Place().open(fewerRows, keeper.placeFor('run-3')), filled({ runId: 'run-3', tab: 'summary', firstRow: 0, rawBatch: 0 }),
+      assert.deepStrictEqual(new Place().open(viewOf(fewerRows), keeper.placeFor('run-3')), filled({ runId: 'run-3', tab: 'summary', firstRow: 0, rawBatch: 0 }),
         'the page opens it at the top and at the first failed batch (none failed: the first)');
     });
 
@@ -492,9 +502,9 @@ describe('Results', () => {
       const keeper = new PlaceKeeper(memento());
       const previous = sampleModel();
       keeper.remember(place());
-      keeper.carryOver(previous, sampleModel({ runId: 'run-2', source: { fileName: 'data/other.csv' } }));
-      keeper.carryOver(previous, sampleModel({ runId: 'run-3', endpoint: { ...previous.endpoint, id: 'other' } }));
-      keeper.carryOver(sampleModel({ runId: 'run-0' }), sampleModel({ runId: 'run-4' }));
+      keeper.carryOver(viewOf(previous), viewOf(sampleModel({ runId: 'run-2', source: { fileName: 'data/other.csv' } })));
+      keeper.carryOver(viewOf(previous), viewOf(sampleModel({ runId: 'run-3', endpoint: { ...previous.endpoint, id: 'other' } })));
+      keeper.carryOver(viewOf(sampleModel({ runId: 'run-0' })), viewOf(sampleModel({ runId: 'run-4' })));
       for (const runId of ['run-2', 'run-3', 'run-4']) assert.strictEqual(keeper.placeFor(runId), undefined, runId);
     });
   });

@@ -5,10 +5,12 @@ import * as assert from 'assert';
 import { columnAccessibleName, columnRefs, defaultPinned, displayOrder, looksLikeId, MAX_PINNED, togglePin } from '../../webview/columns';
 import { moveCell, type Cell } from '../../webview/gridKeys';
 import { Place } from '../../webview/place';
-import { isResultsPlace, parseResultsWebviewMessage, type ResultsModel } from '../../src/protocol/results';
+import { ShownRun } from '../../src/core/results';
+import { isResultsPlace, parseResultsWebviewMessage, type ResultsModel, type ResultsRunView } from '../../src/protocol/results';
 
-function churnModel(overrides: Partial<ResultsModel> = {}): ResultsModel {
-  return {
+/** A run as the page receives it (the extension keeps the rows). */
+function churnModel(overrides: Partial<ResultsModel> = {}): ResultsRunView {
+  return ShownRun.of({
     runId: 'run-1',
     endpoint: { id: 'churn', name: 'Churn', scoreUrl: 'https://api.fabric.microsoft.com/v1/x/score' },
     source: { fileName: 'customers.csv', rowLines: [2, 3, 4] },
@@ -20,7 +22,7 @@ function churnModel(overrides: Partial<ResultsModel> = {}): ResultsModel {
     batches: [{ index: 0, startRow: 0, endRow: 3, ok: true, durationMs: 5, attempts: 1 }],
     startedAt: '2026-01-15T10:30:00.000Z', durationMs: 5, tokenRequests: 1, cancelled: false, warnings: [],
     ...overrides,
-  };
+  }).view;
 }
 
 describe('Results grid', () => {

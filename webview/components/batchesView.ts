@@ -7,12 +7,12 @@ import type { GridColumn, ModelView } from '../modelView';
 import { virtualGrid } from './virtualGrid';
 
 export function batchColumns(view: ModelView): GridColumn[] {
-  const digits = String(view.model.inputs.length).length;
+  const digits = String(view.model.rowCount).length;
   const columns: GridColumn[] = [
     { label: 'Batch', title: 'Batch number (1-based)', cls: 'num', widthCh: 7 },
     { label: 'Rows', title: 'Rows in this run (1-based, inclusive)', cls: '', widthCh: digits * 2 + 2 },
   ];
-  if (view.model.source.rowLines) columns.push({ label: 'Lines', title: 'Source lines', cls: '', widthCh: digits * 2 + 3 });
+  if (view.model.source.hasLines) columns.push({ label: 'Lines', title: 'Source lines', cls: '', widthCh: digits * 2 + 3 });
   columns.push(
     { label: 'Status', title: 'Outcome', cls: '', widthCh: 9 },
     { label: 'Duration', title: 'Time of the batch, retries included', cls: 'num', widthCh: 10 },
@@ -26,9 +26,9 @@ export function batchColumns(view: ModelView): GridColumn[] {
 }
 
 export function batchRenderer(view: ModelView, showRaw: (position: number) => void): (batch: BatchOutcome, position: number) => TemplateResult {
-  const hasLines = view.model.source.rowLines !== undefined;
+  const hasLines = view.model.source.hasLines;
   return (batch, position) => {
-    const lines = lineSpan(batch, view.model.source.rowLines);
+    const lines = lineSpan(batch, view.batchLines);
     return html`<div class="vrow ${batch.ok ? '' : 'failed'} ${position % 2 ? 'odd' : ''}" role="row">
       <div class="cell num" role="rowheader">${batch.index + 1}</div>
       <div class="cell" role="gridcell">${spanText(batch.startRow + 1, batch.endRow)}</div>

@@ -9,7 +9,7 @@ import type { ModelView } from '../modelView';
 const INLINE_LIMIT = 5;
 
 function failure(view: ModelView, batch: BatchOutcome, showRaw: (position: number) => void): TemplateResult {
-  const lines = linesText(batch, view.model.source.rowLines);
+  const lines = linesText(batch, view.batchLines);
   const error = batch.error;
   const position = view.model.batches.indexOf(batch);
   return html`<li class="failure">

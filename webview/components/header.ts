@@ -57,7 +57,7 @@ function actionBar(actions: HeaderActions, hasOutputFile: boolean, canRerun: boo
 /** The run in one line (always shown); the details below it open on demand. */
 function gist(view: ModelView): TemplateResult {
   const { model, failedBatches, scoredRows } = view;
-  const rows = model.inputs.length;
+  const rows = model.rowCount;
   return html`<span>${formatCount(rows)} ${rows === 1 ? 'row' : 'rows'}</span>
     · <span class=${scoredRows < rows ? 'warn-text' : ''}>${formatCount(scoredRows)} scored</span>
     · ${failedBatches.length
@@ -94,13 +94,13 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
       </div>
       ${file ? html`<p class="output-file" role="note"><span class="codicon codicon-file-symlink-file" aria-hidden="true"></span>
         ${file.complete ? 'All' : 'The first'} ${formatCount(file.rowsWritten)} rows are in <strong>${file.fileName}</strong>${file.complete ? '' : ' (Resume continues it)'}.
-        The summary covers every one of them; the grid shows the first ${formatCount(model.inputs.length)}.</p>` : nothing}
+        The summary covers every one of them; the grid shows the first ${formatCount(model.rowCount)}.</p>` : nothing}
       <details class="run-details">
         <summary class="gist">${gist(view)}</summary>
         <dl class="stats">
-          ${stat(file ? 'Rows shown' : 'Rows', formatCount(model.inputs.length))}
+          ${stat(file ? 'Rows shown' : 'Rows', formatCount(model.rowCount))}
           ${file ? stat('Rows in file', formatCount(file.rowsWritten)) : nothing}
-          ${stat('Scored', formatCount(scoredRows), scoredRows < model.inputs.length ? 'warn' : '')}
+          ${stat('Scored', formatCount(scoredRows), scoredRows < model.rowCount ? 'warn' : '')}
           ${stat('Batches ok', formatCount(okBatches), 'ok')}
           ${stat('Batches failed', formatCount(failedBatches.length), failedBatches.length ? 'bad' : '')}
           ${stat('Duration', formatDuration(model.durationMs))}

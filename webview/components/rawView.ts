@@ -40,7 +40,7 @@ export function rawView(view: ModelView, position: number, actions: RawViewActio
   if (batches.length === 0) return html`<p class="empty">No batches were sent.</p>`;
   const batch = batches[Math.min(Math.max(0, position), batches.length - 1)];
   const rows = rowsText(batch);
-  const lines = linesText(batch, view.model.source.rowLines);
+  const lines = linesText(batch, view.batchLines);
   const exchange = batch.exchange;
   const onNumber = (event: Event) => {
     const value = Number((event.target as HTMLInputElement).value);

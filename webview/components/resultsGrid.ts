@@ -2,7 +2,8 @@
 // arranged (pinned columns first, sticky at the left). A row whose batch failed is marked (error icon,
 // tinted background) and says why in place of its predictions. Headers say what a column holds (an icon
 // and the accessible name: prediction or input) and carry the pin button. Keyboard: one Tab stop, an
-// active cell (aria-activedescendant) moved by the app (webview/gridKeys.ts).
+// active cell (aria-activedescendant) moved by the app (webview/gridKeys.ts). A row whose page has not come
+// from the extension yet shows its number and "…" (rowPages.ts asks for the page).
 import { html, nothing, type TemplateResult } from 'lit';
 import { errorHead } from '../../src/protocol/text';
 import type { Cell } from '../gridKeys';
@@ -29,18 +30,18 @@ function unscoredReason(view: ModelView, row: number): { short: string; full: st
  * rows when it gets a new renderer; the rows outside the viewport do not exist).
  */
 export function rowRenderer(view: ModelView, columns: readonly GridColumn[], active: Cell | undefined): (row: number) => TemplateResult {
-  const { model, numericInputs, numericOutputs } = view;
-  const lines = model.source.rowLines;
+  const { numericInputs, numericOutputs } = view;
   const classes = columns.map(columnClasses);
   // In a failed row the reason fills the first run of adjacent prediction columns (one cell spanning
   // --pred-span columns); a prediction column shown apart from them (pinned alone) says it again.
   const firstPrediction = columns.findIndex(c => c.kind === 'prediction');
   const spanned = predictionSpan(columns);
   return (row: number) => {
-    const input = model.inputs[row] ?? [];
-    const prediction = model.predictions[row];
-    const reason = prediction === null ? unscoredReason(view, row) : undefined;
     const activeColumn = active?.row === row ? active.column : -1;
+    const loaded = view.rows.row(row);
+    if (!loaded) return loadingRow(row, columns, classes, activeColumn);
+    const { input, prediction, line } = loaded;
+    const reason = prediction === null ? unscoredReason(view, row) : undefined;
     const cells = columns.map((column, position) => {
       const isActive = position === activeColumn;
       const base = `cell ${classes[position]}${isActive ? ' active' : ''}`;
@@ -51,7 +52,7 @@ export function rowRenderer(view: ModelView, columns: readonly GridColumn[], act
             ? html`<div class=${base} role="rowheader" id=${id} data-col=${position} title=${reason.full}><span class="codicon codicon-error" aria-label="not scored"></span>${row + 1}</div>`
             : html`<div class=${base} role="rowheader" id=${id} data-col=${position}>${row + 1}</div>`;
         case 'line':
-          return html`<div class=${base} role="gridcell" id=${id} data-col=${position}>${lines?.[row] ?? ''}</div>`;
+          return html`<div class=${base} role="gridcell" id=${id} data-col=${position}>${line ?? ''}</div>`;
         case 'prediction': {
           if (reason) {
             if (position > firstPrediction && position < firstPrediction + spanned) return nothing;
@@ -70,6 +71,20 @@ export function rowRenderer(view: ModelView, columns: readonly GridColumn[], act
     return html`<div class="vrow${reason ? ' failed' : ''}${row % 2 ? ' odd' : ''}${activeColumn >= 0 ? ' active-row' : ''}" role="row"
       aria-rowindex=${row + 2} data-row=${row}>${cells}</div>`;
   };
+}
+
+/** A row whose values are on their way: its number, and "…" in every other cell. */
+function loadingRow(row: number, columns: readonly GridColumn[], classes: readonly string[], activeColumn: number): TemplateResult {
+  const cells = columns.map((column, position) => {
+    const isActive = position === activeColumn;
+    const base = `cell ${classes[position]}${isActive ? ' active' : ''}`;
+    const id = isActive ? ACTIVE_CELL_ID : nothing;
+    return column.kind === 'rownum'
+      ? html`<div class=${base} role="rowheader" id=${id} data-col=${position}>${row + 1}</div>`
+      : html`<div class="${base} loading" role="gridcell" id=${id} data-col=${position}>…</div>`;
+  });
+  return html`<div class="vrow loading${row % 2 ? ' odd' : ''}${activeColumn >= 0 ? ' active-row' : ''}" role="row" aria-busy="true"
+    aria-rowindex=${row + 2} data-row=${row}>${cells}</div>`;
 }
 
 /** How many prediction columns follow each other from the first one shown. */

@@ -6,5 +6,7 @@ export { resultsToJson, type ExportedRow } from './exportJson';
 export { mColumnType, mDateTimeZone, mNumber, mText, mValue, resultsToMTable } from './mTable';
 export { exportColumns, rowErrors, uniqueNames, type ExportColumns } from './columns';
 export { redactResultsModel } from './redactModel';
-export { MAX_SUMMARY_CLASSES, type ColumnSummary, type HistogramBin, type ResultsModel } from './model';
+export { MAX_SUMMARY_CLASSES, type ColumnSummary, type HistogramBin, type ResultsModel, type ResultsRunView, type RowsPage } from './model';
+export { ColumnarRows } from './columnarRows';
+export { MAX_PAGE_ROWS, ShownRun } from './shownRun';
 export { buildResultsModel, describeInputProblems, describeRunOutcome, outputColumnNames, withRowsNotSent, type FinishedRun, type RunOutcomeText } from './runOutcome';

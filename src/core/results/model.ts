@@ -38,6 +38,29 @@ export interface ResultsModel {
   outputFile?: OutputFileInfo;
 }
 
+/**
+ * A run as the results page receives it: everything but its rows, which the page asks for a page at a time
+ * (RowsPage). The run itself stays with the extension, held by column (columnarRows.ts).
+ */
+export interface ResultsRunView extends Omit<ResultsModel, 'inputs' | 'predictions' | 'source'> {
+  /** `batchLines`: [row, line] of the first and last row of every batch, when the rows have source lines. */
+  source: { fileName: string; hasLines: boolean; batchLines?: Array<[row: number, line: number]> };
+  rowCount: number;
+  /** Rows with predictions. */
+  scoredRows: number;
+}
+
+/** Rows start … start + inputs.length - 1 of a run, as the page asks for them. */
+export interface RowsPage {
+  start: number;
+  /** As `ResultsModel.inputs`. */
+  inputs: unknown[][];
+  /** As `ResultsModel.predictions`. */
+  predictions: (unknown[] | null)[];
+  /** The source line of each row, when the rows came from a text file. */
+  lines?: number[];
+}
+
 export interface OutputFileInfo {
   /** Absolute path on the local disk (opened by the extension, shown by name). */
   path: string;

@@ -4,8 +4,11 @@
 // itself (webview/place.ts) fills in the defaults and keeps the place in range. No `vscode` import: a
 // Memento is all it needs, so unit tests drive it in plain Node.
 import type { Memento } from 'vscode';
-import type { ResultsModel } from '../../core/results';
+import type { ResultsRunView } from '../../core/results';
 import { isResultsPlace, type ResultsPlace } from '../../protocol/results';
+
+/** What tells a Re-run's run from the run it repeats. */
+type RunIdentity = Pick<ResultsRunView, 'runId' | 'endpoint' | 'source' | 'batches' | 'rowCount'>;
 
 const PLACES_KEY = 'fabricMl.results.places';
 /** Places of older runs are dropped: a panel shows one run, and only a few panels are ever open. */
@@ -42,10 +45,10 @@ export class PlaceKeeper {
    * (then row N is not the same row).
    * Nothing is carried to a run of other rows or another endpoint.
    */
-  carryOver(previous: ResultsModel, next: ResultsModel): void {
+  carryOver(previous: RunIdentity, next: RunIdentity): void {
     const place = this.places.get(previous.runId);
     if (!place || next.endpoint.id !== previous.endpoint.id || next.source.fileName !== previous.source.fileName) return;
-    const sameRows = next.inputs.length === previous.inputs.length;
+    const sameRows = next.rowCount === previous.rowCount;
     const sameBatches = next.batches.length === previous.batches.length;
     this.remember({
       runId: next.runId,

@@ -1,10 +1,11 @@
 // The results panel: one webview panel (viewType fabricMl.results) that shows the latest scoring run,
 // owned by a ResultsPanels object that createResultsFeature() creates (with the restore serializer) and
 // the extension disposes.
-// Handshake: the webview posts results/ready, the panel answers with results/show, and the webview reports
-// results/rendered after its first paint. The page persists only the id of the run it shows; the run itself is
-// kept here and written to the extension's storage (RunSpill), from where a panel is restored after a window
-// reload. Where the user is on a run (results/placeChanged) is kept by the PlaceKeeper, and a Re-run opens its
+// Handshake: the webview posts results/ready, the panel answers with results/show (the run without its rows, but
+// the first page, and the user's place), and the webview reports results/rendered after its first paint. The
+// grid asks for the rows it is about to show (results/rows → results/rowsPage). The run is held here by column
+// (ShownRun) and written to the extension's storage (RunSpill); the page persists only its id, and after a window
+// reload the panel is restored from storage. Where the user is on a run (results/placeChanged) is kept by the PlaceKeeper, and a Re-run opens its
 // run at the same place.
 // Exports and the M copy arrive as messages and are carried out here; Re-run is a request with an id,
 // carried out by the handler the scoring feature registers and answered with results/reply. The model
@@ -14,11 +15,11 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errorMessage';
 import { redact } from '../../core/redact';
 import {
-  redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, summarizePredictions, type ColumnSummary, type ResultsModel,
+  redactResultsModel, resultsToCsv, resultsToJson, resultsToMTable, ShownRun, summarizePredictions, type ColumnSummary, type ResultsModel,
 } from '../../core/results';
 import {
-  parseResultsWebviewMessage, parseResultsWebviewState, ResultsMessage,
-  type ResultsHostMessage, type ResultsPlace, type ResultsRenderedMessage, type ResultsRerunRequest, type ResultsWebviewMessage,
+  parseResultsWebviewMessage, parseResultsWebviewState, persistedRunId, ResultsMessage, type ResultsHostMessage, type ResultsPlace,
+  type ResultsRenderedMessage, type ResultsRerunRequest, type ResultsRowsRequest, type ResultsWebviewMessage,
 } from '../../protocol/results';
 import type { Services } from '../services';
 import { neutralizeFormulasInExport } from '../shared/settings';
@@ -27,6 +28,11 @@ import { RunSpill } from './runSpill';
 import { resultsHtml } from './resultsHtml';
 
 export const RESULTS_VIEW_TYPE = 'fabricMl.results';
+
+/** Rows posted with results/show: more than a tall panel shows, so that the first paint needs no round trip. */
+const FIRST_PAGE_ROWS = 100;
+/** Rows the page sizes the grid's columns from, spread over the whole run. */
+const SAMPLE_ROWS = 200;
 
 /** What the panel needs from the services. */
 export type ResultsDeps = Pick<Services, 'context' | 'log'>;
@@ -43,8 +49,10 @@ export interface ResultsPanelHandle {
 /** What tests can read about the panel; there is deliberately no command for it. */
 export interface ResultsPanelTestView {
   html: string;
-  /** The model as last posted (or restored), after redaction. */
+  /** The run shown (or restored), after redaction, as a whole model again (built for the test). */
   model: ResultsModel | undefined;
+  /** Rows the page asked for since the run was shown (results/rows), as [start, end) ranges. */
+  rowRequests: Array<[number, number]>;
   summaries: ColumnSummary[];
   /** The webview's last results/rendered report. */
   rendered: ResultsRenderedMessage | undefined;
@@ -108,7 +116,7 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
       this.current.update(model, summaries);
       return this.current;
     }
-    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, panelTitle(model),
+    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, panelTitle(model.endpoint.name),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.deps));
     const created = this.adopt(new ResultsPanel(this.deps, panel, this.places, runId => this.rerun(runId), this.spill));
     this.current = created;
@@ -167,7 +175,9 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
 type ExportFormat = 'csv' | 'json';
 
 class ResultsPanel implements ResultsPanelHandle {
-  private model: ResultsModel | undefined;
+  /** The run shown, by column; the model's row arrays are not kept. */
+  private run: ShownRun | undefined;
+  private rowRequests: Array<[number, number]> = [];
   private summaries: ColumnSummary[] = [];
   /** The run whose Re-run the user asked for, until a run arrives or the re-run ends without one. */
   private rerunOf: string | undefined;
@@ -202,27 +212,29 @@ class ResultsPanel implements ResultsPanelHandle {
   }
 
   get runId(): string | undefined {
-    return this.model?.runId;
+    return this.run?.runId;
   }
 
   update(model: ResultsModel, summaries?: ColumnSummary[]): void {
-    const previous = this.model;
-    const next = redactResultsModel(model);
+    const previous = this.run;
+    const redacted = redactResultsModel(model);
+    const next = ShownRun.of(redacted);
     // The run a Re-run produced opens where the user was on the run it repeats.
-    if (previous && this.rerunOf === previous.runId) this.places.carryOver(previous, next);
+    if (previous && this.rerunOf === previous.runId) this.places.carryOver(previous.view, next.view);
     this.rerunOf = undefined;
-    this.model = next;
-    this.summaries = summaries ?? summarizePredictions(this.model);
-    void this.spill.save(this.model, this.summaries);
-    this.panel.title = panelTitle(this.model);
+    this.run = next;
+    this.rowRequests = [];
+    this.summaries = summaries ?? summarizePredictions(redacted);
+    void this.spill.save(redacted, this.summaries);
+    this.panel.title = panelTitle(next.view.endpoint.name);
     this.panel.reveal(this.panel.viewColumn, true);
-    // A page that is still loading gets the model when it says results/ready.
+    // A page that is still loading gets the run when it says results/ready.
     if (this.webviewReady) this.postShow();
   }
 
-  /** Takes the run the page persisted, after a window reload; the page shows it from its state. */
+  /** Takes the run kept in storage, after a window reload; the page asks for it when it says results/ready. */
   restore(model: ResultsModel, summaries: ColumnSummary[]): void {
-    this.model = redactResultsModel(model);
+    this.run = ShownRun.of(redactResultsModel(model));
     this.summaries = summaries;
   }
 
@@ -236,8 +248,8 @@ class ResultsPanel implements ResultsPanelHandle {
 
   testView(): ResultsPanelTestView {
     return {
-      html: this.html, model: this.model, summaries: this.summaries, rendered: this.rendered,
-      postedTypes: [...this.postedTypes], visible: this.panel.visible, place: this.model && this.places.placeFor(this.model.runId),
+      html: this.html, model: this.run?.toModel(), rowRequests: [...this.rowRequests], summaries: this.summaries, rendered: this.rendered,
+      postedTypes: [...this.postedTypes], visible: this.panel.visible, place: this.run && this.places.placeFor(this.run.runId),
     };
   }
 
@@ -260,9 +272,23 @@ class ResultsPanel implements ResultsPanelHandle {
   }
 
   private postShow(): void {
-    if (!this.model) return;
-    const place = this.places.placeFor(this.model.runId);
-    this.post({ type: ResultsMessage.show, model: this.model, summaries: this.summaries, ...withPlace(place) });
+    const run = this.run;
+    if (!run) return;
+    const place = this.places.placeFor(run.runId);
+    this.post({
+      type: ResultsMessage.show, run: run.view, summaries: this.summaries,
+      firstRows: run.page(0, FIRST_PAGE_ROWS), sample: run.rows.sample(SAMPLE_ROWS), ...withPlace(place),
+    });
+  }
+
+  /** The grid asks for the rows it is about to show. */
+  private postRows(request: ResultsRowsRequest): void {
+    const run = this.run;
+    // A request from a run that has since been replaced is not answered: the page dropped that run.
+    if (!run || request.runId !== run.runId) return;
+    const page = run.page(request.start, request.end);
+    this.rowRequests.push([page.start, page.start + page.inputs.length]);
+    this.post({ type: ResultsMessage.rowsPage, runId: run.runId, page });
   }
 
   private notice(level: 'info' | 'error', text: string): void {
@@ -272,13 +298,11 @@ class ResultsPanel implements ResultsPanelHandle {
   private async receive(message: ResultsWebviewMessage): Promise<void> {
     switch (message.type) {
       case ResultsMessage.ready:
+        // Also when the page comes back after being hidden: the run and the user's latest place on it.
         this.webviewReady = true;
-        if (!this.model) return;
-        if (message.restoredRunId !== this.model.runId) this.postShow();
-        // The page reloaded this run from its state (saved when the run was first shown): it waits for
-        // where the user has been since.
-        else this.post({ type: ResultsMessage.place, runId: this.model.runId, ...withPlace(this.places.placeFor(this.model.runId)) });
-        return;
+        return this.postShow();
+      case ResultsMessage.rows:
+        return this.postRows(message);
       case ResultsMessage.rendered:
         this.rendered = message;
         this.deps.log.info(`Results: ${message.rows} rows painted in ${Math.round(message.firstPaintMs)} ms (${message.domRows} grid rows in the DOM${message.restored ? ', restored' : ''}).`);
@@ -286,16 +310,17 @@ class ResultsPanel implements ResultsPanelHandle {
         return;
       case ResultsMessage.placeChanged:
         // A report from a run that has since been replaced says nothing about the new one.
-        if (message.place.runId === this.model?.runId) this.places.remember(message.place);
+        if (message.place.runId === this.run?.runId) this.places.remember(message.place);
         return;
       case ResultsMessage.rerun:
         return this.rerun(message);
       case ResultsMessage.revealLine:
         return this.revealLine(message.runId, message.row);
     }
-    const model = this.model;
     // An action from a run that has since been replaced must not act on the new one.
-    if (!model || message.runId !== model.runId) return;
+    if (!this.run || message.runId !== this.run.runId) return;
+    // The whole run as row arrays, for as long as the action takes.
+    const model = this.run.toModel();
     try {
       switch (message.type) {
         case ResultsMessage.exportCsv: return await this.exportFile(model, 'csv');
@@ -332,10 +357,11 @@ class ResultsPanel implements ResultsPanelHandle {
    * the panel (or where the document is already shown). Said in the panel when it cannot.
    */
   private async revealLine(runId: string, row: number): Promise<void> {
-    const model = this.model;
+    const run = this.run;
     // A request from a run that has since been replaced says nothing about the new one.
-    if (!model || runId !== model.runId) return;
-    const line = model.source.rowLines?.[row];
+    if (!run || runId !== run.runId) return;
+    const model = run.view;
+    const line = run.rows.lineOf(row);
     if (line === undefined) return this.notice('info', `Row ${row + 1} has no source line to go to.`);
     const uri = sourceDocumentUri(model.source.fileName);
     if (!uri) return this.notice('error', `${model.source.fileName} is not open or in this workspace any more; open it to go to line ${line}.`);
@@ -361,7 +387,7 @@ class ResultsPanel implements ResultsPanelHandle {
   private async rerun(request: ResultsRerunRequest): Promise<void> {
     let reply: { newRunId?: string; error?: string } = {};
     // A request about a run that has since been replaced must not act on the new one.
-    if (request.runId === this.model?.runId) {
+    if (request.runId === this.run?.runId) {
       this.rerunOf = request.runId;
       try {
         const next = await this.rerunHandler(request.runId);
@@ -405,8 +431,8 @@ function webviewOptions(deps: ResultsDeps): vscode.WebviewPanelOptions & vscode.
   return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [bundleRoot(deps)] };
 }
 
-function panelTitle(model: ResultsModel): string {
-  return `Results: ${model.endpoint.name}`;
+function panelTitle(endpointName: string): string {
+  return `Results: ${endpointName}`;
 }
 
 /** `<source name>-scored.<ext>` next to the source file when it is in the workspace. */
@@ -434,12 +460,4 @@ function sourceDocumentUri(fileName: string): vscode.Uri | undefined {
   const named = folders.length > 1 ? folders.find(f => fileName.startsWith(`${f.name}/`)) : undefined;
   if (named) return vscode.Uri.joinPath(named.uri, fileName.slice(named.name.length + 1));
   return folders[0] ? vscode.Uri.joinPath(folders[0].uri, fileName) : undefined;
-}
-
-/** The run id the page persisted (`{ runId }`), or the id of the whole run an older build persisted. */
-function persistedRunId(raw: unknown): string | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const state = raw as { runId?: unknown; model?: { runId?: unknown } };
-  if (typeof state.runId === 'string') return state.runId;
-  return typeof state.model?.runId === 'string' ? state.model.runId : undefined;
 }
