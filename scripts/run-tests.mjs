@@ -25,6 +25,8 @@
 //   GET /frameText?contains=S            -> {texts}  body text of every frame (webviews) containing S
 //   GET /frameClick?contains=S&selector=CSS[&text=T] -> {clicked}  clicks the first CSS match (containing T)
 //                                                        in the first frame whose body text contains S
+//   GET /storage                         -> {text}   every key and value the workbench keeps in the browser
+//                                                    (IndexedDB, localStorage): what survives a window reload
 //
 // Access: code-server asks for a fresh random password (--auth password, config file readable by this user
 // only); the runner checks that an unauthenticated request is refused, then signs the browser in through
@@ -182,10 +184,31 @@ control = http.createServer(async (req, res) => {
       if (text) target = target.filter({ hasText: text });
       await target.first().click({ timeout: 10_000 });
       res.end(JSON.stringify({ clicked: true }));
+    } else if (u.pathname === '/storage') {
+      res.end(JSON.stringify({ text: await page.evaluate(browserStorageText) }));
     } else { res.statusCode = 404; res.end('{}'); }
   } catch (e) { res.statusCode = 500; res.end(JSON.stringify({ error: String(e) })); }
 });
 await new Promise(r => control.listen(0, '127.0.0.1', r));
+
+/** Runs in the workbench page: its IndexedDB databases and localStorage as text (bytes decoded as UTF-8). */
+async function browserStorageText() {
+  const text = value => (typeof value === 'string' ? value : value instanceof Uint8Array ? new TextDecoder().decode(value)
+    : JSON.stringify(value, (_k, v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : v)));
+  const request = r => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  const parts = [];
+  for (const { name } of await indexedDB.databases()) {
+    const db = await request(indexedDB.open(name));
+    for (const store of db.objectStoreNames) {
+      const keys = await request(db.transaction(store).objectStore(store).getAllKeys());
+      const values = await request(db.transaction(store).objectStore(store).getAll());
+      keys.forEach((key, i) => parts.push(`${name}/${store}/${text(key)} = ${text(values[i])}`));
+    }
+    db.close();
+  }
+  for (let i = 0; i < localStorage.length; i++) parts.push(`localStorage/${localStorage.key(i)} = ${localStorage.getItem(localStorage.key(i))}`);
+  return parts.join('\n');
+}
 const controlUrl = `http://127.0.0.1:${control.address().port}${controlPrefix}`;
 
 // --- 1. code-server on a random loopback port, fresh user-data/extensions dirs ---

@@ -3,7 +3,8 @@
 // host) driven by headless Chromium, fully offline. Installs the harness on first use (cached outside the
 // clone), compiles the tests, bundles the extension, then hands over to scripts/run-tests.mjs.
 //   npm run test:integration [-- --grep "Endpoint Explorer"] [--keepData]
-// A second, small run opens an untrusted workspace in Restricted Mode (test/integration-untrusted).
+// A second, small run opens an untrusted workspace in Restricted Mode (test/integration-untrusted); a third reloads
+// its window with a results panel open (test/integration-reload).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -36,7 +37,7 @@ const runs = [];
 
 // Tests write into the workspace (settings, .pq files): run on a fresh copy so the fixtures stay clean.
 const workspace = freshCopy('workspace', 'workspace');
-runs.push(harness('run 1/2: main suite (workspace trust off)', {
+runs.push(harness('run 1/3: main suite (workspace trust off)', {
   testsEntry: 'out/test/integration/index.js',
   workspace,
   logsDir: 'test-results/logs',
@@ -49,7 +50,7 @@ if (!grep || matches(grep, 'Untrusted workspace')) {
   const port = await freePort();
   const settingsFile = path.join(untrustedWorkspace, '.vscode/settings.json');
   fs.writeFileSync(settingsFile, fs.readFileSync(settingsFile, 'utf8').replaceAll('127.0.0.1:47123', `127.0.0.1:${port}`));
-  runs.push(harness('run 2/2: untrusted workspace (Restricted Mode)', {
+  runs.push(harness('run 2/3: untrusted workspace (Restricted Mode)', {
     testsEntry: 'out/test/integration-untrusted/index.js',
     workspace: untrustedWorkspace,
     logsDir: 'test-results/logs-untrusted',
@@ -58,6 +59,20 @@ if (!grep || matches(grep, 'Untrusted workspace')) {
   }));
 } else {
   console.log(`[integration] skipping the untrusted-workspace run (--grep "${grep}" does not name "Untrusted workspace")`);
+}
+
+// A third run reloads its window for real: the results panel must come back from the extension's storage.
+if (!grep || matches(grep, 'Window reload')) {
+  const marker = path.join(root, 'test-results', 'reload-marker.json');
+  fs.rmSync(marker, { force: true });
+  runs.push(harness('run 3/3: window reload', {
+    testsEntry: 'out/test/integration-reload/index.js',
+    workspace: freshCopy('workspace', 'reload-workspace'),
+    logsDir: 'test-results/logs-reload',
+    extraEnv: { FABRIC_ML_RELOAD_MARKER: marker },
+  }));
+} else {
+  console.log(`[integration] skipping the window-reload run (--grep "${grep}" does not name "Window reload")`);
 }
 
 console.log('\n[integration] runs:');
