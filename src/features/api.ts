@@ -11,17 +11,21 @@ export interface FabricMlExtensionApi {
    * when the extension runs its tests: other extensions get undefined, since the model holds the user's rows.
    */
   lastResults(): ResultsPanelTestView | undefined;
+  /** The ids of the runs kept in the extension's storage for a window reload; only when the extension runs its tests. */
+  keptResults(): Promise<string[] | undefined>;
   /** IDs of the configured endpoints (definitions hold no secrets). */
   endpointIds(): string[];
   /** How long activate() took, in milliseconds. */
   readonly activationMs: number;
 }
 
-export function createExtensionApi(services: Services, activationMs: number, results: Pick<ResultsFeature, 'testView'>): FabricMlExtensionApi {
+export function createExtensionApi(services: Services, activationMs: number, results: Pick<ResultsFeature, 'testView' | 'keptRunIds'>): FabricMlExtensionApi {
+  const testing = () => services.context.extensionMode === vscode.ExtensionMode.Test;
   return {
     apiVersion: 1,
     activationMs,
-    lastResults: () => (services.context.extensionMode === vscode.ExtensionMode.Test ? results.testView() : undefined),
+    lastResults: () => (testing() ? results.testView() : undefined),
+    keptResults: async () => (testing() ? results.keptRunIds() : undefined),
     endpointIds: () => services.endpoints.list().map(e => e.id),
   };
 }

@@ -3,6 +3,7 @@
 // last ones when the grid reaches them, and nothing the window kept holds a token, the client secret or the run.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as vscode from 'vscode';
 import type { FabricMlExtensionApi } from '../../src/features/api';
 import { activateExtension, controlUrl, frameTexts, pressKeys, screenshot, waitFor } from '../integration/support';
 import { readReloadMarker, reloadRowId } from './reloadMarker';
@@ -34,6 +35,10 @@ describe('Window reload: after', function () {
     assert.ok(!text.includes(marker.clientSecret), 'no client secret in what the window kept');
     assert.ok(!text.includes(reloadRowId(marker.rows - 1)), 'the run\'s rows are not in the window\'s state');
     console.log(`[integration-reload] the window keeps ${text.length.toLocaleString('en-US')} characters of state in the browser`);
+
+    assert.ok((await api.keptResults())?.includes(marker.runId), 'the run is still kept while its panel is open');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor(async () => !(await api.keptResults())?.includes(marker.runId), 'the run deleted from the extension\'s storage once its panel is closed');
     fs.rmSync(marker.csvFile, { force: true });
   });
 });

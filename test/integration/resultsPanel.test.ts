@@ -175,6 +175,9 @@ describe('Results panel interactions', function () {
     assert.ok(Date.parse(after.startedAt) >= Date.parse(before.startedAt));
     const text = await panelTextWith(String(after.inputs.at(-1)![0]), 'the re-run rows in the panel');
     assert.ok(!text.includes('Re-running'), 'the status line no longer says it is re-running');
+    const kept = await api.keptResults();
+    assert.ok(kept?.includes(after.runId), 'the new run is kept for a window reload');
+    assert.ok(!kept?.includes(before.runId), 'the run it replaced in the panel is not kept: it cannot come back');
   });
 
   it('Summary shows per-column statistics and Request/response shows the redacted exchange', async () => {

@@ -15,6 +15,8 @@ export interface ResultsFeature {
   readonly presenter: ResultsPresenter;
   /** The panel most recently created or restored; the extension API serves it only in test mode. */
   testView(): ResultsPanelTestView | undefined;
+  /** The runs kept in the extension's storage for a window reload; the extension API serves it only in test mode. */
+  keptRunIds(): Promise<string[]>;
 }
 
 export function createResultsFeature(services: Services): ResultsFeature {
@@ -23,5 +25,6 @@ export function createResultsFeature(services: Services): ResultsFeature {
     disposables: [panels],
     presenter: { show: (model, summaries) => { panels.show(model, summaries); }, handleRerun: handler => panels.handleRerun(handler) },
     testView: () => panels.testView(),
+    keptRunIds: () => panels.keptRunIds(),
   };
 }

@@ -129,6 +129,11 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     return this.lastCreated?.testView();
   }
 
+  /** The runs kept in the extension's storage for a window reload, for integration tests. */
+  keptRunIds(): Promise<string[]> {
+    return this.spill.list();
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -200,7 +205,12 @@ class ResultsPanel implements ResultsPanelHandle {
   ) {
     panel.iconPath = vscode.Uri.joinPath(deps.context.extensionUri, 'media', 'fabric-ml.svg');
     this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
+      panel.onDidDispose(() => {
+        // Closed by the user (the extension's own dispose() comes first at shutdown, and a window reload keeps
+        // the panel): nothing will ask for its run again.
+        if (!this.disposed && this.run) void this.spill.delete(this.run.runId);
+        this.dispose();
+      }),
       // Without retainContextWhenHidden a hidden panel loses its page; it says ready again when shown.
       panel.onDidChangeViewState(() => { if (!panel.visible) this.webviewReady = false; }),
       panel.webview.onDidReceiveMessage(raw => {
@@ -217,6 +227,8 @@ class ResultsPanel implements ResultsPanelHandle {
 
   update(model: ResultsModel, summaries?: ColumnSummary[]): void {
     const previous = this.run;
+    // The run replaced here can no longer come back after a reload.
+    if (previous && previous.runId !== model.runId) void this.spill.delete(previous.runId);
     const redacted = redactResultsModel(model);
     const next = ShownRun.of(redacted);
     // The run a Re-run produced opens where the user was on the run it repeats.

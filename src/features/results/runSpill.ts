@@ -1,7 +1,8 @@
 // The shown runs, kept on disk in the extension's storage so that a results panel comes back after a window
 // reload while the page itself persists only which run it shows (a 100 000-row run would otherwise be
 // serialised into the webview state, megabytes at a time). Only redacted models are written: never a token or a
-// secret. The last MAX_SPILLED_RUNS runs are kept; older files are deleted when a new run is written.
+// secret. The last MAX_SPILLED_RUNS runs are kept; older files are deleted when a new run is written, and a run's
+// file when the user closes its panel.
 import * as vscode from 'vscode';
 import type { ColumnSummary, ResultsModel } from '../../core/results';
 import { parseResultsWebviewState } from '../../protocol/results';
@@ -27,6 +28,21 @@ export class RunSpill {
       await this.prune();
     }).catch(error => this.log.warn(`Results: could not keep run ${model.runId} for a window reload (${String(error)}).`));
     return this.writes;
+  }
+
+  /** Deletes a run's file (its panel was closed); queued behind the writes. */
+  delete(runId: string): Promise<void> {
+    const file = this.fileOf(runId);
+    if (!file) return this.writes;
+    this.writes = this.writes.then(() => vscode.workspace.fs.delete(file)).then(undefined, () => undefined);
+    return this.writes;
+  }
+
+  /** The ids of the runs kept on disk, once the queued writes and deletes are done. */
+  async list(): Promise<string[]> {
+    await this.writes;
+    const entries = await vscode.workspace.fs.readDirectory(this.folder).then(undefined, () => [] as [string, vscode.FileType][]);
+    return entries.filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.json')).map(([name]) => name.slice(0, -'.json'.length));
   }
 
   /** The run as written, or undefined when it is gone (pruned, another machine) or does not validate. */
