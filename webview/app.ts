@@ -147,6 +147,8 @@ export class ResultsApp {
     this.notice = undefined;
     this.render();
     void this.applyGridRow();
+    // Only the run's id is persisted: the extension keeps the run itself (in its storage, for a reload).
+    const saved = { runId };
     void afterFirstRowsPainted(this.root, message.run.rowCount > 0 && opened.tab === 'rows').then(() => {
       this.host.post({
         type: ResultsMessage.rendered,
@@ -156,10 +158,10 @@ export class ResultsApp {
         domRows: this.root.querySelectorAll('.results-grid lit-virtualizer > .vrow').length,
         restored,
         cspViolations: [...(window.fabricMlCspViolations ?? [])],
+        savedStateBytes: JSON.stringify(saved).length,
       });
       if (this.shown?.view.model.runId !== runId) return;
-      // Only the run's id is persisted: the extension keeps the run itself (in its storage, for a reload).
-      if (!restored) this.host.setState({ runId });
+      if (!restored) this.host.setState(saved);
       this.reportPlace();
     });
   }

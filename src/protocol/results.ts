@@ -100,6 +100,8 @@ export interface ResultsRenderedMessage {
   /** Grid row elements in the DOM after first paint (the virtualizer keeps this small). */
   domRows: number;
   restored: boolean;
+  /** Size of what the page keeps with setState for this run (JSON characters). */
+  savedStateBytes: number;
   /** CSP violations seen by the page so far ("directive blockedURI"). Expected empty. */
   cspViolations: string[];
 }
@@ -197,11 +199,12 @@ export function parseResultsWebviewMessage(value: unknown): ResultsWebviewMessag
     return { type: ResultsMessage.ready, restoredRunId: value.restoredRunId };
   }
   if (value.type === ResultsMessage.rendered) {
-    const { runId, rows, firstPaintMs, domRows, restored, cspViolations } = value;
+    const { runId, rows, firstPaintMs, domRows, restored, cspViolations, savedStateBytes } = value;
     if (!isString(runId) || !isNumber(rows) || !isNumber(firstPaintMs) || !isNumber(domRows)) return undefined;
     return {
       type: ResultsMessage.rendered, runId, rows, firstPaintMs, domRows,
       restored: restored === true, cspViolations: isStringArray(cspViolations) ? cspViolations : [],
+      savedStateBytes: isNumber(savedStateBytes) ? savedStateBytes : 0,
     };
   }
   if (value.type === ResultsMessage.placeChanged) {
