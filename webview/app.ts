@@ -14,7 +14,7 @@ import {
   type BatchOutcome, type ResultsAction, type ResultsShowMessage, type ResultsTab, type RowsPage,
 } from '../src/protocol/results';
 import { togglePin } from './columns';
-import { batchColumns, batchesView, batchRenderer } from './components/batchesView';
+import { batchColumns, batchesView, batchRenderer, type BatchesGridHandlers } from './components/batchesView';
 import { failures } from './components/failures';
 import { header, type HeaderActions, type Notice } from './components/header';
 import { rawView } from './components/rawView';
@@ -92,6 +92,30 @@ function scrollGridTowards(scroller: HTMLElement, virtualizer: HTMLElement, row:
   return false;
 }
 
+function rowHeightIn(virtualizer: HTMLElement): number {
+  return virtualizer.querySelector<HTMLElement>(':scope > .vrow')?.offsetHeight || 22;
+}
+
+/** Scrolls a grid the least that brings data row `row` fully into view below its sticky header. */
+async function revealRow(scroller: HTMLElement, virtualizer: LitVirtualizer, row: number): Promise<void> {
+  await virtualizer.updateComplete;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const laidOut = virtualizer.querySelector<HTMLElement>(`:scope > .vrow[data-row="${row}"]`);
+    if (!laidOut) {
+      scrollGridTowards(scroller, virtualizer, row);
+      await frames(2);
+      continue;
+    }
+    const top = scroller.querySelector('.vrow.head')!.getBoundingClientRect().bottom;
+    const bottom = scroller.getBoundingClientRect().top + scroller.clientHeight;
+    const box = laidOut.getBoundingClientRect();
+    if (box.top < top - 0.5) scroller.scrollTop -= top - box.top;
+    else if (box.bottom > bottom + 0.5) scroller.scrollTop += box.bottom - bottom;
+    else break;
+    await frames(1);
+  }
+}
+
 export class ResultsApp {
   private shown: Shown | undefined;
   /** The user's place on the shown run's page. */
@@ -111,6 +135,10 @@ export class ResultsApp {
   };
   /** The active cell is in the rows grid's header row (the place keeps data rows only). */
   private headerActive = false;
+  private readonly batchesHandlers: BatchesGridHandlers = {
+    onKeyDown: event => this.onBatchesKey(event),
+    onClick: event => this.onBatchesClick(event),
+  };
   private readonly gridHandlers: ResultsGridHandlers = {
     onScroll: event => this.onGridScroll(event),
     onKeyDown: event => this.onGridKey(event),
@@ -138,7 +166,7 @@ export class ResultsApp {
     this.headerActive = false;
     this.shown = {
       view, layout, renderRow: rowRenderer(view, layout, this.activeCellIn(layout)),
-      batchColumns: batchColumns(view), renderBatch: batchRenderer(view, showRaw),
+      batchColumns: batchColumns(view), renderBatch: batchRenderer(view, showRaw, opened.rawBatch),
     };
     this.cancelReport();
     // Also when it is 0: lit reuses the grid element, which may still be scrolled to the last run's place.
@@ -256,13 +284,45 @@ export class ResultsApp {
       else this.revealLine(from.row);
       return;
     }
-    const rowHeight = grid.virtualizer.querySelector<HTMLElement>(':scope > .vrow')?.offsetHeight || 22;
-    const pageRows = Math.max(1, Math.floor(grid.scroller.clientHeight / rowHeight) - 1);
+    const pageRows = Math.max(1, Math.floor(grid.scroller.clientHeight / rowHeightIn(grid.virtualizer)) - 1);
     const to = moveCell(from, event, { rows: shown.view.model.rowCount, columns: shown.layout.length, pageRows });
     if (!to) return;
     // The grid scrolls by cells, not pixels.
     event.preventDefault();
     this.setActiveCell(to, true);
+  }
+
+  /** The Batches grid's keys: the active row is the batch Request/response shows; Enter opens it there. */
+  private onBatchesKey(event: KeyboardEvent): void {
+    const shown = this.shown;
+    const place = this.place.value;
+    const grid = this.grid('.batches-grid');
+    if (!shown || !place || !grid || event.altKey) return;
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      this.showRaw(place.rawBatch);
+      return;
+    }
+    const pageRows = Math.max(1, Math.floor(grid.scroller.clientHeight / rowHeightIn(grid.virtualizer)) - 1);
+    const to = moveCell({ row: place.rawBatch, column: 0 }, event, { rows: shown.view.model.batches.length, columns: 1, pageRows });
+    if (!to) return;
+    event.preventDefault();
+    this.selectBatch(Math.max(0, to.row));
+  }
+
+  private onBatchesClick(event: MouseEvent): void {
+    const target = event.target as HTMLElement;
+    const row = target.closest<HTMLElement>('.vrow[data-row]');
+    // The Raw button opens the batch itself.
+    if (row && !target.closest('button')) this.selectBatch(Number(row.dataset.row));
+  }
+
+  /** Makes a batch the active row of the Batches grid (and the one Request/response shows), in view. */
+  private selectBatch(position: number): void {
+    if (position === this.place.value?.rawBatch) return;
+    this.move({ rawBatch: position });
+    const grid = this.grid('.batches-grid');
+    if (grid) void revealRow(grid.scroller, grid.virtualizer, position);
   }
 
   private onGridClick(event: MouseEvent): void {
@@ -317,22 +377,7 @@ export class ResultsApp {
     const grid = this.rowsGrid();
     if (!grid) return;
     const { scroller, virtualizer } = grid;
-    await virtualizer.updateComplete;
-    for (let attempt = 0; cell.row >= 0 && attempt < 4; attempt++) {
-      const laidOut = virtualizer.querySelector<HTMLElement>(`:scope > .vrow[data-row="${cell.row}"]`);
-      if (!laidOut) {
-        scrollGridTowards(scroller, virtualizer, cell.row);
-        await frames(2);
-        continue;
-      }
-      const top = scroller.querySelector('.vrow.head')!.getBoundingClientRect().bottom;
-      const bottom = scroller.getBoundingClientRect().top + scroller.clientHeight;
-      const box = laidOut.getBoundingClientRect();
-      if (box.top < top - 0.5) scroller.scrollTop -= top - box.top;
-      else if (box.bottom > bottom + 0.5) scroller.scrollTop += box.bottom - bottom;
-      else break;
-      await frames(1);
-    }
+    if (cell.row >= 0) await revealRow(scroller, virtualizer, cell.row);
     const active = this.root.querySelector<HTMLElement>(`#${ACTIVE_CELL_ID}`);
     const sticky = (element: HTMLElement) => getComputedStyle(element).position === 'sticky';
     if (cell.column === 0) scroller.scrollLeft = 0;
@@ -350,12 +395,17 @@ export class ResultsApp {
   private move(change: Partial<Pick<PagePlace, 'tab' | 'rawBatch'>>): void {
     // A scroll not yet reported is read while the grid is still visible.
     this.captureGridRow();
+    const before = this.place.value?.rawBatch;
     const moved = this.place.move(change);
-    if (!moved) return;
+    if (!moved || !this.shown) return;
+    // The Batches grid's active row is the batch Request/response shows.
+    if (moved.rawBatch !== before) this.shown.renderBatch = batchRenderer(this.shown.view, position => this.showRaw(position), moved.rawBatch);
     // A grid that was hidden may come back re-laid out a row off; it is put back at the place.
     if (change.tab === 'rows') this.pendingGridRow = moved.firstRow;
     this.render();
     void this.applyGridRow();
+    const batches = change.tab === 'batches' ? this.grid('.batches-grid') : undefined;
+    if (batches) void revealRow(batches.scroller, batches.virtualizer, moved.rawBatch);
     this.reportPlace();
   }
 
@@ -368,7 +418,11 @@ export class ResultsApp {
   }
 
   private rowsGrid(): { scroller: HTMLElement; virtualizer: LitVirtualizer } | undefined {
-    const scroller = this.root.querySelector<HTMLElement>('.results-grid');
+    return this.grid('.results-grid');
+  }
+
+  private grid(selector: string): { scroller: HTMLElement; virtualizer: LitVirtualizer } | undefined {
+    const scroller = this.root.querySelector<HTMLElement>(selector);
     const virtualizer = scroller?.querySelector<LitVirtualizer>('lit-virtualizer');
     return scroller && virtualizer ? { scroller, virtualizer } : undefined;
   }
@@ -464,7 +518,7 @@ export class ResultsApp {
       <div class="tab-strip" role="tablist" aria-label="Results" @keydown=${this.onTabKey}>${RESULTS_TABS.map(tabButton)}</div>
       ${panel('rows', 'rows-panel', resultsGrid(view, shown.layout, shown.renderRow, this.activeCellIn(shown.layout), this.gridHandlers))}
       ${panel('summary', 'summary-panel', tab === 'summary' ? summaryView(view.summaries) : nothing)}
-      ${panel('batches', 'batches-panel', tab === 'batches' ? batchesView(view, shown.batchColumns, shown.renderBatch) : nothing)}
+      ${panel('batches', 'batches-panel', tab === 'batches' ? batchesView(view, shown.batchColumns, shown.renderBatch, this.batchesHandlers) : nothing)}
       ${panel('raw', 'raw-panel', tab === 'raw' ? rawView(view, place.rawBatch, { select: p => this.showRaw(p) }) : nothing)}`;
   }
 }

@@ -70,4 +70,26 @@ describe('Results page rows on demand', function () {
     const last = model.predictions[ROWS - 1]!;
     assert.ok(text.includes(String(last[0])), 'the last row shows its prediction');
   });
+
+  it('moves through the Batches grid by keyboard and opens a batch\'s request and response with Enter', async () => {
+    const click = async (selector: string, text?: string) => {
+      const query = new URLSearchParams({ contains: PAGE_MARK, selector, ...(text ? { text } : {}) });
+      const res = await fetch(`${controlUrl}/frameClick?${query}`);
+      assert.ok(res.ok, `clicked ${selector} ${text ?? ''}`);
+    };
+    await click('[role=tab]', 'Batches');
+    await click('.batches-grid .vrow[data-row="0"] .cell.num');
+    await waitFor(() => api.lastResults()!.place?.rawBatch === 0, 'a click makes batch 1 the active row');
+    await pressKeys('', 'ArrowDown', 'ArrowDown');
+    await waitFor(() => api.lastResults()!.place?.rawBatch === 2, 'two rows down: batch 3');
+    await pressKeys('', 'Control+End');
+    await waitFor(() => api.lastResults()!.place?.rawBatch === 49, 'Ctrl+End: the last batch');
+    await screenshot('results-batches-keyboard', 300);
+    await pressKeys('', 'ArrowUp', 'Enter');
+    await waitFor(() => {
+      const place = api.lastResults()!.place;
+      return place?.tab === 'raw' && place.rawBatch === 48 ? place : undefined;
+    }, 'Enter: batch 49 in Request/response');
+    await waitFor(async () => (await frameTexts(PAGE_MARK)).some(t => t.includes('Rows 4801–4900')), 'the request and response of rows 4801–4900');
+  });
 });

@@ -1,10 +1,17 @@
-// Every batch with its status and latency; a row opens that batch's raw request and response.
-import { html, type TemplateResult } from 'lit';
+// Every batch with its status and latency; a row opens that batch's raw request and response. Keyboard: one
+// Tab stop, the arrows (PageUp/PageDown, Ctrl+Home/End) move the active row, which is the batch the
+// Request/response tab shows; Enter opens it there.
+import { html, nothing, type TemplateResult } from 'lit';
 import type { BatchOutcome } from '../../src/protocol/results';
 import { errorHead, lineSpan, spanText } from '../../src/protocol/text';
 import { formatDuration } from '../format';
 import type { GridColumn, ModelView } from '../modelView';
-import { virtualGrid } from './virtualGrid';
+import { ACTIVE_BATCH_ID, virtualGrid } from './virtualGrid';
+
+export interface BatchesGridHandlers {
+  onKeyDown: (event: KeyboardEvent) => void;
+  onClick: (event: MouseEvent) => void;
+}
 
 export function batchColumns(view: ModelView): GridColumn[] {
   const digits = String(view.model.rowCount).length;
@@ -25,12 +32,15 @@ export function batchColumns(view: ModelView): GridColumn[] {
   return columns;
 }
 
-export function batchRenderer(view: ModelView, showRaw: (position: number) => void): (batch: BatchOutcome, position: number) => TemplateResult {
+/** `active`: the position of the active row (the batch Request/response shows). */
+export function batchRenderer(view: ModelView, showRaw: (position: number) => void, active: number): (batch: BatchOutcome, position: number) => TemplateResult {
   const hasLines = view.model.source.hasLines;
   return (batch, position) => {
     const lines = lineSpan(batch, view.batchLines);
-    return html`<div class="vrow ${batch.ok ? '' : 'failed'} ${position % 2 ? 'odd' : ''}" role="row">
-      <div class="cell num" role="rowheader">${batch.index + 1}</div>
+    const isActive = position === active;
+    return html`<div class="vrow ${batch.ok ? '' : 'failed'} ${position % 2 ? 'odd' : ''}${isActive ? ' active-row' : ''}" role="row"
+      aria-selected=${isActive ? 'true' : 'false'} data-row=${position}>
+      <div class="cell num${isActive ? ' active' : ''}" role="rowheader" id=${isActive ? ACTIVE_BATCH_ID : nothing}>${batch.index + 1}</div>
       <div class="cell" role="gridcell">${spanText(batch.startRow + 1, batch.endRow)}</div>
       ${hasLines ? html`<div class="cell" role="gridcell">${lines ? spanText(lines.first, lines.last) : ''}</div>` : ''}
       <div class="cell ${batch.ok ? 'ok' : 'bad'}" role="gridcell">${batch.ok ? 'ok' : batch.attempts === 0 ? 'not sent' : 'failed'}</div>
@@ -44,10 +54,13 @@ export function batchRenderer(view: ModelView, showRaw: (position: number) => vo
   };
 }
 
-export function batchesView(view: ModelView, columns: GridColumn[], renderBatch: (batch: BatchOutcome, position: number) => TemplateResult): TemplateResult {
+export function batchesView(view: ModelView, columns: GridColumn[], renderBatch: (batch: BatchOutcome, position: number) => TemplateResult,
+  handlers: BatchesGridHandlers): TemplateResult {
   return virtualGrid({
+    ...handlers,
     className: 'batches-grid',
-    label: 'Batches',
+    label: 'Batches. Arrow keys choose a batch, Enter shows its request and response.',
+    activeId: ACTIVE_BATCH_ID,
     columns,
     items: view.model.batches,
     renderItem: renderBatch,

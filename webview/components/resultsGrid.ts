@@ -132,7 +132,7 @@ export function resultsGrid(view: ModelView, columns: readonly GridColumn[], ren
     renderItem: renderRow,
     renderHeader: headerCell,
     activeHeader: active.row < 0 ? active.column : undefined,
-    hasActiveCell: true,
+    activeId: ACTIVE_CELL_ID,
     vars: { '--pred-span': String(Math.max(1, predictionCount)) },
   });
 }

@@ -2,15 +2,17 @@
 // that both scroll together horizontally and only the visible rows exist in the DOM. Rows are CSS-grid
 // divs sized by the --grid-cols/--grid-width custom properties, set through CSSOM (a style attribute
 // would be blocked by the CSP). Pinned columns come first and stick at their --pin-left-<n>.
-// The grid is one Tab stop; a grid that takes keys (the rows grid) names its active cell with
+// The grid is one Tab stop; a grid that takes keys (rows, batches) names its active cell with
 // aria-activedescendant, and the row renderer marks that cell.
 import { html, nothing, type TemplateResult } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import '@lit-labs/virtualizer';
 import { gridSizeVars, type GridColumn } from '../modelView';
 
-/** The id of the active cell of the (one) keyboard-driven grid on the page. */
+/** The id of the active cell of the rows grid. */
 export const ACTIVE_CELL_ID = 'grid-active-cell';
+/** The id of the active row's first cell in the Batches grid (both grids are in the DOM at once). */
+export const ACTIVE_BATCH_ID = 'batches-active-row';
 
 export interface VirtualGridOptions<T> {
   className: string;
@@ -23,8 +25,8 @@ export interface VirtualGridOptions<T> {
   renderHeader?: (column: GridColumn, position: number) => TemplateResult | string;
   /** Position of the active header cell, when the active cell is in the header row. */
   activeHeader?: number;
-  /** The active cell is in the DOM under ACTIVE_CELL_ID (keyboard-driven grids). */
-  hasActiveCell?: boolean;
+  /** The id the active cell has in the DOM (keyboard-driven grids). */
+  activeId?: string;
   /** More custom properties for the row templates (e.g. --pred-span). */
   vars?: Record<string, string>;
   /** Scroll events of the grid's scroll container. */
@@ -50,7 +52,7 @@ export function virtualGrid<T>(options: VirtualGridOptions<T>): TemplateResult {
   return html`
     <div class="grid-scroll ${options.className}" role="grid" tabindex="0" aria-label=${options.label}
       aria-rowcount=${options.items.length + 1} aria-colcount=${options.columns.length}
-      aria-activedescendant=${options.hasActiveCell ? ACTIVE_CELL_ID : nothing}
+      aria-activedescendant=${options.activeId ?? nothing}
       ${ref(el => applyVars(el, vars))} @scroll=${options.onScroll} @keydown=${options.onKeyDown}
       @click=${options.onClick} @dblclick=${options.onDblClick}>
       <div class="vrow head" role="row" aria-rowindex="1">
