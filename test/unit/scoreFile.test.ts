@@ -205,6 +205,41 @@ describe('Score File to file', () => {
     assert.equal(second.message, `Scored the remaining ${300 - first.rowsWritten} rows (300 in all) into resumed.csv.`);
   });
 
+  for (const broken of [
+    // The quote runs on to the next quote in the file, where csv-parse sees text after a closing quote.
+    { what: 'an unterminated quote', line: '"C150,20,30000,1,true,basic,,plain', problem: (line: number) => `Line ${line}: unexpected text after the closing quote in column 1 (customer).` },
+    { what: 'a wrong field count', line: 'C150,20,30000', problem: (line: number) => `Line ${line}: expected 8 fields like the header, found 3.` },
+  ]) {
+    it(`stops at ${broken.what} part-way through with the rows before it written, and Resume continues once the file is fixed`, async () => {
+      const rows = inputRows(300);
+      const input = writeInput(rows);
+      const good = fs.readFileSync(input, 'utf8');
+      const whole = path.join(dir, 'whole.csv');
+      await scoreFileToFile(clientFor(server), request(input, whole));
+      // Row 150 is broken in the file the user scores (its line is later than 151: some notes hold a line break).
+      const lines = good.split('\n');
+      const at = lines.findIndex(line => line.startsWith('C150,'));
+      fs.writeFileSync(input, [...lines.slice(0, at), broken.line, ...lines.slice(at + 1)].join('\n'));
+      const problem = broken.problem(at + 1);
+
+      const output = path.join(dir, 'out.csv');
+      const first = await scoreFileToFile(clientFor(server), request(input, output));
+      assert.deepEqual([first.rowsWritten, first.complete, first.cancelled, first.malformedInput], [149, false, false, problem]);
+      assert.equal(first.message, `Stopped at a malformed record: rows 1–149 written to out.csv, 150… not scored. ${problem} Fix the file, then Resume continues from row 150.`);
+      assert.equal(first.warnings[0], `Input stopped at a malformed record: ${problem} The rows before it are in out.csv; fix the file, then Resume.`);
+      const records = readCsv(output).slice(1);
+      assert.equal(records.length, 149, 'the 9 rows read before the bad record in its batch are written too');
+      records.forEach((record, i) => assert.deepEqual(record.slice(-3), [String(expected(rows[i])[0]), expected(rows[i])[1], ''], `row ${i + 1}`));
+
+      fs.writeFileSync(input, good);
+      server.resetCounters();
+      const second = await scoreFileToFile(clientFor(server), request(input, output, { resume: true }));
+      assert.equal(second.complete, true);
+      assert.equal(server.counters.scoreRowsReceived, 151, 'only rows 150–300 were sent');
+      assert.equal(fs.readFileSync(output, 'utf8'), fs.readFileSync(whole, 'utf8'));
+    });
+  }
+
   it('refuses to resume an output whose rows do not match the input', async () => {
     const rows = inputRows(40);
     const input = writeInput(rows);

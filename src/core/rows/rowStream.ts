@@ -136,9 +136,10 @@ export class StreamCursor<T> {
 
   async next(): Promise<T | null> {
     for (;;) {
-      if (this.failure !== undefined) throw this.failure;
+      // Records parsed before a failure are handed out first: the rows before a malformed record are good rows.
       const value = this.stream.read() as T | null;
       if (value !== null) return value;
+      if (this.failure !== undefined) throw this.failure;
       if (this.ended) return null;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
@@ -167,6 +168,8 @@ abstract class BaseRowStream implements RowStream {
   bytesRead = 0;
   protected pending: SourceRow[] = [];
   protected finished = false;
+  /** Why reading stopped (a malformed record), thrown once the rows before it are taken. */
+  private failure: unknown;
 
   constructor(readonly totalBytes: number) {}
 
@@ -188,8 +191,18 @@ abstract class BaseRowStream implements RowStream {
     const out: SourceRow[] = [];
     while (out.length < count) {
       if (this.pending.length === 0) {
+        // A malformed record: the rows before it are handed out first, the error comes with the next take().
+        if (this.failure !== undefined) {
+          if (out.length > 0) break;
+          throw this.failure;
+        }
         if (this.finished) break;
-        await this.fill();
+        try {
+          await this.fill();
+        } catch (error) {
+          this.failure = error;
+          continue;
+        }
         if (this.pending.length === 0) break;
       }
       const room = count - out.length;

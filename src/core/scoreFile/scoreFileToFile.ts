@@ -10,7 +10,7 @@ import type { EndpointRef, SignatureField } from '../endpoints/model';
 import { BatchSender, type SentBatch } from '../fabric/batchSender';
 import type { BatchScorer } from '../fabric/fabricClient';
 import type { BatchOutcome, Orientation } from '../fabric/types';
-import { type SourceFormat } from '../rows/formats';
+import { RowsParseError, type SourceFormat } from '../rows/formats';
 import { openRowStream, type RowStream, type SourceRow } from '../rows/rowStream';
 import { MappingError, mapToSignature } from '../rows/signatureMapping';
 import type { DateOrder } from '../rows/coerce';
@@ -83,6 +83,8 @@ export interface ScoreFileResult {
   cancelled: boolean;
   /** Why the run stopped before the end (a failure every batch would repeat). */
   stoppedBy?: string;
+  /** A malformed record part-way through the input ("Line 5001: unclosed quote in column 8 (note)."): the rows before it are written. */
+  malformedInput?: string;
   /** Over every row of the output (resumed rows included). */
   summaries: ColumnSummary[];
   firstRows: FirstRow[];
@@ -143,6 +145,7 @@ class FileRun {
   private failedRows = 0;
   private maxRowsAhead = 0;
   private stoppedBy: string | undefined;
+  private malformedInput: string | undefined;
   private readonly firstRowLimit: number;
   /** Set when the layout was chosen by this run: the CSV header goes out with the first batch. */
   private needsHeader = false;
@@ -203,7 +206,7 @@ class FileRun {
 
   /** Reads a batch only when the pipeline has room, sends it, and writes finished batches in input order. */
   private async pump(): Promise<void> {
-    const { request, reader, sender } = this;
+    const { request, sender } = this;
     const slots = Math.max(sender.limiter.limit, request.maxConcurrency ?? 0);
     const maxQueued = Math.max(1, request.maxQueuedBatches ?? slots * 2 + 2);
     const queue: Array<Promise<FileBatch>> = [];
@@ -213,7 +216,7 @@ class FileRun {
     while (!sender.stopped) {
       while (queue.length >= maxQueued && writing) writing = await this.writeNext(queue);
       if (!writing || sender.stopped) break;
-      const rows = await reader.take(this.batchSize);
+      const rows = await this.take();
       if (rows.length === 0) break;
       this.maxRowsAhead = Math.max(this.maxRowsAhead, startRow + rows.length - this.rowsWritten);
       queue.push(this.send(index++, startRow, rows));
@@ -222,6 +225,21 @@ class FileRun {
     while (queue.length > 0 && writing) writing = await this.writeNext(queue);
     // Batches after the stop are abandoned: settle them so that nothing is left running.
     await Promise.all(queue);
+  }
+
+  /**
+   * The next batch's rows. A malformed record ends the reading, not the run: the rows before it (handed out first
+   * by the reader) are scored and written, and the run stops there like a cancel, so Resume continues from the
+   * malformed row once the file is fixed.
+   */
+  private async take(): Promise<SourceRow[]> {
+    try {
+      return await this.reader.take(this.batchSize);
+    } catch (error) {
+      if (!(error instanceof RowsParseError)) throw error;
+      this.malformedInput = error.message;
+      return [];
+    }
   }
 
   private async send(index: number, startRow: number, rows: SourceRow[]): Promise<FileBatch> {
@@ -305,16 +323,19 @@ class FileRun {
 
   private result(): ScoreFileResult {
     const cancelled = this.request.signal?.aborted === true;
-    const complete = !cancelled && this.stoppedBy === undefined;
+    const complete = !cancelled && this.stoppedBy === undefined && this.malformedInput === undefined;
     const file = path.basename(this.request.outputPath);
     const n = this.rowsWritten;
     const failed = this.failedBatches > 0 ? ` ${this.failedBatches} failed ${this.failedBatches === 1 ? 'batch' : 'batches'} (${this.failedRows.toLocaleString('en-US')} rows) say why in the "${this.layout?.error ?? 'error'}" column.` : '';
     const written = n > 0 ? `rows 1–${n.toLocaleString('en-US')} written to ${file}, ${(n + 1).toLocaleString('en-US')}… not scored` : `no row written to ${file}`;
+    const resumeAt = (n + 1).toLocaleString('en-US');
     const message = complete
       ? `Scored ${this.resumedRows > 0 ? `the remaining ${(n - this.resumedRows).toLocaleString('en-US')} rows (${n.toLocaleString('en-US')} in all)` : `all ${n.toLocaleString('en-US')} rows`} into ${file}.${failed}`
       : cancelled
-        ? `Cancelled: ${written}. Resume continues from row ${(n + 1).toLocaleString('en-US')}.${failed}`
-        : `Stopped: ${written}: ${this.stoppedBy}. Resume continues from row ${(n + 1).toLocaleString('en-US')}.${failed}`;
+        ? `Cancelled: ${written}. Resume continues from row ${resumeAt}.${failed}`
+        : this.stoppedBy !== undefined
+          ? `Stopped: ${written}: ${this.stoppedBy}. Resume continues from row ${resumeAt}.${failed}`
+          : `Stopped at a malformed record: ${written}. ${this.malformedInput} Fix the file, then Resume continues from row ${resumeAt}.${failed}`;
     return {
       outputPath: this.request.outputPath,
       layout: this.layout,
@@ -325,10 +346,12 @@ class FileRun {
       complete,
       cancelled,
       stoppedBy: this.stoppedBy,
+      malformedInput: this.malformedInput,
       summaries: this.summary?.finish() ?? [],
       firstRows: this.firstRows,
       firstBatches: this.firstBatches,
-      warnings: [...this.warnings],
+      // The results page lists warnings: it says there why the output is incomplete.
+      warnings: this.malformedInput ? [`Input stopped at a malformed record: ${this.malformedInput} The rows before it are in ${file}; fix the file, then Resume.`, ...this.warnings] : [...this.warnings],
       durationMs: Math.round(performance.now() - this.started),
       tokenRequests: this.sender.tokenRequestsMade,
       peakConcurrency: this.sender.limiter.peak,
