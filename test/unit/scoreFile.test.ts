@@ -156,6 +156,26 @@ describe('Score File to file', () => {
     assert.equal(server.counters.maxInFlight, 2);
   });
 
+  it('streams a .json array: the file is cut no further ahead of the output than the queue bound plus one read chunk (by counters)', async () => {
+    server.latencyMs = 2;
+    const objects = inputRows(3000).map(row => ({ ...Object.fromEntries(HEADER.map((h, i) => [h, row[i]])), age: Number(row[1]) }));
+    const input = path.join(dir, 'input.json');
+    fs.writeFileSync(input, `[\n${objects.map(o => `  ${JSON.stringify(o)}`).join(',\n')}\n]\n`);
+    const jsonl = path.join(dir, 'input.jsonl');
+    fs.writeFileSync(jsonl, objects.map(o => JSON.stringify(o)).join('\n') + '\n');
+    const output = path.join(dir, 'from-json.jsonl');
+    const result = await scoreFileToFile(clientFor(server), request(input, output, { inputFormat: 'json', outputFormat: 'jsonl', batchSize: 10, concurrency: 2, maxQueuedBatches: 3 }));
+    assert.equal(result.rowsWritten, 3000);
+    // The reader reads 16 KB at a time and its element stream holds at most 16 elements beyond the chunk it cut.
+    const shortestRow = Math.min(...objects.map(o => JSON.stringify(o).length));
+    const bound = 3 * 10 + Math.ceil((16 * 1024) / shortestRow) + 16;
+    assert.ok(result.maxRowsParsedAhead <= bound, `${result.maxRowsParsedAhead} rows cut out of the file ahead of the output (bound ${bound})`);
+    assert.ok(result.maxRowsParsedAhead >= 30, 'the queue was used');
+    const fromJsonl = path.join(dir, 'from-jsonl.jsonl');
+    await scoreFileToFile(clientFor(server), request(jsonl, fromJsonl, { inputFormat: 'jsonl', outputFormat: 'jsonl' }));
+    assert.equal(fs.readFileSync(output, 'utf8'), fs.readFileSync(fromJsonl, 'utf8'), 'the same rows and predictions as from JSON Lines');
+  });
+
   it('cancels at a row boundary: rows 1–N written, nothing after, and says so', async () => {
     server.latencyMs = 10;
     const rows = inputRows(400);
@@ -292,6 +312,15 @@ describe('Score File to file', () => {
     const estimate = await estimateDataRows(big, 'csv');
     assert.equal(estimate.exact, false);
     assert.ok(Math.abs(estimate.rows - 30_000) / 30_000 < 0.1, `estimated ${estimate.rows} rows`);
+  });
+
+  it('estimates the rows of a large .json array from its first 64 KB instead of reading it whole', async () => {
+    const big = path.join(dir, 'big.json');
+    fs.writeFileSync(big, JSON.stringify(inputRows(20_000).map(row => Object.fromEntries(HEADER.map((h, i) => [h, row[i]]))), null, 1));
+    assert.ok(fs.statSync(big).size > 1024 * 1024);
+    const estimate = await estimateDataRows(big, 'json');
+    assert.equal(estimate.exact, false);
+    assert.ok(Math.abs(estimate.rows - 20_000) / 20_000 < 0.1, `estimated ${estimate.rows} rows`);
   });
 
   it('words the progress line with rows, rate, time left, concurrency and failed batches', () => {

@@ -97,6 +97,8 @@ export interface ScoreFileResult {
   throttledResponses: number;
   /** The most rows read from the input and not yet written (back-pressure kept it at most maxQueuedBatches × batchSize). */
   maxRowsAhead: number;
+  /** The most rows cut out of the input file and not yet written: maxRowsAhead plus what the reader holds in its buffers. */
+  maxRowsParsedAhead: number;
   /** What the run did, for a notification: "Scored all 1,000 rows into data.scored.csv." */
   message: string;
 }
@@ -144,6 +146,7 @@ class FileRun {
   private failedBatches = 0;
   private failedRows = 0;
   private maxRowsAhead = 0;
+  private maxRowsParsedAhead = 0;
   private stoppedBy: string | undefined;
   private malformedInput: string | undefined;
   private readonly firstRowLimit: number;
@@ -219,6 +222,7 @@ class FileRun {
       const rows = await this.take();
       if (rows.length === 0) break;
       this.maxRowsAhead = Math.max(this.maxRowsAhead, startRow + rows.length - this.rowsWritten);
+      this.noteRowsHeld();
       queue.push(this.send(index++, startRow, rows));
       startRow += rows.length;
     }
@@ -259,6 +263,7 @@ class FileRun {
   /** Writes the oldest batch when it is done; false when the run stops there (cancelled or a repeating failure). */
   private async writeNext(queue: Array<Promise<FileBatch>>): Promise<boolean> {
     const batch = await (queue.shift() as Promise<FileBatch>);
+    this.noteRowsHeld();
     const outcome = batch.sent?.outcome;
     // A cancel, or a failure every batch would repeat: stop at this row boundary so that Resume sends it again.
     if (outcome && !outcome.ok && (outcome.error?.kind === 'aborted' || this.sender.stopReason !== undefined)) {
@@ -287,6 +292,11 @@ class FileRun {
     this.rowsWritten += batch.rows.length;
     this.reportProgress();
     return true;
+  }
+
+  /** Counts (never times) how far the reader's parsing ran ahead of the output file. */
+  private noteRowsHeld(): void {
+    this.maxRowsParsedAhead = Math.max(this.maxRowsParsedAhead, this.reader.rowsParsed - this.rowsWritten);
   }
 
   private useLayout(layout: OutputLayout, headerToWrite = false): void {
@@ -357,6 +367,7 @@ class FileRun {
       peakConcurrency: this.sender.limiter.peak,
       throttledResponses: this.sender.limiter.throttles,
       maxRowsAhead: this.maxRowsAhead,
+      maxRowsParsedAhead: this.maxRowsParsedAhead,
       message,
     };
   }
