@@ -146,6 +146,60 @@ describe('Score File to file', () => {
     assert.equal(result.message, 'Scored all 100 rows into out.csv. 1 failed batch (20 rows) say why in the "error" column.');
   });
 
+  describe('prediction keys that first come after the output\'s columns were set', () => {
+    /** Every answer is objects; the batch of rows 41–60 adds a "reason" key the first batch did not have. */
+    function answerWithALateKey(): void {
+      server.scriptScore({ type: 'records', extra: { reason: 'short tenure' } }, { match: inputs => (inputs[0] as unknown[])[1] === 30000 + 40 * 7, times: Infinity });
+      server.scriptScore({ type: 'records' }, { times: Infinity });
+    }
+
+    it('CSV: writes them as JSON in a prediction_extra column, says where they first came, and resumes such a file', async () => {
+      answerWithALateKey();
+      const rows = inputRows(100);
+      const input = writeInput(rows);
+      const output = path.join(dir, 'out.csv');
+      const result = await scoreFileToFile(clientFor(server), request(input, output));
+      const records = readCsv(output);
+      assert.deepEqual(records[0], [...HEADER, 'churn_probability', 'churn_label', 'prediction_extra', 'error']);
+      records.slice(1).forEach((record, i) => {
+        const extra = i >= 40 && i < 60 ? '{"reason":"short tenure"}' : '';
+        assert.deepEqual(record.slice(-4), [String(expected(rows[i])[0]), expected(rows[i])[1], extra, ''], `row ${i + 1}`);
+      });
+      assert.equal(result.warnings[0], `Prediction key "reason" first came in row 41 (line ${result.firstRows[40].line}), after the output's columns were set by the first batch: its values (20 rows) are in the "prediction_extra" column of out.csv as JSON.`);
+
+      const whole = fs.readFileSync(output, 'utf8');
+      const cut = whole.split('\r\n');
+      // As a run cancelled after two batches leaves it (the endpoint adds the key to the batch that starts at row 41).
+      fs.writeFileSync(output, cut.slice(0, 41).join('\r\n') + '\r\n');
+      const resumed = await scoreFileToFile(clientFor(server), request(input, output, { resume: true }));
+      assert.deepEqual([resumed.resumedRows, resumed.complete], [40, true]);
+      assert.equal(fs.readFileSync(output, 'utf8'), whole);
+    });
+
+    it('CSV whose first answers had no keys: says that the late key\'s values are not in the file', async () => {
+      server.scriptScore({ type: 'records', extra: { reason: 'short tenure' } }, { match: inputs => (inputs[0] as unknown[])[1] === 30000 + 40 * 7 });
+      const rows = inputRows(100);
+      const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), path.join(dir, 'out.csv')));
+      assert.deepEqual(readCsv(path.join(dir, 'out.csv'))[0], [...HEADER, 'churn_probability', 'churn_label', 'error']);
+      assert.equal(result.warnings[0], `Prediction key "reason" first came in row 41 (line ${result.firstRows[40].line}), after the output's columns were set by the first batch, whose predictions had no keys: its values (20 rows) are not in out.csv. Score into a .jsonl file to keep every key.`);
+    });
+
+    it('JSON Lines: writes them on the rows that have them', async () => {
+      answerWithALateKey();
+      const rows = inputRows(100);
+      const output = path.join(dir, 'out.jsonl');
+      const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), output, { outputFormat: 'jsonl' }));
+      const lines = fs.readFileSync(output, 'utf8').trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+      lines.forEach((line, i) => {
+        const [churn_probability, churn_label] = expected(rows[i]);
+        const inputs = Object.fromEntries(HEADER.map((h, c) => [h, rows[i][c]]));
+        const late = i >= 40 && i < 60 ? { reason: 'short tenure' } : {};
+        assert.deepEqual(line, { ...inputs, churn_probability, churn_label, ...late, error: null }, `row ${i + 1}`);
+      });
+      assert.equal(result.warnings[0], `Prediction key "reason" first came in row 41 (line ${result.firstRows[40].line}), after the output's columns were set by the first batch: it is in out.jsonl as "reason" on the 20 rows that have it; the summary does not cover it.`);
+    });
+  });
+
   it('reads no further ahead than the queue bound while batches wait (back-pressure, by counters)', async () => {
     server.latencyMs = 5;
     const output = path.join(dir, 'out.csv');

@@ -8,7 +8,7 @@ import { parse as createCsvParser } from 'csv-parse';
 import { normalizeMaxRecordBytes } from '../rows/formats';
 import { csvParseOptions, type CsvDelimiter } from '../rows/parseCsv';
 import { lineSplitter, type RowStream, type SourceRow, StreamCursor } from '../rows/rowStream';
-import { asReadBack, type OutputFormat, type OutputLayout, outputLayout } from './outputFile';
+import { asReadBack, EXTRA_COLUMN, type OutputFormat, type OutputLayout, outputLayout } from './outputFile';
 
 export class ResumeMismatchError extends Error {
   constructor(message: string) {
@@ -82,13 +82,14 @@ interface ReadBack {
 function compare(values: string[] | Record<string, unknown>, source: SourceRow, layout: OutputLayout, neutralizeFormulas: boolean): ReadBack | undefined {
   const { sourceColumns, outputs, error } = layout;
   if (Array.isArray(values)) {
-    if (values.length !== sourceColumns.length + outputs.length + 1) return undefined;
+    const extraColumns = layout.extra ? 1 : 0;
+    if (values.length !== sourceColumns.length + outputs.length + extraColumns + 1) return undefined;
     for (let c = 0; c < sourceColumns.length; c++) {
       if (values[c] !== asReadBack(source.row[sourceColumns[c]], layout.delimiter, neutralizeFormulas)) return undefined;
     }
     const errorText = values[values.length - 1];
     if (errorText !== '') return { prediction: null, error: errorText };
-    return { prediction: values.slice(sourceColumns.length, -1).map(valueOfCsvText), error: undefined };
+    return { prediction: values.slice(sourceColumns.length, sourceColumns.length + outputs.length).map(valueOfCsvText), error: undefined };
   }
   for (const key of Object.keys(source.row)) {
     if (JSON.stringify(values[key]) !== JSON.stringify(source.row[key])) return undefined;
@@ -98,15 +99,21 @@ function compare(values: string[] | Record<string, unknown>, source: SourceRow, 
   return { prediction: outputs.map((name) => values[name] ?? null), error: undefined };
 }
 
+/** prediction_extra, or the name it gets when a column already has it ("prediction_extra (prediction)"). */
+const EXTRA_NAME = new RegExp(`^${EXTRA_COLUMN}( \\(prediction( \\d+)?\\))?$`);
+
 /** The header must be the input's columns (as the output names them), then predictions, then the error column. */
 function csvLayout(header: string[], reader: RowStream, options: VerifyOptions): OutputLayout | undefined {
   const inputs = outputLayout('csv', reader.delimiter ?? ',', reader.columns, [], options.neutralizeFormulas).inputs;
   const written = header.slice(0, inputs.length);
   const readBack = inputs.map((name) => asReadBack(name, reader.delimiter ?? ',', options.neutralizeFormulas));
   if (header.length < inputs.length + 1 || written.some((name, i) => name !== readBack[i])) return undefined;
-  const outputs = header.slice(inputs.length, -1);
+  let outputs = header.slice(inputs.length, -1);
+  // The column for prediction keys that came after the header (written when the endpoint answers with objects).
+  const withExtra = outputs.length > 0 && EXTRA_NAME.test(outputs[outputs.length - 1]);
+  if (withExtra) outputs = outputs.slice(0, -1);
   const predictionNames = options.outputColumns?.length === outputs.length ? [...options.outputColumns] : outputs;
-  const layout = outputLayout('csv', reader.delimiter ?? ',', reader.columns, predictionNames, options.neutralizeFormulas);
+  const layout = outputLayout('csv', reader.delimiter ?? ',', reader.columns, predictionNames, options.neutralizeFormulas, withExtra);
   return layout.outputs.length === outputs.length && /^error\b/.test(header[header.length - 1]) ? layout : undefined;
 }
 

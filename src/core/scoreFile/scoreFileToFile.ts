@@ -10,10 +10,11 @@ import type { EndpointRef, SignatureField } from '../endpoints/model';
 import { BatchSender, type SentBatch } from '../fabric/batchSender';
 import type { BatchScorer } from '../fabric/fabricClient';
 import type { BatchOutcome, Orientation } from '../fabric/types';
-import { RowsParseError, type SourceFormat } from '../rows/formats';
+import { RowsParseError, type SourceFormat, textForMessage } from '../rows/formats';
 import { openRowStream, type RowStream, type SourceRow } from '../rows/rowStream';
 import { MappingError, mapToSignature } from '../rows/signatureMapping';
 import type { DateOrder } from '../rows/coerce';
+import { uniqueNames } from '../results/columns';
 import type { ColumnSummary } from '../results/model';
 import { describeError, linesText, rowsText } from '../text';
 import { encodeHeader, encodeRows, type OutputFormat, type OutputLayout, outputLayout, OutputWriter } from './outputFile';
@@ -103,6 +104,15 @@ export interface ScoreFileResult {
   message: string;
 }
 
+/** A prediction key that was not among the output's columns when it first came. */
+interface LateKey {
+  firstRow: number;
+  firstLine: number;
+  rows: number;
+  /** JSON Lines: the name it is written under (a suffix when an input column or the error column has it). */
+  writtenAs: string;
+}
+
 interface FileBatch {
   index: number;
   startRow: number;
@@ -149,6 +159,8 @@ class FileRun {
   private maxRowsParsedAhead = 0;
   private stoppedBy: string | undefined;
   private malformedInput: string | undefined;
+  /** Prediction keys that first came after the output's columns were set, by key. */
+  private readonly lateKeys = new Map<string, LateKey>();
   private readonly firstRowLimit: number;
   /** Set when the layout was chosen by this run: the CSV header goes out with the first batch. */
   private needsHeader = false;
@@ -272,12 +284,20 @@ class FileRun {
     }
     if (outcome && batch.startRow < this.firstRowLimit) this.firstBatches.push(outcome);
     const result = batch.sent?.result;
-    if (!this.layout) this.useLayout(outputLayout(this.request.outputFormat, this.reader.delimiter ?? ',', this.reader.columns, predictionNames(this.request.outputColumns, result), this.neutralize), true);
+    // A CSV's header is written once, with the first batch: when the endpoint answers with objects (or the first
+    // batch failed, so the shape is not known yet), the CSV gets a prediction_extra column for keys that first come
+    // later. A data engineer loading the file into a table expects a fixed set of columns and every value kept; a
+    // JSON object in one last prediction column keeps both (Json.Document expands it), where a warning alone would
+    // mean scoring the file again. JSON Lines has no header: later keys are written on the rows that have them.
+    if (!this.layout) this.useLayout(outputLayout(this.request.outputFormat, this.reader.delimiter ?? ',', this.reader.columns, predictionNames(this.request.outputColumns, result), this.neutralize, !result || result.columns !== undefined), true);
     const layout = this.layout as OutputLayout;
     let predictions: Array<unknown[] | null>;
+    let extras: Array<Record<string, unknown> | undefined> | undefined;
     let error: string | undefined;
-    if (result) predictions = alignPredictions(layout.predictionNames, result.columns, result.predictions);
-    else {
+    if (result) {
+      predictions = alignPredictions(layout.predictionNames, result.columns, result.predictions);
+      extras = this.lateValues(layout, batch, result.columns, result.predictions);
+    } else {
       predictions = batch.rows.map(() => null);
       error = batch.mappingError ?? failureText(batch);
       this.failedBatches++;
@@ -287,11 +307,57 @@ class FileRun {
       this.needsHeader = false;
       await this.writer?.write(encodeHeader(layout));
     }
-    await this.writer?.write(encodeRows(layout, batch.rows, predictions, error));
+    await this.writer?.write(encodeRows(layout, batch.rows, predictions, error, extras));
     for (let i = 0; i < batch.rows.length; i++) this.account(batch.rows[i], predictions[i], error);
     this.rowsWritten += batch.rows.length;
     this.reportProgress();
     return true;
+  }
+
+  /**
+   * Each row's values of prediction keys that are not among the layout's (JSON Lines: under the names they are
+   * written as), noting where each key first came; undefined when the batch has none.
+   */
+  private lateValues(layout: OutputLayout, batch: FileBatch, batchColumns: string[] | undefined, rows: unknown[][]): Array<Record<string, unknown> | undefined> | undefined {
+    if (!batchColumns) return undefined;
+    const known = new Set(layout.predictionNames);
+    const late = batchColumns.flatMap((name, c) => (known.has(name) ? [] : [{ name, c }]));
+    if (late.length === 0) return undefined;
+    return rows.map((row, i) => {
+      let values: Record<string, unknown> | undefined;
+      for (const { name, c } of late) {
+        // A key missing from a row reads as null: only the rows that have a value carry it.
+        if (row[c] === null || row[c] === undefined) continue;
+        const key = this.noteLateKey(layout, name, batch.startRow + i, batch.rows[i].line);
+        (values ??= {})[key] = row[c];
+      }
+      return values;
+    });
+  }
+
+  private noteLateKey(layout: OutputLayout, name: string, row: number, line: number): string {
+    let late = this.lateKeys.get(name);
+    if (!late) {
+      const taken = new Set([...layout.sourceColumns, ...layout.outputs, layout.error, ...[...this.lateKeys.values()].map((k) => k.writtenAs)]);
+      const [writtenAs] = layout.format === 'jsonl' ? uniqueNames([name], 'prediction', taken) : [name];
+      late = { firstRow: row, firstLine: line, rows: 0, writtenAs };
+      this.lateKeys.set(name, late);
+    }
+    late.rows++;
+    return late.writtenAs;
+  }
+
+  /** One warning per late key: where it first came and where its values are (or that they are not in a CSV). */
+  private lateKeyWarnings(file: string): string[] {
+    const layout = this.layout;
+    if (!layout) return [];
+    return [...this.lateKeys].map(([name, late]) => {
+      const where = `Prediction key "${textForMessage(name)}" first came in row ${(late.firstRow + 1).toLocaleString('en-US')} (line ${late.firstLine.toLocaleString('en-US')}), after the output's columns were set by the first batch`;
+      const rows = `${late.rows.toLocaleString('en-US')} ${late.rows === 1 ? 'row' : 'rows'}`;
+      if (layout.format === 'jsonl') return `${where}: it is in ${file} as "${textForMessage(late.writtenAs)}" on the ${rows} that have it; the summary does not cover it.`;
+      if (layout.extra) return `${where}: its values (${rows}) are in the "${layout.extra}" column of ${file} as JSON.`;
+      return `${where}, whose predictions had no keys: its values (${rows}) are not in ${file}. Score into a .jsonl file to keep every key.`;
+    });
   }
 
   /** Counts (never times) how far the reader's parsing ran ahead of the output file. */
@@ -361,7 +427,11 @@ class FileRun {
       firstRows: this.firstRows,
       firstBatches: this.firstBatches,
       // The results page lists warnings: it says there why the output is incomplete.
-      warnings: this.malformedInput ? [`Input stopped at a malformed record: ${this.malformedInput} The rows before it are in ${file}; fix the file, then Resume.`, ...this.warnings] : [...this.warnings],
+      warnings: [
+        ...(this.malformedInput ? [`Input stopped at a malformed record: ${this.malformedInput} The rows before it are in ${file}; fix the file, then Resume.`] : []),
+        ...this.lateKeyWarnings(file),
+        ...this.warnings,
+      ],
       durationMs: Math.round(performance.now() - this.started),
       tokenRequests: this.sender.tokenRequestsMade,
       peakConcurrency: this.sender.limiter.peak,
