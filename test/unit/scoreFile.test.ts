@@ -314,6 +314,55 @@ describe('Score File to file', () => {
     });
   }
 
+  describe('Retry Failed Rows', () => {
+    const crash = { type: 'error', status: 500, errorCode: 'UnknownError', message: 'Model container crashed' } as const;
+    const startsAt = (row: number) => ({ match: (inputs: unknown[]) => (inputs[0] as unknown[])[1] === 30000 + (row - 1) * 7 });
+
+    for (const format of ['csv', 'jsonl'] as const) {
+      it(`${format}: sends only the failed rows again and copies the others, into a new file in input order`, async () => {
+        const rows = inputRows(100);
+        const input = writeInput(rows);
+        const whole = path.join(dir, `whole.${format}`);
+        await scoreFileToFile(clientFor(server), request(input, whole, { outputFormat: format }));
+        server.scriptScore(crash, startsAt(41));
+        server.scriptScore(crash, startsAt(81));
+        const earlier = path.join(dir, `out.${format}`);
+        const first = await scoreFileToFile(clientFor(server), request(input, earlier, { outputFormat: format }));
+        assert.deepEqual([first.complete, first.failedBatches], [true, 2]);
+        const earlierText = fs.readFileSync(earlier, 'utf8');
+
+        server.resetCounters();
+        const retried = path.join(dir, `retried.${format}`);
+        const result = await scoreFileToFile(clientFor(server), request(input, retried, { outputFormat: format, retryFailedOf: earlier }));
+        assert.equal(server.counters.scoreRowsReceived, 40, 'only rows 41–60 and 81–100 were sent');
+        assert.equal(fs.readFileSync(retried, 'utf8'), fs.readFileSync(whole, 'utf8'));
+        assert.equal(fs.readFileSync(earlier, 'utf8'), earlierText, 'the earlier output is left as it was');
+        assert.deepEqual([result.complete, result.failedBatches, result.retry], [true, 0, { retried: 40, failedAgain: 0, copied: 60 }]);
+        assert.equal(result.message, `Retried the 40 rows that had failed into retried.${format}: all 40 are scored now; the other 60 rows were copied from out.${format}.`);
+      });
+    }
+
+    it('writes rows that fail again with the new reason, and refuses an earlier output of another input', async () => {
+      const rows = inputRows(60);
+      const input = writeInput(rows);
+      server.scriptScore(crash, { ...startsAt(21), times: 2 });
+      const earlier = path.join(dir, 'out.csv');
+      await scoreFileToFile(clientFor(server), request(input, earlier));
+      const result = await scoreFileToFile(clientFor(server), request(input, path.join(dir, 'retried.csv'), { retryFailedOf: earlier }));
+      const records = readCsv(path.join(dir, 'retried.csv')).slice(1);
+      assert.match(records[20][10], /^Batch 1 \(rows 21–40, lines \d+–\d+\) failed: HTTP 500 UnknownError: Model container crashed/);
+      assert.deepEqual(result.retry, { retried: 20, failedAgain: 20, copied: 40 });
+      assert.equal(result.message, 'Retried the 20 rows that had failed into retried.csv: 0 scored now, 20 failed again (the error column says why); the other 40 rows were copied from out.csv.');
+
+      fs.writeFileSync(input, csvText(rows.map((row, i) => (i === 3 ? [row[0], '99', ...row.slice(2)] : row))));
+      await assert.rejects(scoreFileToFile(clientFor(server), request(input, path.join(dir, 'again.csv'), { retryFailedOf: earlier })), (error: unknown) => {
+        assert.ok(error instanceof ResumeMismatchError);
+        assert.match(error.message, /^out\.csv row 4 does not match row 4 of the input \(line 6\): .* Score the file again instead of retrying its failed rows\.$/);
+        return true;
+      });
+    });
+  });
+
   it('refuses to resume an output whose rows do not match the input', async () => {
     const rows = inputRows(40);
     const input = writeInput(rows);

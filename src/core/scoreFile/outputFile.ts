@@ -15,7 +15,7 @@ import { csvField } from '../results/exportCsv';
 export type OutputFormat = 'csv' | 'jsonl';
 
 /** Line end of every CSV record (RFC 4180, as CSV export writes); JSON Lines end with LF. */
-const CSV_EOL = '\r\n';
+export const CSV_EOL = '\r\n';
 
 export interface OutputLayout {
   format: OutputFormat;

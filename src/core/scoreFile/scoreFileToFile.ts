@@ -18,7 +18,8 @@ import { uniqueNames } from '../results/columns';
 import type { ColumnSummary } from '../results/model';
 import { describeError, linesText, rowsText } from '../text';
 import { encodeHeader, encodeRows, type OutputFormat, type OutputLayout, outputLayout, OutputWriter } from './outputFile';
-import { verifyOutput } from './resume';
+import { EarlierOutput, verifyOutput } from './resume';
+import { type RetryCounts, type RetryGroup, RetryGroups, retryMessage } from './retryFailed';
 import { StreamingSummary } from './streamingSummary';
 
 export interface ScoreFileRequest {
@@ -43,6 +44,11 @@ export interface ScoreFileRequest {
   neutralizeFormulas?: boolean;
   /** Continue the output file from its first row not written, after checking it matches the input. */
   resume?: boolean;
+  /**
+   * Retry Failed Rows: this earlier output of the same input is read back; its rows with an error are sent again
+   * and the others copied, all into `outputPath` (a new file).
+   */
+  retryFailedOf?: string;
   /** Batches between reader and writer (default: twice the most in flight, plus 2). */
   maxQueuedBatches?: number;
   /** Rows kept for the results panel (default 200). */
@@ -100,6 +106,8 @@ export interface ScoreFileResult {
   maxRowsAhead: number;
   /** The most rows cut out of the input file and not yet written: maxRowsAhead plus what the reader holds in its buffers. */
   maxRowsParsedAhead: number;
+  /** Retry Failed Rows: rows sent again, failed again and copied. */
+  retry?: RetryCounts;
   /** What the run did, for a notification: "Scored all 1,000 rows into data.scored.csv." */
   message: string;
 }
@@ -120,6 +128,8 @@ interface FileBatch {
   sent?: SentBatch;
   /** Rows that cannot be sent (values that do not convert): written with this error. */
   mappingError?: string;
+  /** Retry Failed Rows: rows scored in the earlier output, copied from it. */
+  copied?: RetryGroup['copied'];
 }
 
 const MAX_WARNINGS = 20;
@@ -164,6 +174,12 @@ class FileRun {
   private readonly firstRowLimit: number;
   /** Set when the layout was chosen by this run: the CSV header goes out with the first batch. */
   private needsHeader = false;
+  /** The header as written (Retry Failed Rows copies the earlier output's); else encoded from the layout. */
+  private headerText: string | undefined;
+  private retry: RetryGroups | undefined;
+  private readonly retryCounts: RetryCounts = { retried: 0, failedAgain: 0, copied: 0 };
+  /** Retry Failed Rows: the earlier output ended before the input did. */
+  private earlierOutputShort = false;
   /** The share of the file already written when this run resumed it (the ETA counts only this run's work). */
   private resumedShare: number | undefined;
 
@@ -193,9 +209,10 @@ class FileRun {
     const { request } = this;
     try {
       if (request.resume) await this.resume();
+      if (request.retryFailedOf !== undefined) await this.openEarlierOutput(request.retryFailedOf);
       // The token before the file: a sign-in failure leaves an earlier output as it was.
       await this.sender.start();
-      this.writer = await OutputWriter.open(request.outputPath, this.layout !== undefined);
+      this.writer = await OutputWriter.open(request.outputPath, request.resume === true && this.layout !== undefined);
       await this.pump();
     } finally {
       this.sender.dispose();
@@ -219,6 +236,37 @@ class FileRun {
     this.rowsWritten = point.rows;
   }
 
+  private async openEarlierOutput(earlierPath: string): Promise<void> {
+    const { request } = this;
+    if (path.resolve(earlierPath) === path.resolve(request.outputPath)) throw new Error('Retry Failed Rows writes a new file: the output must not be the earlier output.');
+    const earlier = await EarlierOutput.open(earlierPath, this.reader, {
+      format: request.outputFormat,
+      neutralizeFormulas: this.neutralize,
+      outputColumns: request.outputColumns,
+      maxRecordBytes: request.maxRecordBytes,
+    }, 'Score the file again instead of retrying its failed rows.');
+    this.retry = new RetryGroups(earlier);
+    this.adoptEarlierLayout();
+  }
+
+  /** The new file has the earlier output's columns (CSV: known from its header; JSON Lines: from its first row). */
+  private adoptEarlierLayout(): void {
+    const earlier = this.retry?.output;
+    if (this.layout || !earlier?.layout) return;
+    this.useLayout(earlier.layout, true);
+    if (earlier.headerText) this.headerText = earlier.headerText;
+  }
+
+  /** The next rows to send (or, for Retry Failed Rows, to copy): a batch, or none at the end of the input. */
+  private async nextGroup(): Promise<RetryGroup> {
+    if (!this.retry) return { rows: await this.take() };
+    const group = await this.retry.next(this.batchSize);
+    this.adoptEarlierLayout();
+    if (group) return group;
+    this.earlierOutputShort = (await this.take()).length > 0;
+    return { rows: [] };
+  }
+
   /** Reads a batch only when the pipeline has room, sends it, and writes finished batches in input order. */
   private async pump(): Promise<void> {
     const { request, sender } = this;
@@ -231,11 +279,11 @@ class FileRun {
     while (!sender.stopped) {
       while (queue.length >= maxQueued && writing) writing = await this.writeNext(queue);
       if (!writing || sender.stopped) break;
-      const rows = await this.take();
+      const { rows, copied } = await this.nextGroup();
       if (rows.length === 0) break;
       this.maxRowsAhead = Math.max(this.maxRowsAhead, startRow + rows.length - this.rowsWritten);
       this.noteRowsHeld();
-      queue.push(this.send(index++, startRow, rows));
+      queue.push(copied ? Promise.resolve({ index, startRow, rows, copied }) : this.send(index++, startRow, rows));
       startRow += rows.length;
     }
     while (queue.length > 0 && writing) writing = await this.writeNext(queue);
@@ -282,6 +330,7 @@ class FileRun {
       if (this.sender.stopReason) this.stoppedBy = describeError(this.sender.stopReason.info);
       return false;
     }
+    if (batch.copied) return this.writeCopied(batch.copied);
     if (outcome && batch.startRow < this.firstRowLimit) this.firstBatches.push(outcome);
     const result = batch.sent?.result;
     // A CSV's header is written once, with the first batch: when the endpoint answers with objects (or the first
@@ -303,13 +352,35 @@ class FileRun {
       this.failedBatches++;
       this.failedRows += batch.rows.length;
     }
-    if (this.needsHeader) {
-      this.needsHeader = false;
-      await this.writer?.write(encodeHeader(layout));
-    }
+    await this.writeHeader();
     await this.writer?.write(encodeRows(layout, batch.rows, predictions, error, extras));
     for (let i = 0; i < batch.rows.length; i++) this.account(batch.rows[i], predictions[i], error);
     this.rowsWritten += batch.rows.length;
+    if (this.retry) {
+      this.retryCounts.retried += batch.rows.length;
+      if (error !== undefined) this.retryCounts.failedAgain += batch.rows.length;
+    }
+    this.reportProgress();
+    return true;
+  }
+
+  private async writeHeader(): Promise<void> {
+    if (!this.needsHeader || !this.layout) return;
+    this.needsHeader = false;
+    await this.writer?.write(this.headerText ?? encodeHeader(this.layout));
+  }
+
+  /** Retry Failed Rows: rows scored in the earlier output, written as they are there. */
+  private async writeCopied(rows: NonNullable<FileBatch['copied']>): Promise<boolean> {
+    await this.writeHeader();
+    let text = '';
+    for (const row of rows) {
+      text += row.text;
+      this.account(row.source, row.prediction, row.error);
+    }
+    await this.writer?.write(text);
+    this.rowsWritten += rows.length;
+    this.retryCounts.copied += rows.length;
     this.reportProgress();
     return true;
   }
@@ -399,13 +470,18 @@ class FileRun {
 
   private result(): ScoreFileResult {
     const cancelled = this.request.signal?.aborted === true;
-    const complete = !cancelled && this.stoppedBy === undefined && this.malformedInput === undefined;
+    const complete = !cancelled && this.stoppedBy === undefined && this.malformedInput === undefined && !this.earlierOutputShort;
     const file = path.basename(this.request.outputPath);
     const n = this.rowsWritten;
     const failed = this.failedBatches > 0 ? ` ${this.failedBatches} failed ${this.failedBatches === 1 ? 'batch' : 'batches'} (${this.failedRows.toLocaleString('en-US')} rows) say why in the "${this.layout?.error ?? 'error'}" column.` : '';
     const written = n > 0 ? `rows 1–${n.toLocaleString('en-US')} written to ${file}, ${(n + 1).toLocaleString('en-US')}… not scored` : `no row written to ${file}`;
     const resumeAt = (n + 1).toLocaleString('en-US');
-    const message = complete
+    const earlierFile = this.request.retryFailedOf !== undefined ? path.basename(this.request.retryFailedOf) : '';
+    const message = complete && this.retry
+      ? `${retryMessage(this.retryCounts, file, earlierFile)}`
+      : this.earlierOutputShort && !cancelled && this.stoppedBy === undefined
+        ? `${retryMessage(this.retryCounts, file, earlierFile)} ${earlierFile} ends at row ${n.toLocaleString('en-US')}, before the input does: Resume it first to score the rest.`
+        : complete
       ? `Scored ${this.resumedRows > 0 ? `the remaining ${(n - this.resumedRows).toLocaleString('en-US')} rows (${n.toLocaleString('en-US')} in all)` : `all ${n.toLocaleString('en-US')} rows`} into ${file}.${failed}`
       : cancelled
         ? `Cancelled: ${written}. Resume continues from row ${resumeAt}.${failed}`
@@ -438,6 +514,7 @@ class FileRun {
       throttledResponses: this.sender.limiter.throttles,
       maxRowsAhead: this.maxRowsAhead,
       maxRowsParsedAhead: this.maxRowsParsedAhead,
+      ...(this.retry ? { retry: { ...this.retryCounts } } : {}),
       message,
     };
   }
