@@ -1,7 +1,8 @@
 // Resume of a cancelled or stopped Score File run: the output's rows are read back and compared with the input's
 // first rows (the input columns as written, row by row), so a run only continues an output that really came from
 // this input; then the input continues from the first row not written. A partial last line (the run was killed
-// while writing) is cut off first. The rows read back also feed the run's summary and first rows.
+// while writing) is cut off first. The rows read back also feed the run's summary and first rows. Retry Failed
+// Rows reads an earlier output back the same way (EarlierOutput) to copy its scored rows.
 import * as fs from 'node:fs';
 import { pipeline } from 'node:stream';
 import { parse as createCsvParser } from 'csv-parse';
