@@ -342,6 +342,18 @@ describe('Score File to file', () => {
       });
     }
 
+    it('says when the earlier output ends before the input and leaves the new file for Resume', async () => {
+      const rows = inputRows(100);
+      const input = writeInput(rows);
+      server.scriptScore(crash, startsAt(21));
+      const earlier = path.join(dir, 'out.csv');
+      await scoreFileToFile(clientFor(server), request(input, earlier));
+      fs.writeFileSync(earlier, fs.readFileSync(earlier, 'utf8').split('\r\n').slice(0, 41).join('\r\n') + '\r\n');
+      const result = await scoreFileToFile(clientFor(server), request(input, path.join(dir, 'retried.csv'), { retryFailedOf: earlier }));
+      assert.deepEqual([result.complete, result.rowsWritten, result.retry], [false, 40, { retried: 20, failedAgain: 0, copied: 20 }]);
+      assert.equal(result.message, 'Retried the 20 rows that had failed into retried.csv: all 20 are scored now; the other 20 rows were copied from out.csv. out.csv ends at row 40, before the input does: Resume continues from row 41.');
+    });
+
     it('writes rows that fail again with the new reason, and refuses an earlier output of another input', async () => {
       const rows = inputRows(60);
       const input = writeInput(rows);

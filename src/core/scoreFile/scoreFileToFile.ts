@@ -473,21 +473,7 @@ class FileRun {
     const complete = !cancelled && this.stoppedBy === undefined && this.malformedInput === undefined && !this.earlierOutputShort;
     const file = path.basename(this.request.outputPath);
     const n = this.rowsWritten;
-    const failed = this.failedBatches > 0 ? ` ${this.failedBatches} failed ${this.failedBatches === 1 ? 'batch' : 'batches'} (${this.failedRows.toLocaleString('en-US')} rows) say why in the "${this.layout?.error ?? 'error'}" column.` : '';
-    const written = n > 0 ? `rows 1–${n.toLocaleString('en-US')} written to ${file}, ${(n + 1).toLocaleString('en-US')}… not scored` : `no row written to ${file}`;
-    const resumeAt = (n + 1).toLocaleString('en-US');
-    const earlierFile = this.request.retryFailedOf !== undefined ? path.basename(this.request.retryFailedOf) : '';
-    const message = complete && this.retry
-      ? `${retryMessage(this.retryCounts, file, earlierFile)}`
-      : this.earlierOutputShort && !cancelled && this.stoppedBy === undefined
-        ? `${retryMessage(this.retryCounts, file, earlierFile)} ${earlierFile} ends at row ${n.toLocaleString('en-US')}, before the input does: Resume it first to score the rest.`
-        : complete
-      ? `Scored ${this.resumedRows > 0 ? `the remaining ${(n - this.resumedRows).toLocaleString('en-US')} rows (${n.toLocaleString('en-US')} in all)` : `all ${n.toLocaleString('en-US')} rows`} into ${file}.${failed}`
-      : cancelled
-        ? `Cancelled: ${written}. Resume continues from row ${resumeAt}.${failed}`
-        : this.stoppedBy !== undefined
-          ? `Stopped: ${written}: ${this.stoppedBy}. Resume continues from row ${resumeAt}.${failed}`
-          : `Stopped at a malformed record: ${written}. ${this.malformedInput} Fix the file, then Resume continues from row ${resumeAt}.${failed}`;
+    const message = this.message(complete, cancelled, file);
     return {
       outputPath: this.request.outputPath,
       layout: this.layout,
@@ -517,6 +503,24 @@ class FileRun {
       ...(this.retry ? { retry: { ...this.retryCounts } } : {}),
       message,
     };
+  }
+
+  /** What the run did, for its notification. */
+  private message(complete: boolean, cancelled: boolean, file: string): string {
+    const n = this.rowsWritten;
+    const count = (value: number): string => value.toLocaleString('en-US');
+    const failed = this.failedBatches > 0 ? ` ${this.failedBatches} failed ${this.failedBatches === 1 ? 'batch' : 'batches'} (${count(this.failedRows)} rows) say why in the "${this.layout?.error ?? 'error'}" column.` : '';
+    const written = n > 0 ? `rows 1–${count(n)} written to ${file}, ${count(n + 1)}… not scored` : `no row written to ${file}`;
+    const resumeAt = `continues from row ${count(n + 1)}.`;
+    if (this.retry && !cancelled && this.stoppedBy === undefined && this.malformedInput === undefined) {
+      const earlierFile = path.basename(this.request.retryFailedOf ?? '');
+      const retried = retryMessage(this.retryCounts, file, earlierFile);
+      return complete ? retried : `${retried} ${earlierFile} ends at row ${count(n)}, before the input does: Resume ${resumeAt}`;
+    }
+    if (complete) return `Scored ${this.resumedRows > 0 ? `the remaining ${count(n - this.resumedRows)} rows (${count(n)} in all)` : `all ${count(n)} rows`} into ${file}.${failed}`;
+    if (cancelled) return `Cancelled: ${written}. Resume ${resumeAt}${failed}`;
+    if (this.stoppedBy !== undefined) return `Stopped: ${written}: ${this.stoppedBy}. Resume ${resumeAt}${failed}`;
+    return `Stopped at a malformed record: ${written}. ${this.malformedInput} Fix the file, then Resume ${resumeAt}${failed}`;
   }
 }
 
