@@ -184,6 +184,17 @@ describe('Score File to file', () => {
       assert.equal(result.warnings[0], `Prediction key "reason" first came in row 41 (line ${result.firstRows[40].line}), after the output's columns were set by the first batch, whose predictions had no keys: its values (20 rows) are not in out.csv. Score into a .jsonl file to keep every key.`);
     });
 
+    it('JSON rows into a CSV: says which input key came after the header was written and from which row', async () => {
+      const input = path.join(dir, 'input.jsonl');
+      const objects = inputRows(100).map((row, i) => ({ ...Object.fromEntries(HEADER.map((h, c) => [h, row[c]])), ...(i >= 70 ? { comment: 'late' } : {}) }));
+      fs.writeFileSync(input, objects.map(o => JSON.stringify(o)).join('\n') + '\n');
+      const output = path.join(dir, 'out.csv');
+      const result = await scoreFileToFile(clientFor(server), request(input, output, { inputFormat: 'jsonl', maxQueuedBatches: 2 }));
+      assert.deepEqual(readCsv(output)[0], [...HEADER, 'churn_probability', 'churn_label', 'error']);
+      assert.equal(result.rowsWritten, 100);
+      assert.equal(result.warnings[0], 'Input key "comment" first came in row 71 (line 71), after the header of out.csv was written: its values (30 rows) are not in the file. Score into a .jsonl file to keep every key.');
+    });
+
     it('JSON Lines: writes them on the rows that have them', async () => {
       answerWithALateKey();
       const rows = inputRows(100);

@@ -171,6 +171,8 @@ class FileRun {
   private malformedInput: string | undefined;
   /** Prediction keys that first came after the output's columns were set, by key. */
   private readonly lateKeys = new Map<string, LateKey>();
+  /** CSV output of JSON rows: input keys that first came after the header was written, by key. */
+  private readonly lateInputKeys = new Map<string, LateKey>();
   private readonly firstRowLimit: number;
   /** Set when the layout was chosen by this run: the CSV header goes out with the first batch. */
   private needsHeader = false;
@@ -353,6 +355,7 @@ class FileRun {
       this.failedRows += batch.rows.length;
     }
     await this.writeHeader();
+    this.noteLateInputKeys(layout, batch);
     await this.writer?.write(encodeRows(layout, batch.rows, predictions, error, extras));
     for (let i = 0; i < batch.rows.length; i++) this.account(batch.rows[i], predictions[i], error);
     this.rowsWritten += batch.rows.length;
@@ -418,16 +421,35 @@ class FileRun {
     return late.writtenAs;
   }
 
-  /** One warning per late key: where it first came and where its values are (or that they are not in a CSV). */
+  /** One warning per late key (input or prediction): where it first came and where its values are, or that they are not in a CSV. */
   private lateKeyWarnings(file: string): string[] {
     const layout = this.layout;
     if (!layout) return [];
-    return [...this.lateKeys].map(([name, late]) => {
+    const inputKeys = [...this.lateInputKeys].map(([name, late]) => `Input key "${textForMessage(name)}" first came in row ${(late.firstRow + 1).toLocaleString('en-US')} (line ${late.firstLine.toLocaleString('en-US')}), after the header of ${file} was written: its values (${late.rows.toLocaleString('en-US')} ${late.rows === 1 ? 'row' : 'rows'}) are not in the file. Score into a .jsonl file to keep every key.`);
+    return [...inputKeys, ...[...this.lateKeys].map(([name, late]) => {
       const where = `Prediction key "${textForMessage(name)}" first came in row ${(late.firstRow + 1).toLocaleString('en-US')} (line ${late.firstLine.toLocaleString('en-US')}), after the output's columns were set by the first batch`;
       const rows = `${late.rows.toLocaleString('en-US')} ${late.rows === 1 ? 'row' : 'rows'}`;
       if (layout.format === 'jsonl') return `${where}: it is in ${file} as "${textForMessage(late.writtenAs)}" on the ${rows} that have it; the summary does not cover it.`;
       if (layout.extra) return `${where}: its values (${rows}) are in the "${layout.extra}" column of ${file} as JSON.`;
       return `${where}, whose predictions had no keys: its values (${rows}) are not in ${file}. Score into a .jsonl file to keep every key.`;
+    })];
+  }
+
+  /**
+   * JSON rows into a CSV: the header holds the keys read before the first batch was written. A key that first
+   * comes later cannot get a column any more; it is still sent when the signature names it, and a warning says
+   * which key and from which row its values are not in the file.
+   */
+  private noteLateInputKeys(layout: OutputLayout, batch: FileBatch): void {
+    if (layout.format !== 'csv' || this.reader.columns.length <= layout.sourceColumns.length) return;
+    const known = new Set(layout.sourceColumns);
+    batch.rows.forEach((source, i) => {
+      for (const key of Object.keys(source.row)) {
+        if (known.has(key)) continue;
+        const late = this.lateInputKeys.get(key) ?? { firstRow: batch.startRow + i, firstLine: source.line, rows: 0, writtenAs: key };
+        late.rows++;
+        this.lateInputKeys.set(key, late);
+      }
     });
   }
 
