@@ -1,7 +1,8 @@
 // Score File to file in the real workbench: a generated 200 000-row CSV is streamed through the fake endpoint into
 // customers-200k.scored.csv next to it, the results panel shows the summary over all 200 000 rows with the first
 // rows and an Open Output File button that opens the output; Resume continues a cut-short output to the same file
-// an uninterrupted run writes.
+// an uninterrupted run writes; a malformed record part-way through stops the run with the rows before it written and
+// the run remembered for Resume; Retry Failed Rows sends a finished run's failed rows again into a new file.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -122,5 +123,52 @@ describe('Score File to file', function () {
     assert.ok(model?.outputFile?.complete);
     assert.strictEqual(fake.server.counters.scoreRowsReceived, 3000, 'only the rows not written were sent');
     assert.strictEqual(fs.readFileSync(output, 'utf8'), whole);
+  });
+
+  it('stops at a malformed record part-way through a large file with the rows before it written, and Resume continues it once fixed', async () => {
+    const input = path.join(workspaceRoot(), 'customers-40k.csv');
+    const output = path.join(workspaceRoot(), 'customers-40k.scored.csv');
+    writeChurnCsv(input, 40_000);
+    assert.ok(fs.statSync(input).size > 1024 * 1024, 'large enough that the confirmation estimates instead of reading it all');
+    await vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    const whole = fs.readFileSync(output, 'utf8');
+    const good = fs.readFileSync(input, 'utf8');
+    const lines = good.split('\n');
+    lines[25_000] = `"${lines[25_000]}`; // row 25 000 opens a quote that nothing closes
+    fs.writeFileSync(input, lines.join('\n'));
+
+    const stopped = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    assert.deepStrictEqual(stopped?.outputFile && { rows: stopped.outputFile.rowsWritten, complete: stopped.outputFile.complete }, { rows: 24_999, complete: false });
+    assert.ok(stopped.warnings.includes('Input stopped at a malformed record: Line 25001: unclosed quote in column 1 (age). The rows before it are in customers-40k.scored.csv; fix the file, then Resume.'), stopped.warnings.join('\n'));
+    assert.strictEqual(dataLines(output).length, 24_999);
+
+    fs.writeFileSync(input, good);
+    fake.server.resetCounters();
+    // No file named: Resume continues the run it remembered.
+    const resumed = await vscode.commands.executeCommand<ResultsModel>('fabricMl.resumeScoreFile', { endpointId: fake.endpointId });
+    assert.ok(resumed?.outputFile?.complete);
+    assert.strictEqual(fake.server.counters.scoreRowsReceived, 15_001, 'only rows 25 000–40 000 were sent');
+    assert.strictEqual(fs.readFileSync(output, 'utf8'), whole);
+  });
+
+  it('Retry Failed Rows sends a finished run\'s failed batch again into a new file, the other rows copied', async () => {
+    const input = path.join(workspaceRoot(), 'customers-retry.csv');
+    const output = path.join(workspaceRoot(), 'customers-retry.scored.csv');
+    writeChurnCsv(input, 5000);
+    await vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    const whole = fs.readFileSync(output, 'utf8');
+    const incomeOfRow1001 = Number(churnLine(1000).split(',')[1]);
+    fake.server.scriptScore({ type: 'error', status: 500, errorCode: 'UnknownError', message: 'Model container crashed' }, { match: inputs => (inputs[0] as unknown[])[1] === incomeOfRow1001 });
+    const failed = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    assert.ok(failed?.outputFile?.complete);
+    assert.strictEqual(dataLines(output).filter(line => line.includes('Model container crashed')).length, 500);
+
+    fake.server.resetCounters();
+    // No file named: the finished run with a failed batch is the one retried.
+    const retried = await vscode.commands.executeCommand<ResultsModel>('fabricMl.retryFailedRows', { endpointId: fake.endpointId });
+    const retriedPath = path.join(workspaceRoot(), 'customers-retry.scored.retried.csv');
+    assert.deepStrictEqual(retried?.outputFile && { path: retried.outputFile.path, rows: retried.outputFile.rowsWritten, complete: retried.outputFile.complete }, { path: retriedPath, rows: 5000, complete: true });
+    assert.strictEqual(fake.server.counters.scoreRowsReceived, 500, 'only the failed batch was sent again');
+    assert.strictEqual(fs.readFileSync(retriedPath, 'utf8'), whole);
   });
 });

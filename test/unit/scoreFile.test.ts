@@ -146,6 +146,71 @@ describe('Score File to file', () => {
     assert.equal(result.message, 'Scored all 100 rows into out.csv. 1 failed batch (20 rows) say why in the "error" column.');
   });
 
+  describe('prediction keys that first come after the output\'s columns were set', () => {
+    /** Every answer is objects; the batch of rows 41–60 adds a "reason" key the first batch did not have. */
+    function answerWithALateKey(): void {
+      server.scriptScore({ type: 'records', extra: { reason: 'short tenure' } }, { match: inputs => (inputs[0] as unknown[])[1] === 30000 + 40 * 7, times: Infinity });
+      server.scriptScore({ type: 'records' }, { times: Infinity });
+    }
+
+    it('CSV: writes them as JSON in a prediction_extra column, says where they first came, and resumes such a file', async () => {
+      answerWithALateKey();
+      const rows = inputRows(100);
+      const input = writeInput(rows);
+      const output = path.join(dir, 'out.csv');
+      const result = await scoreFileToFile(clientFor(server), request(input, output));
+      const records = readCsv(output);
+      assert.deepEqual(records[0], [...HEADER, 'churn_probability', 'churn_label', 'prediction_extra', 'error']);
+      records.slice(1).forEach((record, i) => {
+        const extra = i >= 40 && i < 60 ? '{"reason":"short tenure"}' : '';
+        assert.deepEqual(record.slice(-4), [String(expected(rows[i])[0]), expected(rows[i])[1], extra, ''], `row ${i + 1}`);
+      });
+      assert.equal(result.warnings[0], `Prediction key "reason" first came in row 41 (line ${result.firstRows[40].line}), after the output's columns were set by the first batch: its values (20 rows) are in the "prediction_extra" column of out.csv as JSON.`);
+
+      const whole = fs.readFileSync(output, 'utf8');
+      const cut = whole.split('\r\n');
+      // As a run cancelled after two batches leaves it (the endpoint adds the key to the batch that starts at row 41).
+      fs.writeFileSync(output, cut.slice(0, 41).join('\r\n') + '\r\n');
+      const resumed = await scoreFileToFile(clientFor(server), request(input, output, { resume: true }));
+      assert.deepEqual([resumed.resumedRows, resumed.complete], [40, true]);
+      assert.equal(fs.readFileSync(output, 'utf8'), whole);
+    });
+
+    it('CSV whose first answers had no keys: says that the late key\'s values are not in the file', async () => {
+      server.scriptScore({ type: 'records', extra: { reason: 'short tenure' } }, { match: inputs => (inputs[0] as unknown[])[1] === 30000 + 40 * 7 });
+      const rows = inputRows(100);
+      const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), path.join(dir, 'out.csv')));
+      assert.deepEqual(readCsv(path.join(dir, 'out.csv'))[0], [...HEADER, 'churn_probability', 'churn_label', 'error']);
+      assert.equal(result.warnings[0], `Prediction key "reason" first came in row 41 (line ${result.firstRows[40].line}), after the output's columns were set by the first batch, whose predictions had no keys: its values (20 rows) are not in out.csv. Score into a .jsonl file to keep every key.`);
+    });
+
+    it('JSON rows into a CSV: says which input key came after the header was written and from which row', async () => {
+      const input = path.join(dir, 'input.jsonl');
+      const objects = inputRows(100).map((row, i) => ({ ...Object.fromEntries(HEADER.map((h, c) => [h, row[c]])), ...(i >= 70 ? { comment: 'late' } : {}) }));
+      fs.writeFileSync(input, objects.map(o => JSON.stringify(o)).join('\n') + '\n');
+      const output = path.join(dir, 'out.csv');
+      const result = await scoreFileToFile(clientFor(server), request(input, output, { inputFormat: 'jsonl', maxQueuedBatches: 2 }));
+      assert.deepEqual(readCsv(output)[0], [...HEADER, 'churn_probability', 'churn_label', 'error']);
+      assert.equal(result.rowsWritten, 100);
+      assert.equal(result.warnings[0], 'Input key "comment" first came in row 71 (line 71), after the header of out.csv was written: its values (30 rows) are not in the file. Score into a .jsonl file to keep every key.');
+    });
+
+    it('JSON Lines: writes them on the rows that have them', async () => {
+      answerWithALateKey();
+      const rows = inputRows(100);
+      const output = path.join(dir, 'out.jsonl');
+      const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), output, { outputFormat: 'jsonl' }));
+      const lines = fs.readFileSync(output, 'utf8').trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+      lines.forEach((line, i) => {
+        const [churn_probability, churn_label] = expected(rows[i]);
+        const inputs = Object.fromEntries(HEADER.map((h, c) => [h, rows[i][c]]));
+        const late = i >= 40 && i < 60 ? { reason: 'short tenure' } : {};
+        assert.deepEqual(line, { ...inputs, churn_probability, churn_label, ...late, error: null }, `row ${i + 1}`);
+      });
+      assert.equal(result.warnings[0], `Prediction key "reason" first came in row 41 (line ${result.firstRows[40].line}), after the output's columns were set by the first batch: it is in out.jsonl as "reason" on the 20 rows that have it; the summary does not cover it.`);
+    });
+  });
+
   it('reads no further ahead than the queue bound while batches wait (back-pressure, by counters)', async () => {
     server.latencyMs = 5;
     const output = path.join(dir, 'out.csv');
@@ -154,6 +219,26 @@ describe('Score File to file', () => {
     assert.ok(result.maxRowsAhead <= 30, `read ${result.maxRowsAhead} rows ahead of the writer`);
     assert.ok(result.maxRowsAhead >= 20, 'the window was used');
     assert.equal(server.counters.maxInFlight, 2);
+  });
+
+  it('streams a .json array: the file is cut no further ahead of the output than the queue bound plus one read chunk (by counters)', async () => {
+    server.latencyMs = 2;
+    const objects = inputRows(3000).map(row => ({ ...Object.fromEntries(HEADER.map((h, i) => [h, row[i]])), age: Number(row[1]) }));
+    const input = path.join(dir, 'input.json');
+    fs.writeFileSync(input, `[\n${objects.map(o => `  ${JSON.stringify(o)}`).join(',\n')}\n]\n`);
+    const jsonl = path.join(dir, 'input.jsonl');
+    fs.writeFileSync(jsonl, objects.map(o => JSON.stringify(o)).join('\n') + '\n');
+    const output = path.join(dir, 'from-json.jsonl');
+    const result = await scoreFileToFile(clientFor(server), request(input, output, { inputFormat: 'json', outputFormat: 'jsonl', batchSize: 10, concurrency: 2, maxQueuedBatches: 3 }));
+    assert.equal(result.rowsWritten, 3000);
+    // The reader reads 16 KB at a time and its element stream holds at most 16 elements beyond the chunk it cut.
+    const shortestRow = Math.min(...objects.map(o => JSON.stringify(o).length));
+    const bound = 3 * 10 + Math.ceil((16 * 1024) / shortestRow) + 16;
+    assert.ok(result.maxRowsParsedAhead <= bound, `${result.maxRowsParsedAhead} rows cut out of the file ahead of the output (bound ${bound})`);
+    assert.ok(result.maxRowsParsedAhead >= 30, 'the queue was used');
+    const fromJsonl = path.join(dir, 'from-jsonl.jsonl');
+    await scoreFileToFile(clientFor(server), request(jsonl, fromJsonl, { inputFormat: 'jsonl', outputFormat: 'jsonl' }));
+    assert.equal(fs.readFileSync(output, 'utf8'), fs.readFileSync(fromJsonl, 'utf8'), 'the same rows and predictions as from JSON Lines');
   });
 
   it('cancels at a row boundary: rows 1–N written, nothing after, and says so', async () => {
@@ -203,6 +288,102 @@ describe('Score File to file', () => {
     assert.equal(server.counters.scoreRowsReceived, 300 - first.rowsWritten, 'only the rows not written were sent');
     assert.deepEqual(second.summaries, uninterrupted.summaries);
     assert.equal(second.message, `Scored the remaining ${300 - first.rowsWritten} rows (300 in all) into resumed.csv.`);
+  });
+
+  for (const broken of [
+    // The quote runs on to the next quote in the file, where csv-parse sees text after a closing quote.
+    { what: 'an unterminated quote', line: '"C150,20,30000,1,true,basic,,plain', problem: (line: number) => `Line ${line}: unexpected text after the closing quote in column 1 (customer).` },
+    { what: 'a wrong field count', line: 'C150,20,30000', problem: (line: number) => `Line ${line}: expected 8 fields like the header, found 3.` },
+  ]) {
+    it(`stops at ${broken.what} part-way through with the rows before it written, and Resume continues once the file is fixed`, async () => {
+      const rows = inputRows(300);
+      const input = writeInput(rows);
+      const good = fs.readFileSync(input, 'utf8');
+      const whole = path.join(dir, 'whole.csv');
+      await scoreFileToFile(clientFor(server), request(input, whole));
+      // Row 150 is broken in the file the user scores (its line is later than 151: some notes hold a line break).
+      const lines = good.split('\n');
+      const at = lines.findIndex(line => line.startsWith('C150,'));
+      fs.writeFileSync(input, [...lines.slice(0, at), broken.line, ...lines.slice(at + 1)].join('\n'));
+      const problem = broken.problem(at + 1);
+
+      const output = path.join(dir, 'out.csv');
+      const first = await scoreFileToFile(clientFor(server), request(input, output));
+      assert.deepEqual([first.rowsWritten, first.complete, first.cancelled, first.malformedInput], [149, false, false, problem]);
+      assert.equal(first.message, `Stopped at a malformed record: rows 1–149 written to out.csv, 150… not scored. ${problem} Fix the file, then Resume continues from row 150.`);
+      assert.equal(first.warnings[0], `Input stopped at a malformed record: ${problem} The rows before it are in out.csv; fix the file, then Resume.`);
+      const records = readCsv(output).slice(1);
+      assert.equal(records.length, 149, 'the 9 rows read before the bad record in its batch are written too');
+      records.forEach((record, i) => assert.deepEqual(record.slice(-3), [String(expected(rows[i])[0]), expected(rows[i])[1], ''], `row ${i + 1}`));
+
+      fs.writeFileSync(input, good);
+      server.resetCounters();
+      const second = await scoreFileToFile(clientFor(server), request(input, output, { resume: true }));
+      assert.equal(second.complete, true);
+      assert.equal(server.counters.scoreRowsReceived, 151, 'only rows 150–300 were sent');
+      assert.equal(fs.readFileSync(output, 'utf8'), fs.readFileSync(whole, 'utf8'));
+    });
+  }
+
+  describe('Retry Failed Rows', () => {
+    const crash = { type: 'error', status: 500, errorCode: 'UnknownError', message: 'Model container crashed' } as const;
+    const startsAt = (row: number) => ({ match: (inputs: unknown[]) => (inputs[0] as unknown[])[1] === 30000 + (row - 1) * 7 });
+
+    for (const format of ['csv', 'jsonl'] as const) {
+      it(`${format}: sends only the failed rows again and copies the others, into a new file in input order`, async () => {
+        const rows = inputRows(100);
+        const input = writeInput(rows);
+        const whole = path.join(dir, `whole.${format}`);
+        await scoreFileToFile(clientFor(server), request(input, whole, { outputFormat: format }));
+        server.scriptScore(crash, startsAt(41));
+        server.scriptScore(crash, startsAt(81));
+        const earlier = path.join(dir, `out.${format}`);
+        const first = await scoreFileToFile(clientFor(server), request(input, earlier, { outputFormat: format }));
+        assert.deepEqual([first.complete, first.failedBatches], [true, 2]);
+        const earlierText = fs.readFileSync(earlier, 'utf8');
+
+        server.resetCounters();
+        const retried = path.join(dir, `retried.${format}`);
+        const result = await scoreFileToFile(clientFor(server), request(input, retried, { outputFormat: format, retryFailedOf: earlier }));
+        assert.equal(server.counters.scoreRowsReceived, 40, 'only rows 41–60 and 81–100 were sent');
+        assert.equal(fs.readFileSync(retried, 'utf8'), fs.readFileSync(whole, 'utf8'));
+        assert.equal(fs.readFileSync(earlier, 'utf8'), earlierText, 'the earlier output is left as it was');
+        assert.deepEqual([result.complete, result.failedBatches, result.retry], [true, 0, { retried: 40, failedAgain: 0, copied: 60 }]);
+        assert.equal(result.message, `Retried the 40 rows that had failed into retried.${format}: all 40 are scored now; the other 60 rows were copied from out.${format}.`);
+      });
+    }
+
+    it('says when the earlier output ends before the input and leaves the new file for Resume', async () => {
+      const rows = inputRows(100);
+      const input = writeInput(rows);
+      server.scriptScore(crash, startsAt(21));
+      const earlier = path.join(dir, 'out.csv');
+      await scoreFileToFile(clientFor(server), request(input, earlier));
+      fs.writeFileSync(earlier, fs.readFileSync(earlier, 'utf8').split('\r\n').slice(0, 41).join('\r\n') + '\r\n');
+      const result = await scoreFileToFile(clientFor(server), request(input, path.join(dir, 'retried.csv'), { retryFailedOf: earlier }));
+      assert.deepEqual([result.complete, result.rowsWritten, result.retry], [false, 40, { retried: 20, failedAgain: 0, copied: 20 }]);
+      assert.equal(result.message, 'Retried the 20 rows that had failed into retried.csv: all 20 are scored now; the other 20 rows were copied from out.csv. out.csv ends at row 40, before the input does: Resume continues from row 41.');
+    });
+
+    it('writes rows that fail again with the new reason, and refuses an earlier output of another input', async () => {
+      const rows = inputRows(60);
+      const input = writeInput(rows);
+      server.scriptScore(crash, { ...startsAt(21), times: 2 });
+      const earlier = path.join(dir, 'out.csv');
+      await scoreFileToFile(clientFor(server), request(input, earlier));
+      const result = await scoreFileToFile(clientFor(server), request(input, path.join(dir, 'retried.csv'), { retryFailedOf: earlier }));
+      const records = readCsv(path.join(dir, 'retried.csv')).slice(1);
+      assert.match(records[20][10], /^Batch 1 \(rows 21–40, lines \d+–\d+\) failed: HTTP 500 UnknownError: Model container crashed/);
+      assert.deepEqual(result.retry, { retried: 20, failedAgain: 20, copied: 40 });
+      assert.equal(result.message, 'Retried the 20 rows that had failed into retried.csv: 0 scored now, 20 failed again (the error column says why); the other 40 rows were copied from out.csv.');
+
+      fs.writeFileSync(input, csvText(rows.map((row, i) => (i === 3 ? [row[0], '99', ...row.slice(2)] : row))));
+      await assert.rejects(scoreFileToFile(clientFor(server), request(input, path.join(dir, 'again.csv'), { retryFailedOf: earlier })), (error: unknown) => {
+        assert.ok(error instanceof ResumeMismatchError);
+        assert.match(error.message, /^out\.csv row 4 does not match row 4 of the input \(line 6\): .* Score the file again instead of retrying its failed rows\.$/);
+        return true;
+      });
+    });
   });
 
   it('refuses to resume an output whose rows do not match the input', async () => {
@@ -257,6 +438,15 @@ describe('Score File to file', () => {
     const estimate = await estimateDataRows(big, 'csv');
     assert.equal(estimate.exact, false);
     assert.ok(Math.abs(estimate.rows - 30_000) / 30_000 < 0.1, `estimated ${estimate.rows} rows`);
+  });
+
+  it('estimates the rows of a large .json array from its first 64 KB instead of reading it whole', async () => {
+    const big = path.join(dir, 'big.json');
+    fs.writeFileSync(big, JSON.stringify(inputRows(20_000).map(row => Object.fromEntries(HEADER.map((h, i) => [h, row[i]]))), null, 1));
+    assert.ok(fs.statSync(big).size > 1024 * 1024);
+    const estimate = await estimateDataRows(big, 'json');
+    assert.equal(estimate.exact, false);
+    assert.ok(Math.abs(estimate.rows - 20_000) / 20_000 < 0.1, `estimated ${estimate.rows} rows`);
   });
 
   it('words the progress line with rows, rate, time left, concurrency and failed batches', () => {

@@ -9,7 +9,9 @@ export type ScoreBehaviour =
   | { type: 'error'; status: number; errorCode: string; message: string }
   | { type: 'nonJson'; status?: number }
   | { type: 'slow'; delayMs: number }
-  | { type: 'drop' };
+  | { type: 'drop' }
+  /** Answers with objects keyed by the output signature (as MLflow models with a dict output do), plus `extra` keys. */
+  | { type: 'records'; extra?: Record<string, unknown> };
 
 export interface MetadataFailure {
   status: number;

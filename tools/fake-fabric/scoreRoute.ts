@@ -14,7 +14,7 @@ import { predictChurnVersion } from './toyModel';
 const MODEL = '/v1/workspaces/{workspaceId}/{models:mlmodels}/{modelId}/endpoint';
 const DEFAULT_MODEL = '/v1/workspaces/{workspaceId}/{models:mlModels}/{modelId}/endpoint';
 
-type Scored = { response: { formatType: 'dataframe'; orientation: 'values'; predictions: unknown[][] } } | { status: number; errorCode: string; message: string };
+type Scored = { response: { formatType: 'dataframe'; orientation: 'values'; predictions: unknown[] } } | { status: number; errorCode: string; message: string };
 
 export class ScoreRoutes {
   readonly script = new FaultScript<ScoreBehaviour>();
@@ -67,7 +67,7 @@ export class ScoreRoutes {
       if (await answerScoreFault(exchange, behaviour, (ms) => this.context.delay(ms))) return;
       if (this.context.isClosed()) return;
       if (!body.ok) return sendFabricError(exchange, 400, 'BadInput', 'The request body is not valid JSON.');
-      const scored = this.predict(exchange, body.value);
+      const scored = this.predict(exchange, body.value, behaviour?.type === 'records' ? behaviour.extra ?? {} : undefined);
       if ('status' in scored) return sendFabricError(exchange, scored.status, scored.errorCode, scored.message);
       if (behaviour?.type !== 'lro') return sendFabricJson(exchange, scored.response);
       const requestId = exchange.requestId;
@@ -82,7 +82,8 @@ export class ScoreRoutes {
     });
   }
 
-  private predict(exchange: Exchange, body: unknown): Scored {
+  /** The toy model's predictions; with `asRecords`, each one an object keyed by the output signature plus those keys. */
+  private predict(exchange: Exchange, body: unknown, asRecords?: Record<string, unknown>): Scored {
     const fail = (status: number, errorCode: string, message: string): Scored => ({ status, errorCode, message });
     const model = this.catalog.findModel(exchange.params.workspaceId, exchange.params.modelId);
     if (!('found' in model)) return model;
@@ -102,11 +103,13 @@ export class ScoreRoutes {
     if (!Array.isArray(body.inputs)) return fail(400, 'BadInput', 'The request body must contain "inputs": a list of rows.');
     const signature: SignatureField[] = info.found.inputSignature ?? [];
     const names = signature.map((f) => f.name);
-    const predictions: unknown[][] = new Array(body.inputs.length);
+    const predictions: unknown[] = new Array(body.inputs.length);
+    const outputNames = (info.found.outputSignature ?? []).map((f) => f.name);
     for (let i = 0; i < body.inputs.length; i++) {
       const record = orientation === 'values' ? valuesRecord(body.inputs[i], i, names) : recordRow(body.inputs[i], i, signature);
       if (typeof record === 'string') return fail(400, 'BadInput', record);
-      predictions[i] = predictChurnVersion(record, versionName);
+      const values = predictChurnVersion(record, versionName);
+      predictions[i] = asRecords ? { ...Object.fromEntries(outputNames.map((name, c) => [name, values[c]])), ...asRecords } : values;
     }
     return { response: { formatType: 'dataframe', orientation: 'values', predictions } };
   }

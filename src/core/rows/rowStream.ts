@@ -1,15 +1,16 @@
 // Rows of a data file read one batch at a time, for Score File to file: nothing is read until a batch is asked
 // for, so a pipeline that stops asking (its queue is full) stops the reading; the streams' own buffers (one 64 KB
-// chunk of file, a few parsed records) are all that is read ahead. CSV/TSV and JSON Lines are streamed; a JSON
-// document (an array) is parsed whole first, since it cannot be cut into rows before it is known to be valid.
+// chunk of file, a few parsed records) are all that is read ahead. CSV/TSV, JSON Lines and JSON documents (an array
+// of objects, cut into its elements by jsonArrayStream.ts) are all streamed.
 import * as fs from 'node:fs';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import { parse as createCsvParser } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { normalizeMaxRecordBytes, NO_FILE_ROWS, recordTooLarge, RowsParseError, type SourceFormat } from './formats';
 import { CsvRecordCollector, csvParseOptions, detectDelimiter, firstNonBlankLine, type CsvDelimiter } from './parseCsv';
+import { JsonArraySplitter, jsonArraySplitter, type JsonElementText, rowOfElement } from './jsonArrayStream';
 import { JsonLinesCollector } from './parseJson';
-import { countDataRows, lineLengthGuard, parseRowsFromFile, readTextHead } from './streamFile';
+import { countDataRows, lineLengthGuard, readTextHead } from './streamFile';
 
 /**
  * Bytes read at a time. csv-parse turns a whole chunk into records in one go; 16 KB (about 200 rows) keeps each
@@ -36,6 +37,11 @@ export interface RowStream {
   readonly delimiter?: CsvDelimiter;
   /** Rows handed out so far. */
   readonly rowsRead: number;
+  /**
+   * Records cut out of the file so far: handed out, or waiting in the reader's buffers (about one read chunk's
+   * worth). What the reader holds is `rowsParsed - rowsRead`: the measure of its memory, counted, not timed.
+   */
+  readonly rowsParsed: number;
   /** Bytes of the file consumed so far (for progress and ETA). */
   readonly bytesRead: number;
   readonly totalBytes: number;
@@ -51,14 +57,14 @@ const EXACT_COUNT_BYTES = 1024 * 1024;
 
 /**
  * The data rows of a file for the confirmation, without a second full parse of a large file: counted exactly up
- * to 1 MB (and for a JSON document, which is read whole anyway), else the file size divided by the average
- * length of the lines in its first 64 KB.
+ * to 1 MB, else the file size divided by the average length of the rows (lines, records, array elements) in its
+ * first 64 KB.
  */
 export async function estimateDataRows(filePath: string, format: SourceFormat, options: RowStreamOptions = {}): Promise<{ rows: number; exact: boolean }> {
   const { size } = await fs.promises.stat(filePath);
-  if (size <= EXACT_COUNT_BYTES || format === 'json') return { rows: await countDataRows(filePath, format, options), exact: true };
+  if (size <= EXACT_COUNT_BYTES) return { rows: await countDataRows(filePath, format, options), exact: true };
   const head = await readTextHead(filePath, format);
-  const sample = format === 'jsonl' ? jsonLinesSample(head) : csvSample(head, format === 'tsv' ? '\t' : detectDelimiter(firstNonBlankLine(head)));
+  const sample = format === 'jsonl' ? jsonLinesSample(head) : format === 'json' ? jsonArraySample(head, options.maxRecordBytes) : csvSample(head, format === 'tsv' ? '\t' : detectDelimiter(firstNonBlankLine(head)));
   if (!sample || sample.rows === 0) return { rows: await countDataRows(filePath, format, options), exact: true };
   return { rows: Math.max(1, Math.round(((size - sample.headerBytes) * sample.rows) / sample.bytes)), exact: false };
 }
@@ -74,6 +80,17 @@ function jsonLinesSample(head: string): HeadSample {
   const text = head.slice(0, head.lastIndexOf('\n') + 1);
   const rows = text.split('\n').filter((line) => line.trim() !== '').length;
   return { rows, bytes: Buffer.byteLength(text), headerBytes: 0 };
+}
+
+/** The array elements wholly inside the first 64 KB; a syntax error there fails now, before anything is sent. */
+function jsonArraySample(head: string, maxRecordBytes: number | undefined): HeadSample {
+  let rows = 0;
+  let end = 0;
+  new JsonArraySplitter((element) => {
+    rows++;
+    end = element.end;
+  }, maxRecordBytes).push(head);
+  return { rows, bytes: Buffer.byteLength(head.slice(0, end)), headerBytes: 0 };
 }
 
 /** The records of the first 64 KB, cut at a line break that is not inside a quoted value. */
@@ -104,7 +121,7 @@ export async function openRowStream(filePath: string, format: SourceFormat, opti
   } else if (format === 'jsonl') {
     stream = new JsonLinesRowStream(filePath, totalBytes, options.maxRecordBytes);
   } else {
-    stream = await jsonDocumentRows(filePath, totalBytes, options.maxRecordBytes);
+    stream = new JsonDocumentRowStream(filePath, totalBytes, options.maxRecordBytes);
   }
   // The first row is read now: an empty file fails before anything is sent, and the columns are known.
   await stream.peek();
@@ -136,9 +153,10 @@ export class StreamCursor<T> {
 
   async next(): Promise<T | null> {
     for (;;) {
-      if (this.failure !== undefined) throw this.failure;
+      // Records parsed before a failure are handed out first: the rows before a malformed record are good rows.
       const value = this.stream.read() as T | null;
       if (value !== null) return value;
+      if (this.failure !== undefined) throw this.failure;
       if (this.ended) return null;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
@@ -165,10 +183,17 @@ abstract class BaseRowStream implements RowStream {
   columns: string[] = [];
   rowsRead = 0;
   bytesRead = 0;
+  protected parsed = 0;
   protected pending: SourceRow[] = [];
   protected finished = false;
+  /** Why reading stopped (a malformed record), thrown once the rows before it are taken. */
+  private failure: unknown;
 
   constructor(readonly totalBytes: number) {}
+
+  get rowsParsed(): number {
+    return this.parsed;
+  }
 
   /** Reads until at least one row is pending or the file ended. */
   protected abstract fill(): Promise<void>;
@@ -188,8 +213,18 @@ abstract class BaseRowStream implements RowStream {
     const out: SourceRow[] = [];
     while (out.length < count) {
       if (this.pending.length === 0) {
+        // A malformed record: the rows before it are handed out first, the error comes with the next take().
+        if (this.failure !== undefined) {
+          if (out.length > 0) break;
+          throw this.failure;
+        }
         if (this.finished) break;
-        await this.fill();
+        try {
+          await this.fill();
+        } catch (error) {
+          this.failure = error;
+          continue;
+        }
         if (this.pending.length === 0) break;
       }
       const room = count - out.length;
@@ -203,6 +238,7 @@ abstract class BaseRowStream implements RowStream {
 
 class CsvRowStream extends BaseRowStream {
   private readonly collector: CsvRecordCollector;
+  private readonly parser: ReturnType<typeof createCsvParser>;
   private readonly cursor: StreamCursor<string[]>;
   private readonly input: fs.ReadStream;
 
@@ -211,10 +247,16 @@ class CsvRowStream extends BaseRowStream {
     this.collector = new CsvRecordCollector({ maxRecordBytes });
     this.input = fs.createReadStream(filePath, { highWaterMark: READ_CHUNK_BYTES });
     const parser = createCsvParser(csvParseOptions(delimiter, undefined, maxRecordBytes));
+    this.parser = parser;
     this.cursor = new StreamCursor(parser);
     pipeline(this.input, byteCounter((n) => (this.bytesRead += n)), lineLengthGuard(normalizeMaxRecordBytes(maxRecordBytes)), parser, (error) => {
       if (error) this.cursor.fail(error);
     });
+  }
+
+  override get rowsParsed(): number {
+    // The header and blank lines are records too: a slight overcount, never an undercount.
+    return this.parser.info.records;
   }
 
   protected async fill(): Promise<void> {
@@ -258,7 +300,7 @@ class JsonLinesRowStream extends BaseRowStream {
     super(totalBytes);
     this.collector = new JsonLinesCollector({ maxRecordBytes });
     this.input = fs.createReadStream(filePath, { highWaterMark: READ_CHUNK_BYTES });
-    const lines = lineSplitter(normalizeMaxRecordBytes(maxRecordBytes));
+    const lines = lineSplitter(normalizeMaxRecordBytes(maxRecordBytes), () => this.parsed++);
     this.cursor = new StreamCursor(lines);
     pipeline(this.input, byteCounter((n) => (this.bytesRead += n)), lines, (error) => {
       if (error) this.cursor.fail(error);
@@ -296,7 +338,7 @@ class JsonLinesRowStream extends BaseRowStream {
 }
 
 /** Lines of UTF-8 text (LF, a CR before it dropped), failing at a line longer than `limit`. */
-export function lineSplitter(limit: number): Transform {
+export function lineSplitter(limit: number, onLine?: () => void): Transform {
   let partial = '';
   let line = 0;
   const decoder = new TextDecoder();
@@ -308,6 +350,7 @@ export function lineSplitter(limit: number): Transform {
       for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
         line++;
         const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+        onLine?.();
         this.push(text.slice(start, end));
         start = newline + 1;
       }
@@ -317,28 +360,52 @@ export function lineSplitter(limit: number): Transform {
     },
     flush(done) {
       const rest = partial + decoder.decode();
-      if (rest !== '') this.push(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+      if (rest !== '') {
+        onLine?.();
+        this.push(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+      }
       done();
     },
   });
 }
 
-/** A JSON array document: parsed whole (it cannot be validated row by row), then handed out in batches. */
-async function jsonDocumentRows(filePath: string, totalBytes: number, maxRecordBytes: number | undefined): Promise<BaseRowStream> {
-  const table = await parseRowsFromFile(filePath, 'json', { maxRecordBytes });
-  class Rows extends BaseRowStream {
-    private next = 0;
-    protected async fill(): Promise<void> {
-      const end = Math.min(table.rows.length, this.next + 1000);
-      for (; this.next < end; this.next++) this.pending.push({ row: table.rows[this.next], line: table.rowLines[this.next] });
-      if (this.next >= table.rows.length) this.finished = true;
-      this.bytesRead = Math.round((totalBytes * this.next) / table.rows.length);
-    }
-    close(): void {
-      this.finished = true;
+/** A JSON document's rows, cut out of the array element by element as the file is read (a chunk at a time). */
+class JsonDocumentRowStream extends BaseRowStream {
+  private readonly cursor: StreamCursor<JsonElementText>;
+  private readonly input: fs.ReadStream;
+  private readonly seen = new Set<string>();
+
+  constructor(filePath: string, totalBytes: number, maxRecordBytes: number | undefined) {
+    super(totalBytes);
+    this.input = fs.createReadStream(filePath, { highWaterMark: READ_CHUNK_BYTES });
+    const elements = jsonArraySplitter(maxRecordBytes, () => this.parsed++);
+    this.cursor = new StreamCursor(elements);
+    pipeline(this.input, byteCounter((n) => (this.bytesRead += n)), elements, (error) => {
+      if (error) this.cursor.fail(error);
+    });
+  }
+
+  protected async fill(): Promise<void> {
+    while (this.pending.length === 0 && !this.finished) {
+      const element = await this.cursor.next();
+      if (element === null) {
+        this.finished = true;
+        break;
+      }
+      const row = rowOfElement(element);
+      // Columns are the keys in first-seen order, growing as rows add keys (as for JSON Lines).
+      for (const key of Object.keys(row)) {
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          this.columns.push(key);
+        }
+      }
+      this.pending.push({ row, line: element.line });
     }
   }
-  const rows = new Rows(totalBytes);
-  rows.columns = table.columns;
-  return rows;
+
+  close(): void {
+    this.finished = true;
+    this.input.destroy();
+  }
 }

@@ -1,6 +1,8 @@
-// The output file of Score File: CSV (the input's columns as read, then the prediction columns, then an "error"
-// column that says why a row has no prediction; the input's delimiter; RFC 4180 quoting; formula-like text
-// neutralised as in CSV export) or JSON Lines (each input object with its predictions and "error" added). Written
+// The output file of Score File: CSV (the input's columns as read, then the prediction columns, then, when the
+// endpoint answers with objects, "prediction_extra" for keys that first appear after the header was written, then
+// an "error" column that says why a row has no prediction; the input's delimiter; RFC 4180 quoting; formula-like
+// text neutralised as in CSV export) or JSON Lines (each input object with its predictions, any later keys, and
+// "error" added). Written
 // through a stream that is waited on when its buffer is full, so a slow disk slows the run instead of filling memory.
 import { once } from 'node:events';
 import * as fs from 'node:fs';
@@ -13,7 +15,7 @@ import { csvField } from '../results/exportCsv';
 export type OutputFormat = 'csv' | 'jsonl';
 
 /** Line end of every CSV record (RFC 4180, as CSV export writes); JSON Lines end with LF. */
-const CSV_EOL = '\r\n';
+export const CSV_EOL = '\r\n';
 
 export interface OutputLayout {
   format: OutputFormat;
@@ -27,18 +29,27 @@ export interface OutputLayout {
   predictionNames: string[];
   /** Names written for them (a name that repeats an input column gets a suffix). */
   outputs: string[];
+  /**
+   * CSV only: the column that holds, as a JSON object, the prediction keys that first appeared after the header was
+   * written (undefined when the endpoint's first answer was plain values: such answers have no keys).
+   */
+  extra?: string;
   /** The column that says why a row has no prediction. */
   error: string;
   neutralizeFormulas: boolean;
 }
 
-export function outputLayout(format: OutputFormat, delimiter: string, sourceColumns: readonly string[], predictionNames: readonly string[], neutralizeFormulas = true): OutputLayout {
+/** The name of the CSV column for prediction keys that come after the header (a suffix when a column has it). */
+export const EXTRA_COLUMN = 'prediction_extra';
+
+export function outputLayout(format: OutputFormat, delimiter: string, sourceColumns: readonly string[], predictionNames: readonly string[], neutralizeFormulas = true, withExtra = false): OutputLayout {
   const taken = new Set<string>();
   const inputs = format === 'csv' ? uniqueNames(sourceColumns, 'input', taken) : [...sourceColumns];
   if (format === 'jsonl') for (const name of inputs) taken.add(name);
   const outputs = uniqueNames(predictionNames, 'prediction', taken);
+  const [extra] = format === 'csv' && withExtra ? uniqueNames([EXTRA_COLUMN], 'prediction', taken) : [];
   const [error] = uniqueNames(['error'], 'scoring', taken);
-  return { format, delimiter, sourceColumns: [...sourceColumns], inputs, predictionNames: [...predictionNames], outputs, error, neutralizeFormulas };
+  return { format, delimiter, sourceColumns: [...sourceColumns], inputs, predictionNames: [...predictionNames], outputs, ...(extra ? { extra } : {}), error, neutralizeFormulas };
 }
 
 /** `data.csv` → `data.scored.csv`, `events.jsonl` → `events.scored.jsonl`, next to the input. */
@@ -68,11 +79,15 @@ export function asReadBack(value: unknown, delimiter: string, neutralizeFormulas
 export function encodeHeader(layout: OutputLayout): string {
   if (layout.format === 'jsonl') return '';
   const { delimiter, neutralizeFormulas } = layout;
-  return [...layout.inputs, ...layout.outputs, layout.error].map((name) => delimitedField(name, delimiter, neutralizeFormulas)).join(delimiter) + CSV_EOL;
+  return [...layout.inputs, ...layout.outputs, ...(layout.extra ? [layout.extra] : []), layout.error].map((name) => delimitedField(name, delimiter, neutralizeFormulas)).join(delimiter) + CSV_EOL;
 }
 
-/** Rows of one batch as output text: `predictions[i]` in layout.predictionNames order, or null with `error`. */
-export function encodeRows(layout: OutputLayout, rows: readonly SourceRow[], predictions: ReadonlyArray<readonly unknown[] | null>, error: string | undefined): string {
+/**
+ * Rows of one batch as output text: `predictions[i]` in layout.predictionNames order, or null with `error`.
+ * `extras[i]`: the row's prediction keys that are not among the layout's (JSON Lines: added to the object under
+ * the names given; CSV: JSON in the extra column).
+ */
+export function encodeRows(layout: OutputLayout, rows: readonly SourceRow[], predictions: ReadonlyArray<readonly unknown[] | null>, error: string | undefined, extras?: ReadonlyArray<Record<string, unknown> | undefined>): string {
   let text = '';
   const width = layout.outputs.length;
   if (layout.format === 'jsonl') {
@@ -80,6 +95,8 @@ export function encodeRows(layout: OutputLayout, rows: readonly SourceRow[], pre
       const record: Record<string, unknown> = { ...rows[i].row };
       const prediction = predictions[i];
       for (let c = 0; c < width; c++) record[layout.outputs[c]] = prediction ? prediction[c] ?? null : null;
+      const extra = extras?.[i];
+      if (extra) Object.assign(record, extra);
       record[layout.error] = prediction ? null : error ?? null;
       text += JSON.stringify(record) + '\n';
     }
@@ -93,6 +110,10 @@ export function encodeRows(layout: OutputLayout, rows: readonly SourceRow[], pre
     let line = '';
     for (let c = 0; c < sourceColumns.length; c++) line += (c > 0 ? delimiter : '') + field(row[sourceColumns[c]]);
     for (let c = 0; c < width; c++) line += delimiter + field(prediction ? prediction[c] : null);
+    if (layout.extra) {
+      const extra = extras?.[i];
+      line += delimiter + field(extra ? JSON.stringify(extra) : null);
+    }
     line += delimiter + field(prediction ? null : error) + CSV_EOL;
     text += line;
   }

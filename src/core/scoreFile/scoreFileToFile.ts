@@ -10,14 +10,16 @@ import type { EndpointRef, SignatureField } from '../endpoints/model';
 import { BatchSender, type SentBatch } from '../fabric/batchSender';
 import type { BatchScorer } from '../fabric/fabricClient';
 import type { BatchOutcome, Orientation } from '../fabric/types';
-import { type SourceFormat } from '../rows/formats';
+import { RowsParseError, type SourceFormat, textForMessage } from '../rows/formats';
 import { openRowStream, type RowStream, type SourceRow } from '../rows/rowStream';
 import { MappingError, mapToSignature } from '../rows/signatureMapping';
 import type { DateOrder } from '../rows/coerce';
+import { uniqueNames } from '../results/columns';
 import type { ColumnSummary } from '../results/model';
 import { describeError, linesText, rowsText } from '../text';
 import { encodeHeader, encodeRows, type OutputFormat, type OutputLayout, outputLayout, OutputWriter } from './outputFile';
-import { verifyOutput } from './resume';
+import { EarlierOutput, verifyOutput } from './resume';
+import { type RetryCounts, type RetryGroup, RetryGroups, retryMessage } from './retryFailed';
 import { StreamingSummary } from './streamingSummary';
 
 export interface ScoreFileRequest {
@@ -42,6 +44,11 @@ export interface ScoreFileRequest {
   neutralizeFormulas?: boolean;
   /** Continue the output file from its first row not written, after checking it matches the input. */
   resume?: boolean;
+  /**
+   * Retry Failed Rows: this earlier output of the same input is read back; its rows with an error are sent again
+   * and the others copied, all into `outputPath` (a new file).
+   */
+  retryFailedOf?: string;
   /** Batches between reader and writer (default: twice the most in flight, plus 2). */
   maxQueuedBatches?: number;
   /** Rows kept for the results panel (default 200). */
@@ -83,6 +90,8 @@ export interface ScoreFileResult {
   cancelled: boolean;
   /** Why the run stopped before the end (a failure every batch would repeat). */
   stoppedBy?: string;
+  /** A malformed record part-way through the input ("Line 5001: unclosed quote in column 8 (note)."): the rows before it are written. */
+  malformedInput?: string;
   /** Over every row of the output (resumed rows included). */
   summaries: ColumnSummary[];
   firstRows: FirstRow[];
@@ -95,8 +104,21 @@ export interface ScoreFileResult {
   throttledResponses: number;
   /** The most rows read from the input and not yet written (back-pressure kept it at most maxQueuedBatches × batchSize). */
   maxRowsAhead: number;
+  /** The most rows cut out of the input file and not yet written: maxRowsAhead plus what the reader holds in its buffers. */
+  maxRowsParsedAhead: number;
+  /** Retry Failed Rows: rows sent again, failed again and copied. */
+  retry?: RetryCounts;
   /** What the run did, for a notification: "Scored all 1,000 rows into data.scored.csv." */
   message: string;
+}
+
+/** A prediction key that was not among the output's columns when it first came. */
+interface LateKey {
+  firstRow: number;
+  firstLine: number;
+  rows: number;
+  /** JSON Lines: the name it is written under (a suffix when an input column or the error column has it). */
+  writtenAs: string;
 }
 
 interface FileBatch {
@@ -106,6 +128,8 @@ interface FileBatch {
   sent?: SentBatch;
   /** Rows that cannot be sent (values that do not convert): written with this error. */
   mappingError?: string;
+  /** Retry Failed Rows: rows scored in the earlier output, copied from it. */
+  copied?: RetryGroup['copied'];
 }
 
 const MAX_WARNINGS = 20;
@@ -142,10 +166,22 @@ class FileRun {
   private failedBatches = 0;
   private failedRows = 0;
   private maxRowsAhead = 0;
+  private maxRowsParsedAhead = 0;
   private stoppedBy: string | undefined;
+  private malformedInput: string | undefined;
+  /** Prediction keys that first came after the output's columns were set, by key. */
+  private readonly lateKeys = new Map<string, LateKey>();
+  /** CSV output of JSON rows: input keys that first came after the header was written, by key. */
+  private readonly lateInputKeys = new Map<string, LateKey>();
   private readonly firstRowLimit: number;
   /** Set when the layout was chosen by this run: the CSV header goes out with the first batch. */
   private needsHeader = false;
+  /** The header as written (Retry Failed Rows copies the earlier output's); else encoded from the layout. */
+  private headerText: string | undefined;
+  private retry: RetryGroups | undefined;
+  private readonly retryCounts: RetryCounts = { retried: 0, failedAgain: 0, copied: 0 };
+  /** Retry Failed Rows: the earlier output ended before the input did. */
+  private earlierOutputShort = false;
   /** The share of the file already written when this run resumed it (the ETA counts only this run's work). */
   private resumedShare: number | undefined;
 
@@ -175,9 +211,10 @@ class FileRun {
     const { request } = this;
     try {
       if (request.resume) await this.resume();
+      if (request.retryFailedOf !== undefined) await this.openEarlierOutput(request.retryFailedOf);
       // The token before the file: a sign-in failure leaves an earlier output as it was.
       await this.sender.start();
-      this.writer = await OutputWriter.open(request.outputPath, this.layout !== undefined);
+      this.writer = await OutputWriter.open(request.outputPath, request.resume === true && this.layout !== undefined);
       await this.pump();
     } finally {
       this.sender.dispose();
@@ -201,9 +238,40 @@ class FileRun {
     this.rowsWritten = point.rows;
   }
 
+  private async openEarlierOutput(earlierPath: string): Promise<void> {
+    const { request } = this;
+    if (path.resolve(earlierPath) === path.resolve(request.outputPath)) throw new Error('Retry Failed Rows writes a new file: the output must not be the earlier output.');
+    const earlier = await EarlierOutput.open(earlierPath, this.reader, {
+      format: request.outputFormat,
+      neutralizeFormulas: this.neutralize,
+      outputColumns: request.outputColumns,
+      maxRecordBytes: request.maxRecordBytes,
+    }, 'Score the file again instead of retrying its failed rows.');
+    this.retry = new RetryGroups(earlier);
+    this.adoptEarlierLayout();
+  }
+
+  /** The new file has the earlier output's columns (CSV: known from its header; JSON Lines: from its first row). */
+  private adoptEarlierLayout(): void {
+    const earlier = this.retry?.output;
+    if (this.layout || !earlier?.layout) return;
+    this.useLayout(earlier.layout, true);
+    if (earlier.headerText) this.headerText = earlier.headerText;
+  }
+
+  /** The next rows to send (or, for Retry Failed Rows, to copy): a batch, or none at the end of the input. */
+  private async nextGroup(): Promise<RetryGroup> {
+    if (!this.retry) return { rows: await this.take() };
+    const group = await this.retry.next(this.batchSize);
+    this.adoptEarlierLayout();
+    if (group) return group;
+    this.earlierOutputShort = (await this.take()).length > 0;
+    return { rows: [] };
+  }
+
   /** Reads a batch only when the pipeline has room, sends it, and writes finished batches in input order. */
   private async pump(): Promise<void> {
-    const { request, reader, sender } = this;
+    const { request, sender } = this;
     const slots = Math.max(sender.limiter.limit, request.maxConcurrency ?? 0);
     const maxQueued = Math.max(1, request.maxQueuedBatches ?? slots * 2 + 2);
     const queue: Array<Promise<FileBatch>> = [];
@@ -213,15 +281,31 @@ class FileRun {
     while (!sender.stopped) {
       while (queue.length >= maxQueued && writing) writing = await this.writeNext(queue);
       if (!writing || sender.stopped) break;
-      const rows = await reader.take(this.batchSize);
+      const { rows, copied } = await this.nextGroup();
       if (rows.length === 0) break;
       this.maxRowsAhead = Math.max(this.maxRowsAhead, startRow + rows.length - this.rowsWritten);
-      queue.push(this.send(index++, startRow, rows));
+      this.noteRowsHeld();
+      queue.push(copied ? Promise.resolve({ index, startRow, rows, copied }) : this.send(index++, startRow, rows));
       startRow += rows.length;
     }
     while (queue.length > 0 && writing) writing = await this.writeNext(queue);
     // Batches after the stop are abandoned: settle them so that nothing is left running.
     await Promise.all(queue);
+  }
+
+  /**
+   * The next batch's rows. A malformed record ends the reading, not the run: the rows before it (handed out first
+   * by the reader) are scored and written, and the run stops there like a cancel, so Resume continues from the
+   * malformed row once the file is fixed.
+   */
+  private async take(): Promise<SourceRow[]> {
+    try {
+      return await this.reader.take(this.batchSize);
+    } catch (error) {
+      if (!(error instanceof RowsParseError)) throw error;
+      this.malformedInput = error.message;
+      return [];
+    }
   }
 
   private async send(index: number, startRow: number, rows: SourceRow[]): Promise<FileBatch> {
@@ -241,34 +325,137 @@ class FileRun {
   /** Writes the oldest batch when it is done; false when the run stops there (cancelled or a repeating failure). */
   private async writeNext(queue: Array<Promise<FileBatch>>): Promise<boolean> {
     const batch = await (queue.shift() as Promise<FileBatch>);
+    this.noteRowsHeld();
     const outcome = batch.sent?.outcome;
     // A cancel, or a failure every batch would repeat: stop at this row boundary so that Resume sends it again.
     if (outcome && !outcome.ok && (outcome.error?.kind === 'aborted' || this.sender.stopReason !== undefined)) {
       if (this.sender.stopReason) this.stoppedBy = describeError(this.sender.stopReason.info);
       return false;
     }
+    if (batch.copied) return this.writeCopied(batch.copied);
     if (outcome && batch.startRow < this.firstRowLimit) this.firstBatches.push(outcome);
     const result = batch.sent?.result;
-    if (!this.layout) this.useLayout(outputLayout(this.request.outputFormat, this.reader.delimiter ?? ',', this.reader.columns, predictionNames(this.request.outputColumns, result), this.neutralize), true);
+    // A CSV's header is written once, with the first batch: when the endpoint answers with objects (or the first
+    // batch failed, so the shape is not known yet), the CSV gets a prediction_extra column for keys that first come
+    // later. A data engineer loading the file into a table expects a fixed set of columns and every value kept; a
+    // JSON object in one last prediction column keeps both (Json.Document expands it), where a warning alone would
+    // mean scoring the file again. JSON Lines has no header: later keys are written on the rows that have them.
+    if (!this.layout) this.useLayout(outputLayout(this.request.outputFormat, this.reader.delimiter ?? ',', this.reader.columns, predictionNames(this.request.outputColumns, result), this.neutralize, !result || result.columns !== undefined), true);
     const layout = this.layout as OutputLayout;
     let predictions: Array<unknown[] | null>;
+    let extras: Array<Record<string, unknown> | undefined> | undefined;
     let error: string | undefined;
-    if (result) predictions = alignPredictions(layout.predictionNames, result.columns, result.predictions);
-    else {
+    if (result) {
+      predictions = alignPredictions(layout.predictionNames, result.columns, result.predictions);
+      extras = this.lateValues(layout, batch, result.columns, result.predictions);
+    } else {
       predictions = batch.rows.map(() => null);
       error = batch.mappingError ?? failureText(batch);
       this.failedBatches++;
       this.failedRows += batch.rows.length;
     }
-    if (this.needsHeader) {
-      this.needsHeader = false;
-      await this.writer?.write(encodeHeader(layout));
-    }
-    await this.writer?.write(encodeRows(layout, batch.rows, predictions, error));
+    await this.writeHeader();
+    this.noteLateInputKeys(layout, batch);
+    await this.writer?.write(encodeRows(layout, batch.rows, predictions, error, extras));
     for (let i = 0; i < batch.rows.length; i++) this.account(batch.rows[i], predictions[i], error);
     this.rowsWritten += batch.rows.length;
+    if (this.retry) {
+      this.retryCounts.retried += batch.rows.length;
+      if (error !== undefined) this.retryCounts.failedAgain += batch.rows.length;
+    }
     this.reportProgress();
     return true;
+  }
+
+  private async writeHeader(): Promise<void> {
+    if (!this.needsHeader || !this.layout) return;
+    this.needsHeader = false;
+    await this.writer?.write(this.headerText ?? encodeHeader(this.layout));
+  }
+
+  /** Retry Failed Rows: rows scored in the earlier output, written as they are there. */
+  private async writeCopied(rows: NonNullable<FileBatch['copied']>): Promise<boolean> {
+    await this.writeHeader();
+    let text = '';
+    for (const row of rows) {
+      text += row.text;
+      this.account(row.source, row.prediction, row.error);
+    }
+    await this.writer?.write(text);
+    this.rowsWritten += rows.length;
+    this.retryCounts.copied += rows.length;
+    this.reportProgress();
+    return true;
+  }
+
+  /**
+   * Each row's values of prediction keys that are not among the layout's (JSON Lines: under the names they are
+   * written as), noting where each key first came; undefined when the batch has none.
+   */
+  private lateValues(layout: OutputLayout, batch: FileBatch, batchColumns: string[] | undefined, rows: unknown[][]): Array<Record<string, unknown> | undefined> | undefined {
+    if (!batchColumns) return undefined;
+    const known = new Set(layout.predictionNames);
+    const late = batchColumns.flatMap((name, c) => (known.has(name) ? [] : [{ name, c }]));
+    if (late.length === 0) return undefined;
+    return rows.map((row, i) => {
+      let values: Record<string, unknown> | undefined;
+      for (const { name, c } of late) {
+        // A key missing from a row reads as null: only the rows that have a value carry it.
+        if (row[c] === null || row[c] === undefined) continue;
+        const key = this.noteLateKey(layout, name, batch.startRow + i, batch.rows[i].line);
+        (values ??= {})[key] = row[c];
+      }
+      return values;
+    });
+  }
+
+  private noteLateKey(layout: OutputLayout, name: string, row: number, line: number): string {
+    let late = this.lateKeys.get(name);
+    if (!late) {
+      const taken = new Set([...layout.sourceColumns, ...layout.outputs, layout.error, ...[...this.lateKeys.values()].map((k) => k.writtenAs)]);
+      const [writtenAs] = layout.format === 'jsonl' ? uniqueNames([name], 'prediction', taken) : [name];
+      late = { firstRow: row, firstLine: line, rows: 0, writtenAs };
+      this.lateKeys.set(name, late);
+    }
+    late.rows++;
+    return late.writtenAs;
+  }
+
+  /** One warning per late key (input or prediction): where it first came and where its values are, or that they are not in a CSV. */
+  private lateKeyWarnings(file: string): string[] {
+    const layout = this.layout;
+    if (!layout) return [];
+    const inputKeys = [...this.lateInputKeys].map(([name, late]) => `Input key "${textForMessage(name)}" first came in row ${(late.firstRow + 1).toLocaleString('en-US')} (line ${late.firstLine.toLocaleString('en-US')}), after the header of ${file} was written: its values (${late.rows.toLocaleString('en-US')} ${late.rows === 1 ? 'row' : 'rows'}) are not in the file. Score into a .jsonl file to keep every key.`);
+    return [...inputKeys, ...[...this.lateKeys].map(([name, late]) => {
+      const where = `Prediction key "${textForMessage(name)}" first came in row ${(late.firstRow + 1).toLocaleString('en-US')} (line ${late.firstLine.toLocaleString('en-US')}), after the output's columns were set by the first batch`;
+      const rows = `${late.rows.toLocaleString('en-US')} ${late.rows === 1 ? 'row' : 'rows'}`;
+      if (layout.format === 'jsonl') return `${where}: it is in ${file} as "${textForMessage(late.writtenAs)}" on the ${rows} that have it; the summary does not cover it.`;
+      if (layout.extra) return `${where}: its values (${rows}) are in the "${layout.extra}" column of ${file} as JSON.`;
+      return `${where}, whose predictions had no keys: its values (${rows}) are not in ${file}. Score into a .jsonl file to keep every key.`;
+    })];
+  }
+
+  /**
+   * JSON rows into a CSV: the header holds the keys read before the first batch was written. A key that first
+   * comes later cannot get a column any more; it is still sent when the signature names it, and a warning says
+   * which key and from which row its values are not in the file.
+   */
+  private noteLateInputKeys(layout: OutputLayout, batch: FileBatch): void {
+    if (layout.format !== 'csv' || this.reader.columns.length <= layout.sourceColumns.length) return;
+    const known = new Set(layout.sourceColumns);
+    batch.rows.forEach((source, i) => {
+      for (const key of Object.keys(source.row)) {
+        if (known.has(key)) continue;
+        const late = this.lateInputKeys.get(key) ?? { firstRow: batch.startRow + i, firstLine: source.line, rows: 0, writtenAs: key };
+        late.rows++;
+        this.lateInputKeys.set(key, late);
+      }
+    });
+  }
+
+  /** Counts (never times) how far the reader's parsing ran ahead of the output file. */
+  private noteRowsHeld(): void {
+    this.maxRowsParsedAhead = Math.max(this.maxRowsParsedAhead, this.reader.rowsParsed - this.rowsWritten);
   }
 
   private useLayout(layout: OutputLayout, headerToWrite = false): void {
@@ -305,16 +492,10 @@ class FileRun {
 
   private result(): ScoreFileResult {
     const cancelled = this.request.signal?.aborted === true;
-    const complete = !cancelled && this.stoppedBy === undefined;
+    const complete = !cancelled && this.stoppedBy === undefined && this.malformedInput === undefined && !this.earlierOutputShort;
     const file = path.basename(this.request.outputPath);
     const n = this.rowsWritten;
-    const failed = this.failedBatches > 0 ? ` ${this.failedBatches} failed ${this.failedBatches === 1 ? 'batch' : 'batches'} (${this.failedRows.toLocaleString('en-US')} rows) say why in the "${this.layout?.error ?? 'error'}" column.` : '';
-    const written = n > 0 ? `rows 1–${n.toLocaleString('en-US')} written to ${file}, ${(n + 1).toLocaleString('en-US')}… not scored` : `no row written to ${file}`;
-    const message = complete
-      ? `Scored ${this.resumedRows > 0 ? `the remaining ${(n - this.resumedRows).toLocaleString('en-US')} rows (${n.toLocaleString('en-US')} in all)` : `all ${n.toLocaleString('en-US')} rows`} into ${file}.${failed}`
-      : cancelled
-        ? `Cancelled: ${written}. Resume continues from row ${(n + 1).toLocaleString('en-US')}.${failed}`
-        : `Stopped: ${written}: ${this.stoppedBy}. Resume continues from row ${(n + 1).toLocaleString('en-US')}.${failed}`;
+    const message = this.message(complete, cancelled, file);
     return {
       outputPath: this.request.outputPath,
       layout: this.layout,
@@ -325,17 +506,43 @@ class FileRun {
       complete,
       cancelled,
       stoppedBy: this.stoppedBy,
+      malformedInput: this.malformedInput,
       summaries: this.summary?.finish() ?? [],
       firstRows: this.firstRows,
       firstBatches: this.firstBatches,
-      warnings: [...this.warnings],
+      // The results page lists warnings: it says there why the output is incomplete.
+      warnings: [
+        ...(this.malformedInput ? [`Input stopped at a malformed record: ${this.malformedInput} The rows before it are in ${file}; fix the file, then Resume.`] : []),
+        ...this.lateKeyWarnings(file),
+        ...this.warnings,
+      ],
       durationMs: Math.round(performance.now() - this.started),
       tokenRequests: this.sender.tokenRequestsMade,
       peakConcurrency: this.sender.limiter.peak,
       throttledResponses: this.sender.limiter.throttles,
       maxRowsAhead: this.maxRowsAhead,
+      maxRowsParsedAhead: this.maxRowsParsedAhead,
+      ...(this.retry ? { retry: { ...this.retryCounts } } : {}),
       message,
     };
+  }
+
+  /** What the run did, for its notification. */
+  private message(complete: boolean, cancelled: boolean, file: string): string {
+    const n = this.rowsWritten;
+    const count = (value: number): string => value.toLocaleString('en-US');
+    const failed = this.failedBatches > 0 ? ` ${this.failedBatches} failed ${this.failedBatches === 1 ? 'batch' : 'batches'} (${count(this.failedRows)} rows) say why in the "${this.layout?.error ?? 'error'}" column.` : '';
+    const written = n > 0 ? `rows 1–${count(n)} written to ${file}, ${count(n + 1)}… not scored` : `no row written to ${file}`;
+    const resumeAt = `continues from row ${count(n + 1)}.`;
+    if (this.retry && !cancelled && this.stoppedBy === undefined && this.malformedInput === undefined) {
+      const earlierFile = path.basename(this.request.retryFailedOf ?? '');
+      const retried = retryMessage(this.retryCounts, file, earlierFile);
+      return complete ? retried : `${retried} ${earlierFile} ends at row ${count(n)}, before the input does: Resume ${resumeAt}`;
+    }
+    if (complete) return `Scored ${this.resumedRows > 0 ? `the remaining ${count(n - this.resumedRows)} rows (${count(n)} in all)` : `all ${count(n)} rows`} into ${file}.${failed}`;
+    if (cancelled) return `Cancelled: ${written}. Resume ${resumeAt}${failed}`;
+    if (this.stoppedBy !== undefined) return `Stopped: ${written}: ${this.stoppedBy}. Resume ${resumeAt}${failed}`;
+    return `Stopped at a malformed record: ${written}. ${this.malformedInput} Fix the file, then Resume ${resumeAt}${failed}`;
   }
 }
 

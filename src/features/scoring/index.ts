@@ -11,6 +11,7 @@ export function register(services: Services, presenter: ResultsPresenter): vscod
     registerCommand(services, 'fabricMl.scoreSelection', arg => commands.scoreSelection(arg)),
     registerCommand(services, 'fabricMl.scoreFile', arg => commands.scoreFile(arg)),
     registerCommand(services, 'fabricMl.resumeScoreFile', arg => commands.resumeScoreFile(arg)),
+    registerCommand(services, 'fabricMl.retryFailedRows', arg => commands.retryFailedRows(arg)),
     presenter.handleRerun(runId => commands.rerun(runId)),
     commands.inputProblems,
   ];

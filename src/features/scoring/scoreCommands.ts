@@ -61,6 +61,14 @@ export class ScoreCommands {
     return shown?.model;
   }
 
+  /** Retry Failed Rows: a finished file run's failed rows sent again into a new file, the others copied. */
+  async retryFailedRows(arg?: unknown): Promise<ScoreCommandResult> {
+    const earlierOutput = (arg as { earlierOutput?: unknown } | undefined)?.earlierOutput;
+    const shown = await this.files.retryFailed({ ...normalizeArgs(arg), ...(typeof earlierOutput === 'string' ? { earlierOutput } : {}) });
+    if (shown) this.rememberFileRun(shown);
+    return shown?.model;
+  }
+
   /**
    * Re-run from the results panel: interactive, and the user already confirmed this run once. Failures
    * are shown like a command's (redacted, with a UserError's buttons); undefined when there is no new run.

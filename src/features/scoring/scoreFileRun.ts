@@ -1,7 +1,8 @@
 // Score File to file: a saved data file is streamed through the endpoint into an output file next to it (or where
 // the user picks), with progress (rows written, rows/s, time left, concurrency, failed batches) and a Cancel that
 // stops at a row boundary. The results panel shows the first rows, the summary over every row and a button that
-// opens the output. A cancelled or stopped run is remembered so that Resume can continue it. Local first, like
+// opens the output. A cancelled or stopped run is remembered so that Resume can continue it, and a finished run
+// with failed batches so that Retry Failed Rows can send those rows again into a new file. Local first, like
 // Score Selection: the file is checked and the user has said yes before anything is sent.
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
@@ -10,6 +11,7 @@ import * as vscode from 'vscode';
 import type { EndpointDefinition, EndpointVersionInfo } from '../../core/endpoints/model';
 import { estimateDataRows, formatFromFileName, type SourceFormat } from '../../core/rows';
 import { defaultOutputPath, outputFormatOf } from '../../core/scoreFile/outputFile';
+import { retriedOutputPath } from '../../core/scoreFile/retryFailed';
 import { fileResultsModel } from '../../core/scoreFile/fileResultsModel';
 import { describeFileProgress, type ScoreFileResult } from '../../core/scoreFile/scoreFileToFile';
 import type { ResultsModel } from '../../core/results';
@@ -21,6 +23,8 @@ import type { ScoreCommandArgs } from './scoreTarget';
 
 /** The run Resume continues: kept in workspace state (paths and an endpoint id, nothing secret). */
 const INCOMPLETE_RUN_KEY = 'fabricMl.incompleteFileRun';
+/** The finished run with failed batches that Retry Failed Rows sends again (the same shape, nothing secret). */
+const FAILED_ROWS_RUN_KEY = 'fabricMl.failedRowsFileRun';
 /** Rows the panel's grid holds at most; the summary covers all rows. */
 const MAX_ROWS_SHOWN = 1000;
 
@@ -113,6 +117,27 @@ export class FileRuns {
     return this.score(target, endpoint, outputPath, scoringSettings(vscode.Uri.file(inputPath)), true, interactive);
   }
 
+  /**
+   * Retry Failed Rows: the remembered (or given) finished run's failed rows are sent again into a new file next to
+   * its output (`<output>.retried.<ext>`, or `output`); the other rows are copied from the earlier output.
+   */
+  async retryFailed(args: ScoreCommandArgs & { earlierOutput?: string }): Promise<FileRunShown | undefined> {
+    const remembered = this.services.context.workspaceState.get<IncompleteRun>(FAILED_ROWS_RUN_KEY);
+    const given = args.uri ? fileTarget(args) : undefined;
+    if (args.uri && !given) throw new UserError('Retry Failed Rows needs a saved .csv, .tsv, .json or .jsonl file.');
+    const inputPath = given?.inputPath ?? remembered?.inputPath;
+    if (!inputPath) throw new UserError('There is no Score File run with failed batches to retry. Run Score File on the file first.');
+    const target = given ?? fileTarget({ uri: vscode.Uri.file(inputPath) });
+    if (!target) throw new UserError(`${inputPath} can no longer be read as a data file, so its failed rows cannot be retried.`);
+    const earlier = args.earlierOutput !== undefined ? resolveNear(args.earlierOutput, target)
+      : remembered?.inputPath === inputPath ? remembered.outputPath : outputPathOf(undefined, target);
+    if (!fs.existsSync(earlier)) throw new UserError(`${path.basename(earlier)} does not exist: there are no failed rows to retry. Run Score File instead.`);
+    const endpoint = await this.steps.pickEndpoint(args.endpointId ?? remembered?.endpointId, args.interactive !== false);
+    if (!endpoint) return undefined;
+    const outputPath = args.output !== undefined ? resolveNear(args.output, target) : retriedOutputPath(earlier);
+    return this.score(target, endpoint, outputPath, scoringSettings(vscode.Uri.file(inputPath)), false, args.interactive !== false, earlier);
+  }
+
   private async confirm(target: FileTarget, estimate: { rows: number; exact: boolean }, batchSize: number, outputPath: string): Promise<string | undefined> {
     const go = 'Score All Rows';
     const elsewhere = 'Choose Output File…';
@@ -129,13 +154,14 @@ export class FileRuns {
     return picked?.fsPath;
   }
 
-  private async score(target: FileTarget, endpoint: EndpointDefinition, outputPath: string, settings: ScoringSettings, resume: boolean, interactive: boolean): Promise<FileRunShown> {
+  private async score(target: FileTarget, endpoint: EndpointDefinition, outputPath: string, settings: ScoringSettings, resume: boolean, interactive: boolean, retryFailedOf?: string): Promise<FileRunShown> {
     const session = await this.services.openSession(endpoint.id, { purpose: 'score', resource: vscode.Uri.file(target.inputPath), settings, interactive });
     const warnings: string[] = [];
     const version = await this.steps.signatureOf(endpoint, warnings);
     const batchSize = endpoint.batchSize ?? settings.batchSize;
     const startedAt = new Date();
-    const result = await this.withProgress(target, endpoint, resume, async (signal, onProgress) =>
+    const verb = resume ? 'Resuming' : retryFailedOf !== undefined ? 'Retrying the failed rows of' : 'Scoring';
+    const result = await this.withProgress(target, endpoint, verb, async (signal, onProgress) =>
       session.scoreFile({
         inputPath: target.inputPath,
         inputFormat: target.format,
@@ -151,6 +177,7 @@ export class FileRuns {
         maxRecordBytes: settings.maxRecordBytes,
         neutralizeFormulas: neutralizeFormulasInExport(),
         resume,
+        retryFailedOf,
         firstRows: Math.min(MAX_ROWS_SHOWN, Math.max(200, Math.ceil(200 / batchSize) * batchSize)),
         signal,
         onProgress,
@@ -171,11 +198,11 @@ export class FileRuns {
     return { model, target, outputPath };
   }
 
-  private withProgress(target: FileTarget, endpoint: EndpointDefinition, resume: boolean,
+  private withProgress(target: FileTarget, endpoint: EndpointDefinition, verb: string,
     work: (signal: AbortSignal, onProgress: (p: Parameters<typeof describeFileProgress>[0]) => void) => Promise<ScoreFileResult>): Thenable<ScoreFileResult> {
     return vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
-      title: `${resume ? 'Resuming' : 'Scoring'} ${target.fileName} with ${endpoint.name}`,
+      title: `${verb} ${target.fileName} with ${endpoint.name}`,
       cancellable: true,
     }, async (progress, token) => {
       const abort = new AbortController();
@@ -190,25 +217,34 @@ export class FileRuns {
 
   private async rememberIncomplete(endpoint: EndpointDefinition, target: FileTarget, result: ScoreFileResult): Promise<void> {
     const state = this.services.context.workspaceState;
-    if (result.complete) await state.update(INCOMPLETE_RUN_KEY, undefined);
-    else await state.update(INCOMPLETE_RUN_KEY, { endpointId: endpoint.id, inputPath: target.inputPath, outputPath: result.outputPath } satisfies IncompleteRun);
+    const run = { endpointId: endpoint.id, inputPath: target.inputPath, outputPath: result.outputPath } satisfies IncompleteRun;
+    await state.update(INCOMPLETE_RUN_KEY, result.complete ? undefined : run);
+    await state.update(FAILED_ROWS_RUN_KEY, result.complete && result.failedBatches > 0 ? run : undefined);
   }
 
-  /** One notification: where the rows are (Open Output File), or how far a run got (Resume). */
+  /** One notification: where the rows are (Open Output File), how far a run got (Resume), or what failed (Retry Failed Rows). */
   private tell(result: ScoreFileResult): void {
     const open = 'Open Output File';
     const resume = 'Resume';
+    const retry = 'Retry Failed Rows';
     const reply = (choice: string | undefined): void => {
       if (choice === open) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(result.outputPath));
       if (choice === resume) void vscode.commands.executeCommand('fabricMl.resumeScoreFile');
+      if (choice === retry) void vscode.commands.executeCommand('fabricMl.retryFailedRows');
     };
-    if (result.complete) void vscode.window.showInformationMessage(result.message, open).then(reply);
-    else void vscode.window.showWarningMessage(result.message, resume, open).then(reply);
+    if (!result.complete) void vscode.window.showWarningMessage(result.message, resume, open).then(reply);
+    else if (result.failedBatches > 0) void vscode.window.showWarningMessage(result.message, retry, open).then(reply);
+    else void vscode.window.showInformationMessage(result.message, open).then(reply);
   }
 }
 
 /** The output file: given (path or file URI), else `<name>.scored.<ext>` next to the input. */
 function outputPathOf(output: string | undefined, target: FileTarget): string {
   if (output === undefined) return defaultOutputPath(target.inputPath, target.format, target.format === 'csv' || target.format === 'tsv' ? 'csv' : 'jsonl');
-  return output.startsWith('file:') ? vscode.Uri.parse(output).fsPath : path.resolve(path.dirname(target.inputPath), output);
+  return resolveNear(output, target);
+}
+
+/** A path or file URI given as an argument; a relative path is relative to the input's folder. */
+function resolveNear(file: string, target: FileTarget): string {
+  return file.startsWith('file:') ? vscode.Uri.parse(file).fsPath : path.resolve(path.dirname(target.inputPath), file);
 }
