@@ -389,8 +389,10 @@ describe('Results', () => {
       assert.strictEqual(parseResultsWebviewMessage({ type: 'results/exportCsv' }), undefined);
       assert.strictEqual(parseResultsWebviewMessage({ type: 'results/deleteEverything', runId: 'r' }), undefined);
       assert.strictEqual(parseResultsWebviewMessage('results/rerun'), undefined);
-      const rendered = parseResultsWebviewMessage({ type: 'results/rendered', runId: 'r', rows: 5, firstPaintMs: 12.5, domRows: 5, restored: false, cspViolations: ['x'] });
-      assert.deepStrictEqual(rendered, { type: 'results/rendered', runId: 'r', rows: 5, firstPaintMs: 12.5, domRows: 5, restored: false, cspViolations: ['x'] });
+      const rendered = parseResultsWebviewMessage({ type: 'results/rendered', runId: 'r', rows: 5, firstPaintMs: 12.5, domRows: 5, restored: false, cspViolations: ['x'], savedStateBytes: 13 });
+      assert.deepStrictEqual(rendered, { type: 'results/rendered', runId: 'r', rows: 5, firstPaintMs: 12.5, domRows: 5, restored: false, cspViolations: ['x'], savedStateBytes: 13 });
+      const older = parseResultsWebviewMessage({ type: 'results/rendered', runId: 'r', rows: 5, firstPaintMs: 12.5, domRows: 5, restored: false });
+      assert.strictEqual(older?.type === 'results/rendered' && older.savedStateBytes, 0, 'a page of an older build that does not say its state size');
     });
 
     it('checks a model before the webview renders or the extension restores it', () => {
