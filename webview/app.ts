@@ -131,6 +131,8 @@ export class ResultsApp {
     exportJson: () => this.act(ResultsMessage.exportJson),
     copyMTable: () => this.act(ResultsMessage.copyMTable),
     openOutput: () => this.act(ResultsMessage.openOutput),
+    resumeOutput: () => this.act(ResultsMessage.resumeOutput),
+    retryFailed: () => this.act(ResultsMessage.retryFailed),
     rerun: () => { void this.rerun(); },
   };
   /** The active cell is in the rows grid's header row (the place keeps data rows only). */

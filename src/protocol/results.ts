@@ -8,7 +8,8 @@ import type { ColumnSummary, ResultsModel, ResultsRunView, RowsPage } from '../c
 // that the webview reaches them through the protocol and the protocol depends on no code of core.
 export type { BatchOutcome, FabricErrorInfo, HttpExchange } from '../core/fabric/types';
 export type {
-  ColumnSummary, EmptyColumnSummary, HistogramBin, LabelColumnSummary, NumberColumnSummary, ResultsModel, ResultsRunView, RowsPage,
+  ColumnSummary, EmptyColumnSummary, HistogramBin, LabelColumnSummary, NumberColumnSummary, OutputFileInfo, ResultsModel, ResultsRunView,
+  RowsPage,
 } from '../core/results/model';
 
 /** The results page's tabs, in the order they are shown. */
@@ -75,6 +76,10 @@ export const ResultsMessage = {
   copyMTable: 'results/copyMTable',
   /** webview → extension: open the output file of a Score File to file run. */
   openOutput: 'results/openOutput',
+  /** webview → extension: continue a cancelled or stopped Score File to file run (Resume Score File). */
+  resumeOutput: 'results/resumeOutput',
+  /** webview → extension: send a finished Score File run's failed rows again (Retry Failed Rows). */
+  retryFailed: 'results/retryFailed',
   /** webview → extension: a request (with an id) to score the run's rows again; answered by results/reply. */
   rerun: 'results/rerun',
   /** extension → webview: the answer to a request, with the request's id. */
@@ -84,7 +89,8 @@ export const ResultsMessage = {
 } as const;
 
 /** Actions the page asks for and forgets: their outcome comes back as a notice. */
-export type ResultsAction = typeof ResultsMessage.exportCsv | typeof ResultsMessage.exportJson | typeof ResultsMessage.copyMTable | typeof ResultsMessage.openOutput;
+export type ResultsAction = typeof ResultsMessage.exportCsv | typeof ResultsMessage.exportJson | typeof ResultsMessage.copyMTable
+  | typeof ResultsMessage.openOutput | typeof ResultsMessage.resumeOutput | typeof ResultsMessage.retryFailed;
 
 export interface ResultsReadyMessage {
   type: typeof ResultsMessage.ready;
@@ -180,7 +186,9 @@ export interface ResultsReplyMessage {
 
 export type ResultsHostMessage = ResultsShowMessage | ResultsRowsPageMessage | ResultsNoticeMessage | ResultsReplyMessage;
 
-const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable, ResultsMessage.openOutput]);
+const ACTIONS: ReadonlySet<string> = new Set<ResultsAction>([
+  ResultsMessage.exportCsv, ResultsMessage.exportJson, ResultsMessage.copyMTable, ResultsMessage.openOutput, ResultsMessage.resumeOutput, ResultsMessage.retryFailed,
+]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -284,7 +292,8 @@ function isRunFields(value: Record<string, unknown>): boolean {
     && typeof value.cancelled === 'boolean' && isStringArray(value.warnings)
     && (value.evaluatedBy === undefined || (isRecord(value.evaluatedBy) && isString(value.evaluatedBy.dataflow) && isString(value.evaluatedBy.query)))
     && (value.outputFile === undefined || (isRecord(value.outputFile) && isString(value.outputFile.path) && isString(value.outputFile.fileName)
-      && isNumber(value.outputFile.rowsWritten) && typeof value.outputFile.complete === 'boolean'));
+      && isNumber(value.outputFile.rowsWritten) && typeof value.outputFile.complete === 'boolean'
+      && (value.outputFile.failedRows === undefined || isIndex(value.outputFile.failedRows))));
 }
 
 function isColumnSummary(value: unknown): value is ColumnSummary {

@@ -171,4 +171,27 @@ describe('Score File to file', function () {
     assert.strictEqual(fake.server.counters.scoreRowsReceived, 500, 'only the failed batch was sent again');
     assert.strictEqual(fs.readFileSync(retriedPath, 'utf8'), whole);
   });
+
+  it('the results page says how many rows failed and retries them from its Retry Failed Rows button', async function () {
+    harnessOnly(this, 'clicking in the results page');
+    const input = path.join(workspaceRoot(), 'customers-page-retry.csv');
+    writeChurnCsv(input, 3000);
+    const incomeOfRow1001 = Number(churnLine(1000).split(',')[1]);
+    fake.server.scriptScore({ type: 'error', status: 500, errorCode: 'UnknownError', message: 'Model container crashed' }, { match: inputs => (inputs[0] as unknown[])[1] === incomeOfRow1001 });
+    const failed = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    assert.strictEqual(failed?.outputFile?.failedRows, 500);
+    await waitFor(async () => (await frameTexts(PANEL_MARK)).some(t => t.includes('500 of them failed')), 'the page to say how many rows failed');
+    await screenshot('score-file-retry-offered', 300);
+
+    fake.server.resetCounters();
+    await frameClick(PANEL_MARK, 'vscode-button', 'Retry Failed Rows');
+    const retriedPath = path.join(workspaceRoot(), 'customers-page-retry.scored.retried.csv');
+    const retried = await waitFor(() => {
+      const model = api.lastResults()?.model;
+      return model?.outputFile?.path === retriedPath ? model : undefined;
+    }, 'the retried run in the panel');
+    assert.strictEqual(retried.outputFile?.failedRows, 0, 'every row is scored now');
+    assert.strictEqual(fake.server.counters.scoreRowsReceived, 500, 'only the failed rows were sent again');
+    await waitFor(async () => !(await frameTexts(PANEL_MARK)).some(t => t.includes('Retry Failed Rows')), 'no Retry button once nothing failed');
+  });
 });

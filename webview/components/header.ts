@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatCount, formatDuration } from '../format';
 import type { ModelView } from '../modelView';
+import type { OutputFileInfo } from '../../src/protocol/results';
 
 export interface HeaderActions {
   exportCsv(): void;
@@ -10,6 +11,10 @@ export interface HeaderActions {
   rerun(): void;
   /** Score File to file: open the output file. */
   openOutput(): void;
+  /** Score File to file, cancelled or stopped: continue it. */
+  resumeOutput(): void;
+  /** Score File to file, finished with failed rows: send them again into a new file. */
+  retryFailed(): void;
 }
 
 export interface Notice {
@@ -34,9 +39,13 @@ function fromMenu(action: () => void): (event: Event) => void {
  * The actions: buttons when the page is wide enough, one "…" menu when it is narrow (webview.css switches
  * at the same width), so that the header never takes more than a line for them.
  */
-function actionBar(actions: HeaderActions, hasOutputFile: boolean, canRerun: boolean): TemplateResult {
-  const items: Array<[string, string, () => void]> = [
-    ...(hasOutputFile ? [['Open Output File', 'go-to-file', actions.openOutput] as [string, string, () => void]] : []),
+function actionBar(actions: HeaderActions, file: OutputFileInfo | undefined, canRerun: boolean): TemplateResult {
+  type Item = [string, string, () => void];
+  const items: Item[] = [
+    // What a file run needs next comes first: Resume an incomplete file, or Retry the rows that failed.
+    ...(file && !file.complete ? [['Resume', 'debug-continue', actions.resumeOutput] as Item] : []),
+    ...(file?.complete && file.failedRows ? [['Retry Failed Rows', 'refresh', actions.retryFailed] as Item] : []),
+    ...(file ? [['Open Output File', 'go-to-file', actions.openOutput] as Item] : []),
     ['Export CSV', 'desktop-download', actions.exportCsv],
     ['Export JSON', 'json', actions.exportJson],
     ['Copy as M #table', 'copy', actions.copyMTable],
@@ -90,10 +99,11 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
         ${model.endpoint.version ? html`<span class="chip" title="Endpoint version">version ${model.endpoint.version}</span>` : html`<span class="chip" title="The endpoint's default version">default version</span>`}`}
         <span class="source" title="Source file"><span class="codicon codicon-file" aria-hidden="true"></span>${model.source.fileName}</span>
         ${model.cancelled ? html`<vscode-badge class="cancelled-badge" title="The run was cancelled; rows scored before that are shown">cancelled</vscode-badge>` : nothing}
-        ${actionBar(actions, file !== undefined, !model.evaluatedBy)}
+        ${actionBar(actions, file, !model.evaluatedBy)}
       </div>
       ${file ? html`<p class="output-file" role="note"><span class="codicon codicon-file-symlink-file" aria-hidden="true"></span>
-        ${file.complete ? 'All' : 'The first'} ${formatCount(file.rowsWritten)} rows are in <strong>${file.fileName}</strong>${file.complete ? '' : ' (Resume continues it)'}.
+        ${file.complete ? 'All' : 'The first'} ${formatCount(file.rowsWritten)} rows are in <strong>${file.fileName}</strong>${file.complete ? '' : ' (Resume continues it)'}${file.failedRows
+          ? html`; <span class="bad">${formatCount(file.failedRows)} of them failed</span>${file.complete ? ' (Retry Failed Rows sends them again)' : ''}` : ''}.
         The summary covers every one of them; the grid shows the first ${formatCount(model.rowCount)}.</p>` : nothing}
       <details class="run-details">
         <summary class="gist">${gist(view)}</summary>

@@ -69,6 +69,8 @@ export interface OutputFileInfo {
   rowsWritten: number;
   /** False when the run was cancelled or stopped: Resume can continue it. */
   complete: boolean;
+  /** Rows of the file written with an error (their batch failed): Retry Failed Rows sends them again. */
+  failedRows?: number;
 }
 
 export interface HistogramBin {

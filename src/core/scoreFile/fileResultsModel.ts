@@ -33,6 +33,8 @@ export function fileResultsModel(facts: FileRunFacts, result: ScoreFileResult): 
     tokenRequests: result.tokenRequests,
     cancelled: result.cancelled,
     warnings: facts.warnings,
-    outputFile: { path: result.outputPath, fileName: facts.outputFileName, rowsWritten: result.rowsWritten, complete: result.complete },
+    outputFile: {
+      path: result.outputPath, fileName: facts.outputFileName, rowsWritten: result.rowsWritten, complete: result.complete, failedRows: result.failedRows,
+    },
   };
 }

@@ -339,6 +339,8 @@ class ResultsPanel implements ResultsPanelHandle {
         case ResultsMessage.exportJson: return await this.exportFile(model, 'json');
         case ResultsMessage.copyMTable: return await this.copyMTable(model);
         case ResultsMessage.openOutput: return await this.openOutput(model);
+        case ResultsMessage.resumeOutput: return await this.continueFileRun(model, 'fabricMl.resumeScoreFile');
+        case ResultsMessage.retryFailed: return await this.continueFileRun(model, 'fabricMl.retryFailedRows');
       }
     } catch (e) {
       const reason = redact(errorMessage(e));
@@ -415,6 +417,18 @@ class ResultsPanel implements ResultsPanelHandle {
       }
     }
     if (!this.disposed) this.post({ type: ResultsMessage.reply, requestId: request.requestId, ...reply });
+  }
+
+  /**
+   * Resume or Retry Failed Rows of the file run shown, named by its endpoint, input and output (not the latest
+   * run the commands would default to). The command shows its progress and outcome, and the new run here.
+   */
+  private async continueFileRun(model: ResultsModel, command: 'fabricMl.resumeScoreFile' | 'fabricMl.retryFailedRows'): Promise<void> {
+    const file = model.outputFile;
+    const input = sourceDocumentUri(model.source.fileName);
+    if (!file || !input) throw new Error(`${model.source.fileName} is not in this workspace any more: open the input file and run the command from the palette.`);
+    const output = command === 'fabricMl.resumeScoreFile' ? { output: file.path } : { earlierOutput: file.path };
+    await vscode.commands.executeCommand(command, { endpointId: model.endpoint.id, uri: input.toString(), ...output });
   }
 
   /** Opens the output file of a Score File to file run in an editor. */
