@@ -79,7 +79,7 @@ export function deriveView(shown: Pick<ResultsShowMessage, 'run' | 'summaries' |
   const numericInputs = model.inputColumns.map((_, c) => isNumericSample(sampleOf(sample.inputs, c)));
   const numericOutputs = model.outputColumns.map((_, c) => isNumericSample(sampleOf(sample.predictions, c)));
   // Lines grow with rows, and the sample ends with the last row.
-  const maxLine = (sample.lines ?? []).reduce((m, l) => Math.max(m, l), 0);
+  const maxLine = (sample.lines ?? []).reduce<number>((m, l) => Math.max(m, l ?? 0), 0);
   // Predictions first: they are what the user came for, and stay visible however wide the inputs are.
   const columns: GridColumn[] = columnRefs(model).map(ref => {
     const base = { key: ref.key, kind: ref.kind, index: ref.index, label: ref.name };

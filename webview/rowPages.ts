@@ -14,7 +14,10 @@ const MAX_PAGES_PER_REQUEST = 10;
 export interface LoadedRow {
   input: unknown[];
   prediction: unknown[] | null;
-  line?: number;
+  /** The source line; null for a row read back from an output file. */
+  line?: number | null;
+  /** Why a row read back from an output file has no prediction. */
+  error?: string | null;
 }
 
 type Page = Array<LoadedRow>;
@@ -68,7 +71,10 @@ export class RowPages {
       const page: Page = [];
       for (let r = 0; r < pageEnd - pageStart; r++) {
         const at = offset + r;
-        page.push({ input: rows.inputs[at], prediction: rows.predictions[at], ...(rows.lines ? { line: rows.lines[at] } : {}) });
+        page.push({
+          input: rows.inputs[at], prediction: rows.predictions[at],
+          ...(rows.lines ? { line: rows.lines[at] } : {}), ...(rows.errors?.[at] ? { error: rows.errors[at] } : {}),
+        });
       }
       this.asked.delete(pageIndex);
       added ||= !this.pages.has(pageIndex);

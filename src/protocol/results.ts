@@ -269,12 +269,14 @@ function isRows(value: unknown): value is Pick<RowsPage, 'inputs' | 'predictions
 }
 
 function pickRows({ inputs, predictions, lines }: RowsPage): Pick<RowsPage, 'inputs' | 'predictions' | 'lines'> {
+  // The sample has no errors: it only sizes the columns.
   return { inputs, predictions, ...(lines ? { lines } : {}) };
 }
 
 export function isRowsPage(value: unknown): value is RowsPage {
   return isRows(value) && isIndex(value.start)
-    && (value.lines === undefined || (Array.isArray(value.lines) && value.lines.length === value.inputs.length && value.lines.every(isNumber)));
+    && (value.lines === undefined || (Array.isArray(value.lines) && value.lines.length === value.inputs.length && value.lines.every(l => l === null || isNumber(l))))
+    && (value.errors === undefined || (Array.isArray(value.errors) && value.errors.length === value.inputs.length && value.errors.every(e => e === null || isString(e))));
 }
 
 /** What a model and a run view have in common. */
@@ -293,7 +295,8 @@ function isRunFields(value: Record<string, unknown>): boolean {
     && (value.evaluatedBy === undefined || (isRecord(value.evaluatedBy) && isString(value.evaluatedBy.dataflow) && isString(value.evaluatedBy.query)))
     && (value.outputFile === undefined || (isRecord(value.outputFile) && isString(value.outputFile.path) && isString(value.outputFile.fileName)
       && isNumber(value.outputFile.rowsWritten) && typeof value.outputFile.complete === 'boolean'
-      && (value.outputFile.failedRows === undefined || isIndex(value.outputFile.failedRows))));
+      && (value.outputFile.failedRows === undefined || isIndex(value.outputFile.failedRows))
+      && (value.outputFile.delimiter === undefined || isString(value.outputFile.delimiter))));
 }
 
 function isColumnSummary(value: unknown): value is ColumnSummary {

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { CHURN_INPUT_SIGNATURE, predictChurn } from '../../tools/fake-fabric';
 import type { ResultsModel } from '../../src/protocol/results';
 import type { FabricMlExtensionApi } from '../../src/features/api';
-import { activateExtension, controlUrl, frameTexts, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
+import { activateExtension, controlUrl, frameTexts, pressKeys, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
 import { harnessOnly } from './harnessOnly';
 
 const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -102,8 +102,17 @@ describe('Score File to file', function () {
       const texts = (await frameTexts(PANEL_MARK)).filter(t => t.includes('200,000'));
       return texts.length ? texts : undefined;
     }, 'the panel to say where the 200,000 rows are');
-    assert.match(text, /All 200,000 rows are in customers-200k\.scored\.csv\. The summary covers every one of them; the grid shows the first 500\./);
+    assert.match(text, /All 200,000 rows are in customers-200k\.scored\.csv\. The summary and the grid cover every one of them\./);
     await screenshot('score-file-to-file-panel');
+
+    // The grid reaches the last row: the panel reads it back from the output file when the grid asks for it.
+    await frameClick(PANEL_MARK, '.results-grid .vrow[data-row="0"] .cell.rownum');
+    await pressKeys('', 'Control+End');
+    const lastIncome = churnLine(199_999).split(',')[1];
+    const [lastProbability] = expected(199_999);
+    await waitFor(async () => (await frameTexts(PANEL_MARK)).some(t => t.includes(lastIncome) && t.includes(String(lastProbability))), 'row 200,000 painted with its values from the output file');
+    assert.ok(api.lastResults()!.rowRequests.some(([start, end]) => start <= 199_999 && 199_999 < end), 'the last row was asked for');
+    await screenshot('score-file-to-file-last-rows', 300);
     await frameClick(PANEL_MARK, 'vscode-button', 'Open Output File');
     await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === output, 'the output file to open in an editor');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

@@ -30,7 +30,7 @@ function viewOf(model: ResultsModel): ResultsRunView {
 /** What results/show carries for a model: the run without its rows, its first rows and a sample. */
 function showOf(model: ResultsModel, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const run = ShownRun.of(model);
-  return { type: 'results/show', run: run.view, summaries: summarizePredictions(model), firstRows: run.page(0, 100), sample: run.rows.sample(200), ...extra };
+  return { type: 'results/show', run: run.view, summaries: summarizePredictions(model), firstRows: run.firstPage(100), sample: run.rows.sample(200), ...extra };
 }
 
 /** Four rows in two batches of two; the second batch failed with a Fabric ErrorResponse. */

@@ -74,7 +74,7 @@ describe('Results rows on demand', () => {
   });
 
   describe('the run as the page is told about it', () => {
-    it('has no rows but counts them, names the lines of each batch, and answers at most MAX_PAGE_ROWS rows at once', () => {
+    it('has no rows but counts them, names the lines of each batch, and answers at most MAX_PAGE_ROWS rows at once', async () => {
       const original = model(2500, {
         batches: [
           { index: 0, startRow: 0, endRow: 2000, ok: true, durationMs: 5, attempts: 1 },
@@ -87,7 +87,7 @@ describe('Results rows on demand', () => {
       assert.strictEqual(run.view.scoredRows, 2250);
       assert.deepStrictEqual(run.view.source, { fileName: 'customers.csv', hasLines: true, batchLines: [[0, 2], [1999, 4000], [2000, 4002], [2499, 5000]] });
       assert.ok(JSON.stringify(run.view).length < 2000, `the run without its rows is small: ${JSON.stringify(run.view).length} characters`);
-      assert.strictEqual(run.page(0, 5000).inputs.length, MAX_PAGE_ROWS);
+      assert.strictEqual((await run.page(0, 5000)).inputs.length, MAX_PAGE_ROWS);
       assert.deepStrictEqual(run.toModel(), original, 'an export gets the whole run back');
     });
   });
@@ -153,11 +153,16 @@ describe('Results rows on demand', () => {
       for (const bad of [{ start: -1, end: 10 }, { start: 20, end: 10 }, { start: 1.5, end: 10 }, { start: 0 }]) {
         assert.strictEqual(parseResultsWebviewMessage({ type: 'results/rows', runId: 'run-1', ...bad }), undefined, JSON.stringify(bad));
       }
-      const page = ShownRun.of(model(10)).page(0, 10);
+      const page = ShownRun.of(model(10)).firstPage(10);
       assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/rowsPage', runId: 'run-1', page }), { type: 'results/rowsPage', runId: 'run-1', page });
       assert.strictEqual(parseResultsHostMessage({ type: 'results/rowsPage', runId: 'run-1', page: { ...page, lines: [1] } }), undefined, 'a line per row');
       assert.strictEqual(parseResultsHostMessage({ type: 'results/rowsPage', runId: 'run-1', page: { ...page, start: -5 } }), undefined);
       assert.strictEqual(parseResultsHostMessage({ type: 'results/rowsPage', page }), undefined, 'no run named');
+      const fromFile = { start: 200, inputs: [[1], [2]], predictions: [null, [0.5]], lines: [null, null], errors: ['Batch 3 failed: HTTP 500', null] };
+      assert.deepStrictEqual(parseResultsHostMessage({ type: 'results/rowsPage', runId: 'run-1', page: fromFile }), { type: 'results/rowsPage', runId: 'run-1', page: fromFile },
+        'rows read back from an output file: no source lines, and the error column');
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/rowsPage', runId: 'run-1', page: { ...fromFile, errors: ['x'] } }), undefined, 'an error per row');
+      assert.strictEqual(parseResultsHostMessage({ type: 'results/rowsPage', runId: 'run-1', page: { ...fromFile, errors: [1, null] } }), undefined, 'errors are text');
     });
   });
 });

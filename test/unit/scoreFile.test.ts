@@ -15,6 +15,8 @@ import { StreamingColumnSummary } from '../../src/core/scoreFile/streamingSummar
 import { summarizeColumn } from '../../src/core/results/summary';
 import { CHURN_INPUT_SIGNATURE, CHURN_OUTPUT_SIGNATURE, type FakeFabricServer, predictChurn } from '../../tools/fake-fabric';
 import { FabricClient } from '../../src/core/fabric/fabricClient';
+import { ShownRun } from '../../src/core/results';
+import { fileResultsModel } from '../../src/core/scoreFile/fileResultsModel';
 import { clientFor, fetchToken, fakeFabricPerSuite } from '../support/fabricTestKit';
 
 const HEADER = ['customer', 'age', 'income', 'tenure_months', 'is_active', 'plan', 'signup_date', 'note'];
@@ -464,5 +466,59 @@ describe('Score File to file', () => {
     await assert.rejects(scoreFileToFile(client, request(writeInput(inputRows(10)), output)), /AADSTS7000215/);
     assert.equal(fs.readFileSync(output, 'utf8'), 'an earlier run\r\n');
     assert.equal(server.counters.scoreRequests, 0);
+  });
+
+  describe('read back for the results page', () => {
+    /** The results panel's run of a finished Score File: its first 200 rows held, the others in the output file. */
+    async function shownRunOf(output: string, rows: string[][], overrides: Partial<ScoreFileRequest> = {}): Promise<ShownRun> {
+      const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), output, overrides));
+      const facts = { runId: 'run-1', endpoint: { id: 'churn', name: 'Churn', scoreUrl: 'https://x/score' }, fileName: 'input.csv', outputFileName: path.basename(output), startedAt: new Date(), warnings: [] };
+      return ShownRun.of(fileResultsModel(facts, result));
+    }
+
+    it('reaches every row of a CSV output: quoted fields with line breaks, and the reason of a failed batch past the first rows', async () => {
+      const rows = inputRows(450);
+      server.scriptScore({ type: 'error', status: 500, errorCode: 'UnknownError', message: 'Model container crashed' }, { match: inputs => (inputs[0] as unknown[])[1] === 30000 + 300 * 7 });
+      const run = await shownRunOf(path.join(dir, 'out.csv'), rows);
+      assert.equal(run.rows.length, 200, 'the first rows are held');
+      assert.deepEqual([run.view.rowCount, run.view.scoredRows], [450, 430], 'the page is told of every row in the file');
+      const page = await run.page(180, 340);
+      assert.equal(page.inputs.length, 160);
+      for (let i = 0; i < page.inputs.length; i++) {
+        const r = 180 + i;
+        assert.equal(page.inputs[i][0], `C${r + 1}`, `row ${r + 1}'s first input`);
+        assert.equal(page.inputs[i][7], NOTES[r % NOTES.length], `row ${r + 1}'s note, quotes and line breaks kept`);
+        if (r >= 300 && r < 320) {
+          assert.equal(page.predictions[i], null, `row ${r + 1} failed`);
+          assert.match(page.errors?.[i] ?? '', /^Batch 16 \(rows 301–320, lines \d+–\d+\) failed: HTTP 500 UnknownError: Model container crashed/);
+        } else {
+          assert.deepEqual(page.predictions[i], expected(rows[r]), `row ${r + 1}'s prediction`);
+          assert.equal(page.errors?.[i] ?? null, null);
+        }
+      }
+      assert.equal(typeof page.lines?.[0], 'number', 'a held row keeps its source line');
+      assert.equal(page.lines?.[40], null, 'a row read back from the file has none');
+      assert.deepEqual((await run.page(440, 1000)).inputs.map(r => r[0]), Array.from({ length: 10 }, (_, i) => `C${441 + i}`), 'the last page ends at the last row');
+    });
+
+    it('reaches every row of a JSON Lines output', async () => {
+      const rows = inputRows(330);
+      const run = await shownRunOf(path.join(dir, 'out.jsonl'), rows, { outputFormat: 'jsonl' });
+      const page = await run.page(250, 330);
+      assert.deepEqual(page.inputs.map(r => r[0]), rows.slice(250).map(r => r[0]));
+      assert.deepEqual(page.predictions, rows.slice(250).map(expected));
+    });
+
+    it('says so when the output file changed after the run wrote it, instead of showing other rows', async () => {
+      const output = path.join(dir, 'out.csv');
+      const rows = inputRows(300);
+      await scoreFileToFile(clientFor(server), request(writeInput(rows), output));
+      fs.appendFileSync(output, 'a row the user added\r\n');
+      const facts = { runId: 'run-1', endpoint: { id: 'churn', name: 'Churn', scoreUrl: 'https://x/score' }, fileName: 'input.csv', outputFileName: 'out.csv', startedAt: new Date(), warnings: [] };
+      const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), path.join(dir, 'again.csv')));
+      const run = ShownRun.of(fileResultsModel(facts, { ...result, outputPath: output }));
+      await assert.rejects(run.page(250, 300), /out\.csv has changed since the run wrote it: it held 300 rows, it now holds 301\./);
+      assert.equal((await run.page(0, 100)).inputs.length, 100, 'the rows held are still shown');
+    });
   });
 });

@@ -1,6 +1,6 @@
 // The run at a glance: endpoint, version, source, counts and timing, the actions, and a status line.
 import { html, nothing, type TemplateResult } from 'lit';
-import { formatCount, formatDuration } from '../format';
+import { formatCount, formatDuration, plural } from '../format';
 import type { ModelView } from '../modelView';
 import type { OutputFileInfo } from '../../src/protocol/results';
 
@@ -69,9 +69,12 @@ function gist(view: ModelView): TemplateResult {
   const rows = model.rowCount;
   return html`<span>${formatCount(rows)} ${rows === 1 ? 'row' : 'rows'}</span>
     · <span class=${scoredRows < rows ? 'warn-text' : ''}>${formatCount(scoredRows)} scored</span>
-    · ${failedBatches.length
-      ? html`<span class="bad">${formatCount(failedBatches.length)} of ${formatCount(model.batches.length)} batches failed</span>`
-      : html`<span>${formatCount(model.batches.length)} ${model.batches.length === 1 ? 'batch' : 'batches'} ok</span>`}
+    · ${model.outputFile
+      // A file run keeps the batches of its first rows only: the file's count of failed rows is the whole story.
+      ? (model.outputFile.failedRows ? html`<span class="bad">${plural(model.outputFile.failedRows, 'row')} failed</span>` : html`<span>no row failed</span>`)
+      : failedBatches.length
+        ? html`<span class="bad">${formatCount(failedBatches.length)} of ${formatCount(model.batches.length)} batches failed</span>`
+        : html`<span>${formatCount(model.batches.length)} ${model.batches.length === 1 ? 'batch' : 'batches'} ok</span>`}
     · <span>${formatDuration(model.durationMs)}</span>`;
 }
 
@@ -104,12 +107,12 @@ export function header(view: ModelView, actions: HeaderActions, notice: Notice |
       ${file ? html`<p class="output-file" role="note"><span class="codicon codicon-file-symlink-file" aria-hidden="true"></span>
         ${file.complete ? 'All' : 'The first'} ${formatCount(file.rowsWritten)} rows are in <strong>${file.fileName}</strong>${file.complete ? '' : ' (Resume continues it)'}${file.failedRows
           ? html`; <span class="bad">${formatCount(file.failedRows)} of them failed</span>${file.complete ? ' (Retry Failed Rows sends them again)' : ''}` : ''}.
-        The summary covers every one of them; the grid shows the first ${formatCount(model.rowCount)}.</p>` : nothing}
+        ${model.rowCount >= file.rowsWritten ? 'The summary and the grid cover every one of them' : `The summary covers every one of them; the grid shows the first ${formatCount(model.rowCount)}`}.</p>` : nothing}
       <details class="run-details">
         <summary class="gist">${gist(view)}</summary>
         <dl class="stats">
-          ${stat(file ? 'Rows shown' : 'Rows', formatCount(model.rowCount))}
-          ${file ? stat('Rows in file', formatCount(file.rowsWritten)) : nothing}
+          ${stat(file && model.rowCount < file.rowsWritten ? 'Rows shown' : 'Rows', formatCount(model.rowCount))}
+          ${file && model.rowCount < file.rowsWritten ? stat('Rows in file', formatCount(file.rowsWritten)) : nothing}
           ${stat('Scored', formatCount(scoredRows), scoredRows < model.rowCount ? 'warn' : '')}
           ${stat('Batches ok', formatCount(okBatches), 'ok')}
           ${stat('Batches failed', formatCount(failedBatches.length), failedBatches.length ? 'bad' : '')}

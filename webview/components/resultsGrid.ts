@@ -11,10 +11,14 @@ import { cellText } from '../format';
 import type { GridColumn, ModelView } from '../modelView';
 import { ACTIVE_CELL_ID, columnClasses, virtualGrid } from './virtualGrid';
 
-/** Why row i has no prediction: a few words for the cell, the whole story for its tooltip. */
-function unscoredReason(view: ModelView, row: number): { short: string; full: string } {
+/**
+ * Why row i has no prediction: a few words for the cell, the whole story for its tooltip. `fileError`: the error
+ * column of a row read back from a Score File output (the run keeps the batches of its first rows only).
+ */
+function unscoredReason(view: ModelView, row: number, fileError: string | null | undefined): { short: string; full: string } {
   const position = view.batchOfRow[row];
   const batch = position >= 0 ? view.model.batches[position] : undefined;
+  if (!batch && fileError) return { short: `Failed: ${fileError}`, full: fileError };
   if (!batch || batch.ok) {
     const text = view.model.cancelled ? 'Not scored (run cancelled)' : 'No prediction returned';
     return { short: text, full: text };
@@ -41,7 +45,7 @@ export function rowRenderer(view: ModelView, columns: readonly GridColumn[], act
     const loaded = view.rows.row(row);
     if (!loaded) return loadingRow(row, columns, classes, activeColumn);
     const { input, prediction, line } = loaded;
-    const reason = prediction === null ? unscoredReason(view, row) : undefined;
+    const reason = prediction === null ? unscoredReason(view, row, loaded.error) : undefined;
     const cells = columns.map((column, position) => {
       const isActive = position === activeColumn;
       const base = `cell ${classes[position]}${isActive ? ' active' : ''}`;

@@ -102,7 +102,7 @@ export class ColumnarRows {
   }
 
   /** Rows start … end (end exclusive), brought into range. */
-  page(start: number, end: number): RowsPage {
+  page(start: number, end: number): RowsPage & { lines?: number[] } {
     const from = Math.max(0, Math.min(start, this.length));
     const to = Math.max(from, Math.min(end, this.length));
     const rows = Array.from({ length: to - from }, (_, i) => from + i);

@@ -20,6 +20,15 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 // `-2`, `+1.5`, `-1,234.5`, `-1,5`, `-3e-7`: a spreadsheet reads these as numbers, never as a call.
 const NUMBER_TEXT = /^[-+]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
+/**
+ * The text a CSV field held before csvField neutralised it (`'=SUM(A1)` → `=SUM(A1)`), for showing a written file's
+ * values as the run had them. A value that really began with `'` and a formula character reads back without the `'`.
+ */
+export function withoutFormulaGuard(text: string): string {
+  const rest = text.slice(1);
+  return text.startsWith("'") && FORMULA_START.test(rest) && !NUMBER_TEXT.test(rest) ? rest : text;
+}
+
 /** Text of one CSV field: null/undefined → empty, objects → JSON, strings quoted when needed. */
 export function csvField(value: unknown, options: CsvExportOptions = {}): string {
   if (value === null || value === undefined) return '';

@@ -57,8 +57,10 @@ export interface RowsPage {
   inputs: unknown[][];
   /** As `ResultsModel.predictions`. */
   predictions: (unknown[] | null)[];
-  /** The source line of each row, when the rows came from a text file. */
-  lines?: number[];
+  /** The source line of each row, when the rows came from a text file; null for a row read back from an output file. */
+  lines?: Array<number | null>;
+  /** Why a row read back from an output file has no prediction (its error column); null for the others. */
+  errors?: Array<string | null>;
 }
 
 export interface OutputFileInfo {
@@ -71,6 +73,8 @@ export interface OutputFileInfo {
   complete: boolean;
   /** Rows of the file written with an error (their batch failed): Retry Failed Rows sends them again. */
   failedRows?: number;
+  /** CSV output: its field delimiter (the input's), so that the results page can read rows back from the file. */
+  delimiter?: string;
 }
 
 export interface HistogramBin {

@@ -1,6 +1,9 @@
 // A run as the results panel keeps it while it is shown: what the page is told about the run (ResultsRunView)
 // and its rows by column (ColumnarRows). The model's row arrays are not kept: an export or the storage copy
-// builds them again for as long as it needs them.
+// builds them again for as long as it needs them. A Score File to file run holds its first rows here and the
+// others stay in its output file, read back a page at a time (OutputFileRows), so the grid reaches every row.
+import { outputFormatOf } from '../scoreFile/outputFile';
+import { OutputFileRows } from '../scoreFile/outputRows';
 import { ColumnarRows } from './columnarRows';
 import type { ResultsModel, ResultsRunView, RowsPage } from './model';
 
@@ -20,30 +23,59 @@ function batchLinesOf(model: Pick<ResultsModel, 'batches'>, rows: ColumnarRows):
   return { batchLines: [...at] };
 }
 
+/** The output file's rows past those the model holds, when there are more and the file can be read back. */
+function outputRowsOf(model: ResultsModel, held: number): OutputFileRows | undefined {
+  const file = model.outputFile;
+  if (!file || file.rowsWritten <= held) return undefined;
+  const format = outputFormatOf(file.path);
+  if (format === 'csv' && file.delimiter === undefined) return undefined;
+  return OutputFileRows.open(file.path, { format, delimiter: file.delimiter ?? ',', inputs: model.inputColumns, outputs: model.outputColumns }, file.rowsWritten);
+}
+
 export class ShownRun {
-  private constructor(readonly view: ResultsRunView, readonly rows: ColumnarRows) {}
+  private constructor(readonly view: ResultsRunView, readonly rows: ColumnarRows, readonly fileRows: OutputFileRows | undefined) {}
 
   /** `model` must already have passed the redaction gate: the view is posted to the page as it is. */
   static of(model: ResultsModel): ShownRun {
     const rows = ColumnarRows.fromModel(model);
+    const fileRows = outputRowsOf(model, rows.length);
     const { inputs: _inputs, predictions: _predictions, source, ...rest } = model;
+    const file = model.outputFile;
     const view: ResultsRunView = {
       ...rest, source: { fileName: source.fileName, hasLines: rows.hasLines, ...batchLinesOf(model, rows) },
-      rowCount: rows.length, scoredRows: rows.scoredRows,
+      rowCount: fileRows ? fileRows.length : rows.length,
+      scoredRows: fileRows && file ? file.rowsWritten - (file.failedRows ?? 0) : rows.scoredRows,
     };
-    return new ShownRun(view, rows);
+    return new ShownRun(view, rows, fileRows);
   }
 
   get runId(): string {
     return this.view.runId;
   }
 
-  /** Rows start … end (end exclusive), at most MAX_PAGE_ROWS of them. */
-  page(start: number, end: number): RowsPage {
-    return this.rows.page(start, Math.min(end, start + MAX_PAGE_ROWS));
+  /** The first rows, held here: what the page paints first. */
+  firstPage(count: number): RowsPage {
+    return this.rows.page(0, count);
   }
 
-  /** The whole run as a model again. */
+  /** Rows start … end (end exclusive), at most MAX_PAGE_ROWS of them; rows past those held come from the output file. */
+  async page(start: number, end: number): Promise<RowsPage> {
+    const to = Math.min(end, start + MAX_PAGE_ROWS, this.view.rowCount);
+    const held = this.rows.length;
+    if (!this.fileRows || to <= held) return this.rows.page(start, to);
+    const fromFile = await this.fileRows.page(Math.max(start, held), to);
+    if (start >= held) return { ...fromFile, ...(this.rows.hasLines ? { lines: fromFile.inputs.map(() => null) } : {}) };
+    const first = this.rows.page(start, held);
+    return {
+      start: first.start,
+      inputs: [...first.inputs, ...fromFile.inputs],
+      predictions: [...first.predictions, ...fromFile.predictions],
+      ...(first.lines ? { lines: [...first.lines, ...fromFile.inputs.map(() => null)] } : {}),
+      errors: [...first.inputs.map(() => null), ...fromFile.errors],
+    };
+  }
+
+  /** The run as a model again: the rows held (a file run's other rows stay in its file). */
   toModel(): ResultsModel {
     const { source, rowCount: _rowCount, scoredRows: _scoredRows, ...rest } = this.view;
     // batchLines is derived from the rows' lines, which come back from the rows.

@@ -35,6 +35,7 @@ export function fileResultsModel(facts: FileRunFacts, result: ScoreFileResult): 
     warnings: facts.warnings,
     outputFile: {
       path: result.outputPath, fileName: facts.outputFileName, rowsWritten: result.rowsWritten, complete: result.complete, failedRows: result.failedRows,
+      ...(result.layout?.format === 'csv' ? { delimiter: result.layout.delimiter } : {}),
     },
   };
 }

@@ -177,7 +177,7 @@ function jsonLayout(values: Record<string, unknown>, source: SourceRow, options:
 }
 
 /** CSV text back to a value for the summary: empty → null, a number's text → the number, else the text. */
-function valueOfCsvText(text: string): unknown {
+export function valueOfCsvText(text: string): unknown {
   if (text === '') return null;
   const number = Number(text);
   return Number.isFinite(number) && String(number) === text ? number : text;

@@ -183,6 +183,8 @@ class ResultsPanel implements ResultsPanelHandle {
   /** The run shown, by column; the model's row arrays are not kept. */
   private run: ShownRun | undefined;
   private rowRequests: Array<[number, number]> = [];
+  /** The run whose rows could not be read (from its output file), once said. */
+  private rowsFailedFor: string | undefined;
   private summaries: ColumnSummary[] = [];
   /** The run whose Re-run the user asked for, until a run arrives or the re-run ends without one. */
   private rerunOf: string | undefined;
@@ -289,18 +291,27 @@ class ResultsPanel implements ResultsPanelHandle {
     const place = this.places.placeFor(run.runId);
     this.post({
       type: ResultsMessage.show, run: run.view, summaries: this.summaries,
-      firstRows: run.page(0, FIRST_PAGE_ROWS), sample: run.rows.sample(SAMPLE_ROWS), ...withPlace(place),
+      firstRows: run.firstPage(FIRST_PAGE_ROWS), sample: run.rows.sample(SAMPLE_ROWS), ...withPlace(place),
     });
   }
 
-  /** The grid asks for the rows it is about to show. */
-  private postRows(request: ResultsRowsRequest): void {
+  /** The grid asks for the rows it is about to show (a file run's later rows are read from its output file). */
+  private async postRows(request: ResultsRowsRequest): Promise<void> {
     const run = this.run;
     // A request from a run that has since been replaced is not answered: the page dropped that run.
     if (!run || request.runId !== run.runId) return;
-    const page = run.page(request.start, request.end);
-    this.rowRequests.push([page.start, page.start + page.inputs.length]);
-    this.post({ type: ResultsMessage.rowsPage, runId: run.runId, page });
+    try {
+      const page = await run.page(request.start, request.end);
+      this.rowRequests.push([page.start, page.start + page.inputs.length]);
+      if (this.run === run && !this.disposed) this.post({ type: ResultsMessage.rowsPage, runId: run.runId, page });
+    } catch (e) {
+      // Said once per run: every later page would fail the same way.
+      if (this.rowsFailedFor === run.runId) return;
+      this.rowsFailedFor = run.runId;
+      const reason = redact(errorMessage(e));
+      this.deps.log.warn(`Results: rows ${request.start + 1}… of run ${run.runId} could not be read: ${reason}`);
+      this.notice('error', `Rows past the first ${run.rows.length.toLocaleString('en-US')} cannot be shown: ${reason}`);
+    }
   }
 
   private notice(level: 'info' | 'error', text: string): void {
