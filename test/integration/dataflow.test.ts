@@ -82,7 +82,8 @@ describe('Dataflow Gen2 folders', function () {
 
     const again = await vscode.commands.executeCommand<InsertMResult>('fabricMl.insertMFunction', args);
     assert.deepStrictEqual(again.added, []);
-    assert.strictEqual(again.replaced?.length, 12);
+    assert.strictEqual(again.replaced?.length, 9);
+    assert.deepStrictEqual(again.kept, ['TenantId', 'ClientId', 'ClientSecret'], 'the credentials the user sets are kept');
     assert.strictEqual(mashup.getText(), mashupAfter, 'running it twice leaves one copy');
 
     await vscode.window.showTextDocument(mashup);
@@ -95,6 +96,30 @@ describe('Dataflow Gen2 folders', function () {
     // the workspace is as it was for the next tests.
     await mashup.save();
     await metadata.save();
+  });
+
+  it('refuses to replace a query of a generated name that the user wrote, unless told to; nothing is changed until then', async () => {
+    const mashup = await vscode.workspace.openTextDocument(file('Churn', 'mashup.pq'));
+    const metadata = await vscode.workspace.openTextDocument(file('Churn', 'queryMetadata.json'));
+    const own = 'shared CallMLEndpoint = (rows as table) as table => Table.AddColumn(rows, "score", each 1);';
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(mashup.uri, mashup.positionAt(mashup.getText().trimEnd().length), `\n\n${own}`);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const mashupBefore = mashup.getText();
+    const metadataBefore = metadata.getText();
+    const args = { endpointId: ENDPOINT_ID, target: folder('Churn').toString(), sourceQuery: 'Customers', columns: CHURN_INPUT_SIGNATURE.map(f => f.name) };
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('fabricMl.insertMFunction', args)),
+      /The dataflow "Churn" already has a query named "CallMLEndpoint" that Fabric ML Endpoints did not write; nothing was changed\. Rename it, or pass replaceExisting: true to replace it\./,
+    );
+    assert.strictEqual(mashup.getText(), mashupBefore, 'mashup.pq unchanged');
+    assert.strictEqual(metadata.getText(), metadataBefore, 'queryMetadata.json unchanged');
+
+    const replaced = await vscode.commands.executeCommand<InsertMResult>('fabricMl.insertMFunction', { ...args, replaceExisting: true });
+    assert.ok(replaced.replaced?.includes('CallMLEndpoint'));
+    assert.ok(!mashup.getText().includes(own), 'the user\'s function was replaced, as asked');
+    await revert(mashup.uri);
+    await revert(metadata.uri);
   });
 
   it('Copy M for the Advanced Editor lists the queries in order with their names and copies one expression', async () => {

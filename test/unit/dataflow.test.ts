@@ -117,7 +117,8 @@ describe('Inserting the queries into a dataflow\'s mashup.pq and queryMetadata.j
     assert.strictEqual(twice.metadata, once.metadata);
     assert.deepStrictEqual(twice.mashupEdit.edits, []);
     assert.deepStrictEqual(twice.metadataEdit.edits, []);
-    assert.deepStrictEqual(twice.mashupEdit.replaced.length, 12);
+    assert.deepStrictEqual(twice.mashupEdit.replaced.length, 9);
+    assert.deepStrictEqual(twice.mashupEdit.kept, ['TenantId', 'ClientId', 'ClientSecret'], 'the credential parameters are left as the dataflow has them');
   });
 
   it('replaces an older copy of a generated query in place instead of adding a second one', async () => {
@@ -129,6 +130,31 @@ describe('Inserting the queries into a dataflow\'s mashup.pq and queryMetadata.j
     const batchSize100 = '    100 meta [IsParameterQuery = true, Type = "Number"';
     assert.strictEqual(again, once.replace(batchSize100, batchSize100.replace('100', '500')), 'only the value changed');
     assert.strictEqual(await parseError(again), undefined);
+  });
+
+  it('keeps the credentials the user set in the dataflow when inserting again, and follows the endpoint for the rest', async () => {
+    const once = insert(mashup, metadata).mashup;
+    const filledIn = once
+      .replace('"<tenant-id>" meta', '"72f988bf-86f1-41af-91ab-2d7cd011db47" meta')
+      .replace('"<client-id>" meta', '"0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0" meta')
+      .replace('"<set in Manage parameters>" meta', '"s3cret-value" meta');
+    const other = recommendedQueries(input({ ref: { apiBase: 'https://api.fabric.microsoft.com/v1', workspaceId: '11111111-2222-3333-4444-555555555555', modelId: DEMO_MODEL_ID, version: '2' } }));
+    const again = insertQueriesIntoMashup(filledIn, other);
+    assert.deepStrictEqual(again.kept, ['TenantId', 'ClientId', 'ClientSecret']);
+    assert.deepStrictEqual(again.replacedUserQueries, [], 'every member of the same name was written by an earlier insert');
+    for (const value of ['72f988bf-86f1-41af-91ab-2d7cd011db47', '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', 's3cret-value']) assert.ok(again.text.includes(value), `${value} kept`);
+    assert.ok(again.text.includes('"11111111-2222-3333-4444-555555555555" meta'), 'the workspace of the endpoint inserted now');
+    assert.ok(again.text.includes('"2" meta'), 'its version');
+    assert.ok(!again.text.includes(DEMO_WORKSPACE_ID), 'not the earlier one');
+  });
+
+  it('names the queries of the generated names that it did not write, so they are replaced only when the user says so', () => {
+    const own = `${mashup.trimEnd()}\n\nshared CallMLEndpoint = (rows as table) as table => Table.AddColumn(rows, "score", each 1);\n\nshared TenantId = "contoso.onmicrosoft.com";\n`;
+    const insertion = insertQueriesIntoMashup(own, recommendedQueries(input()));
+    assert.deepStrictEqual(insertion.replacedUserQueries, ['TenantId', 'CallMLEndpoint'], 'a hand-written function, and a TenantId that is not a parameter query');
+    assert.deepStrictEqual(insertion.kept, [], 'a value that is not a parameter query is not a credential parameter to keep');
+    const ours = insertQueriesIntoMashup(insertion.text, recommendedQueries(input({ sourceStep: 'Customers' })));
+    assert.deepStrictEqual(ours.replacedUserQueries, [], 'what an insert wrote (the example apply query too) is replaced without asking');
   });
 
   it('keeps CRLF line endings, member attributes and quoted names', async () => {

@@ -2,7 +2,7 @@
 // its `;`, so its own attributes stay), new ones are appended after the last member, and the section gets
 // `AllowCombine = true`. Everything else — the user's queries, their attributes, comments, formatting and line
 // breaks — is left as it is, so running it twice leaves one copy.
-import { type MQuery, renderMember } from '../mcode/mQueries';
+import { isParameterQuery, type MQuery, renderMember } from '../mcode/mQueries';
 import { readMashup } from './mashup';
 
 /** A replacement of `length` characters at `offset` (the shape jsonc-parser uses). */
@@ -36,6 +36,13 @@ export interface MashupInsertion {
   text: string;
   added: string[];
   replaced: string[];
+  /**
+   * Replaced members this extension did not write (their first line is not the one it writes for that name): the
+   * user's own queries, which are replaced only when the user says so.
+   */
+  replacedUserQueries: string[];
+  /** Credential parameters the dataflow already has (the user set their values): left as they are. */
+  kept: string[];
   /** True when the section attributes were changed to allow combining sources. */
   allowCombineSet: boolean;
 }
@@ -60,12 +67,18 @@ export function insertQueriesIntoMashup(text: string, queries: readonly MQuery[]
   const byName = new Map(mashup.members.map(m => [m.name, m]));
   const added: string[] = [];
   const replaced: string[] = [];
+  const replacedUserQueries: string[] = [];
+  const kept: string[] = [];
   const appended: string[] = [];
   for (const query of queries) {
     const member = byName.get(query.name);
     const rendered = withEol(renderMember(query));
-    if (member) {
+    const memberText = member && text.slice(member.sharedStart, member.end);
+    if (member && memberText && query.keepValue && isParameterQuery(memberText) && isParameterQuery(query.expression)) {
+      kept.push(query.name);
+    } else if (member && memberText !== undefined) {
       replaced.push(query.name);
+      if (!writtenByUs(memberText, query)) replacedUserQueries.push(query.name);
       if (text.slice(member.sharedStart, member.end) !== rendered) {
         edits.push({ offset: member.sharedStart, length: member.end - member.sharedStart, content: rendered });
       }
@@ -78,5 +91,23 @@ export function insertQueriesIntoMashup(text: string, queries: readonly MQuery[]
     const after = mashup.members.length ? mashup.members[mashup.members.length - 1].end : mashup.headerEnd;
     edits.push({ offset: after, length: 0, content: eol + eol + appended.join(eol + eol) });
   }
-  return { edits, text: applyTextEdits(text, edits), added, replaced, allowCombineSet };
+  return { edits, text: applyTextEdits(text, edits), added, replaced, replacedUserQueries, kept, allowCombineSet };
+}
+
+/** How a generated apply query's comment starts: it scores a source query, or is an example with an empty table. */
+const APPLY_QUERY_STARTS = ['// The rows of ', '// Example: replace the empty table'];
+
+/**
+ * Whether a member looks like one this extension wrote for `query`'s name, and may be replaced without asking: a
+ * parameter query for a parameter; else the same first line of its expression (each generated function starts
+ * with a comment of its own, the same for every endpoint; the apply query's names the source and endpoint, so only
+ * its start is compared).
+ */
+function writtenByUs(memberText: string, query: MQuery): boolean {
+  if (query.role === 'parameter' && isParameterQuery(query.expression)) return isParameterQuery(memberText);
+  const firstLine = (text: string) => text.replace(/^\s*shared\s+(?:#"(?:[^"]|"")*"|[^\s=]+)\s*=\s*/, '').trimStart().split(/\r?\n/, 1)[0].trim();
+  const existing = firstLine(memberText);
+  const generated = firstLine(renderMember(query));
+  if (query.role === 'query') return APPLY_QUERY_STARTS.some(start => existing.startsWith(start));
+  return existing === generated;
 }

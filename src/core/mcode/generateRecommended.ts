@@ -27,6 +27,11 @@ function parameter(name: string, value: string, type: 'Text' | 'Number', comment
   return { name, role: 'parameter', expression: [...comment.map(line => `// ${line}`), `${value} ${meta}`].join('\n') };
 }
 
+/** A parameter only the user can fill in (the credentials: the extension writes placeholders): a later insert keeps it. */
+function userParameter(query: MQuery): MQuery {
+  return { ...query, keepValue: true };
+}
+
 /** The recommended queries, in dependency order: parameters, functions, then the apply query. */
 export function recommendedQueries(input: GenerateMInput): MQuery[] {
   const inputs = checkColumns(input.inputColumns ?? [], 'Input');
@@ -48,16 +53,16 @@ export function recommendedQueries(input: GenerateMInput): MQuery[] {
         `Variable.ValueOrDefault(${mText(`$(/**/${library}/ClientSecret)`)}, ${mText(`<set ClientSecret in the ${library} variable library>`)})`,
       ].join('\n'),
     }
-    : parameter('ClientSecret', mText('<set in Manage parameters>'), 'Text', [
+    : userParameter(parameter('ClientSecret', mText('<set in Manage parameters>'), 'Text', [
       'The client secret. A parameter\'s value is stored in plain text in the dataflow\'s mashup.pq: anyone who can',
       'edit the dataflow can read it, and with Git integration it is committed to the repository. Where Dataflow Gen2',
       'with CI/CD is available, the variable-library form keeps it out of mashup.pq (it is still readable there).',
       'Rotate the secret if it leaks.',
-    ]);
+    ]));
 
   return [
-    parameter('TenantId', mText('<tenant-id>'), 'Text', [`Set in Dataflow Gen2 (Home > Manage parameters). Set the ${connections} to Anonymous (POST is anonymous-only).`]),
-    parameter('ClientId', mText('<client-id>'), 'Text'),
+    userParameter(parameter('TenantId', mText('<tenant-id>'), 'Text', [`Set in Dataflow Gen2 (Home > Manage parameters). Set the ${connections} to Anonymous (POST is anonymous-only).`])),
+    userParameter(parameter('ClientId', mText('<client-id>'), 'Text')),
     clientSecret,
     parameter('WorkspaceId', mText(input.ref?.workspaceId ?? '<workspace-id>'), 'Text'),
     parameter('ModelId', mText(input.ref?.modelId ?? '<model-id>'), 'Text'),

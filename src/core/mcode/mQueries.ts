@@ -11,6 +11,16 @@ export interface MQuery {
   role: MQueryRole;
   /** The query's expression; comments at its top stay with the query in the advanced editor. */
   expression: string;
+  /**
+   * A parameter only the user fills in (the credentials): inserted again into a dataflow that already has it as a
+   * parameter, it keeps the value the dataflow holds instead of going back to the placeholder.
+   */
+  keepValue?: boolean;
+}
+
+/** Whether M text is a parameter query (`… meta [IsParameterQuery = true, …]`). */
+export function isParameterQuery(text: string): boolean {
+  return /\bIsParameterQuery\s*=\s*true\b/.test(text);
 }
 
 /**

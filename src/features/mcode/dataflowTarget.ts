@@ -58,11 +58,17 @@ export function dataflowQueries(documents: DataflowDocuments): string[] {
 export interface DataflowInsertOutcome {
   added: string[];
   replaced: string[];
+  /** Credential parameters the dataflow already had (the user set their values): left as they are. */
+  kept: string[];
   metadataAdded: string[];
 }
 
-/** Adds or replaces `queries` in both files with one workspace edit. */
-export async function insertIntoDataflow(documents: DataflowDocuments, queries: readonly MQuery[]): Promise<DataflowInsertOutcome> {
+/**
+ * Adds or replaces `queries` in both files with one workspace edit. Queries of the same name that this extension did
+ * not write are replaced only when `mayReplace(names)` says yes; undefined (nothing changed) when it says no.
+ */
+export async function insertIntoDataflow(documents: DataflowDocuments, queries: readonly MQuery[],
+  mayReplace: (userQueries: string[]) => Promise<boolean>): Promise<DataflowInsertOutcome | undefined> {
   let mashup;
   let metadata;
   try {
@@ -72,13 +78,14 @@ export async function insertIntoDataflow(documents: DataflowDocuments, queries: 
     if (error instanceof MashupError || error instanceof QueryMetadataError) throw new UserError(`${error.message} Nothing was changed.`);
     throw error;
   }
+  if (mashup.replacedUserQueries.length && !(await mayReplace(mashup.replacedUserQueries))) return undefined;
   const edit = new vscode.WorkspaceEdit();
   addEdits(edit, documents.mashup, mashup.edits);
   addEdits(edit, documents.metadata, metadata.edits);
   if (edit.size > 0 && !(await vscode.workspace.applyEdit(edit))) {
     throw new UserError(`${vscode.workspace.asRelativePath(documents.folder)} did not accept the edit (is a file read-only?). Nothing was changed.`);
   }
-  return { added: mashup.added, replaced: mashup.replaced, metadataAdded: metadata.added };
+  return { added: mashup.added, replaced: mashup.replaced, kept: mashup.kept, metadataAdded: metadata.added };
 }
 
 function addEdits(edit: vscode.WorkspaceEdit, document: vscode.TextDocument, edits: readonly TextEdit[]): void {

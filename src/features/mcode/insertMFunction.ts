@@ -35,6 +35,8 @@ export interface InsertMArgs {
   /** For a dataflow target: the query of its mashup.pq whose rows the apply query scores. */
   sourceQuery?: string;
   secretSource?: 'parameter' | 'variableLibrary';
+  /** For a dataflow target: replace queries of the generated names that this extension did not write (default: refuse). */
+  replaceExisting?: boolean;
 }
 
 export interface InsertMResult {
@@ -48,6 +50,8 @@ export interface InsertMResult {
   metadataUri?: string;
   added?: string[];
   replaced?: string[];
+  /** Credential parameters the dataflow already had (the user set their values), left as they are. */
+  kept?: string[];
   sourceQuery?: string;
 }
 
@@ -100,6 +104,10 @@ export class InsertMFunction {
       if (!Array.isArray(a.columns) || a.columns.some(c => typeof c !== 'string')) throw new UserError('The argument "columns" must be a list of column names.');
       out.columns = a.columns as string[];
     }
+    if (a.replaceExisting !== undefined) {
+      if (typeof a.replaceExisting !== 'boolean') throw new UserError('The argument "replaceExisting" must be true or false.');
+      out.replaceExisting = a.replaceExisting;
+    }
     if (a.secretSource !== undefined) {
       if (a.secretSource !== 'parameter' && a.secretSource !== 'variableLibrary') throw new UserError('The argument "secretSource" must be "parameter" or "variableLibrary".');
       out.secretSource = a.secretSource;
@@ -124,7 +132,7 @@ export class InsertMFunction {
       intoSectionDocument: target.kind !== 'untitled' && target.kind !== 'dataflow' && isSectionDocument(target.document.getText()),
     };
     const summary = { variant, endpointId: endpoint?.id, columnsFrom: from, inputColumns: columns.map(c => c.name) };
-    if (target.kind === 'dataflow') return this.insertIntoDataflow(target.folder, input, args.sourceQuery, interactive, summary);
+    if (target.kind === 'dataflow') return this.insertIntoDataflow(target.folder, input, args, interactive, summary);
 
     const text = generateM(variant, input);
     const uri = await this.write(target, text);
@@ -178,9 +186,10 @@ export class InsertMFunction {
   }
 
   private async insertIntoDataflow(
-    folder: vscode.Uri, input: GenerateMInput, sourceQuery: string | undefined, interactive: boolean,
+    folder: vscode.Uri, input: GenerateMInput, args: Pick<InsertMArgs, 'sourceQuery' | 'replaceExisting'>, interactive: boolean,
     summary: Omit<InsertMResult, 'uri'>,
   ): Promise<InsertMResult | undefined> {
+    const { sourceQuery } = args;
     const documents = await openDataflow(folder);
     const name = dataflowName(folder);
     const generatedNames = new Set(recommendedQueries({ ...input, sourceStep: undefined }).map(q => q.name));
@@ -191,19 +200,41 @@ export class InsertMFunction {
     const source = sourceQuery ?? (interactive ? await this.pickSourceQuery(name, candidates) : undefined);
     if (source === null) return undefined;
     const queries = recommendedQueries({ ...input, sourceStep: source });
-    const outcome = await insertIntoDataflow(documents, queries);
+    const outcome = await insertIntoDataflow(documents, queries, userQueries => this.mayReplace(name, userQueries, args.replaceExisting, interactive));
+    if (!outcome) return undefined;
     const editor = await vscode.window.showTextDocument(documents.mashup);
     const applyQuery = editor.document.getText().lastIndexOf(`shared ${mIdentifier(queries[queries.length - 1].name)} =`);
     if (applyQuery >= 0) editor.revealRange(new vscode.Range(editor.document.positionAt(applyQuery), editor.document.positionAt(applyQuery)), vscode.TextEditorRevealType.InCenter);
     if (interactive) {
-      void vscode.window.showInformationMessage(`${outcome.added.length} queries added to and ${outcome.replaced.length} replaced in the dataflow "${name}" (mashup.pq and queryMetadata.json). Review and save both files, then commit them to sync the workspace.`);
+      const kept = outcome.kept.length ? ` ${outcome.kept.join(', ')} kept the values the dataflow had.` : '';
+      void vscode.window.showInformationMessage(`${outcome.added.length} queries added to and ${outcome.replaced.length} replaced in the dataflow "${name}" (mashup.pq and queryMetadata.json).${kept} Review and save both files, then commit them to sync the workspace.`);
     }
     await recordMilestone(this.services, 'hasInsertedM');
     this.services.log.info(`Inserted the scoring queries for ${summary.endpointId ?? 'no endpoint'} into the dataflow ${folder.fsPath}: added ${outcome.added.join(', ') || 'none'}; replaced ${outcome.replaced.join(', ') || 'none'}.`);
     return {
       ...summary, variant: 'recommended', uri: documents.mashup.uri.toString(), metadataUri: documents.metadata.uri.toString(),
-      added: outcome.added, replaced: outcome.replaced, sourceQuery: source,
+      added: outcome.added, replaced: outcome.replaced, kept: outcome.kept, sourceQuery: source,
     };
+  }
+
+  /**
+   * Queries of the generated names that this extension did not write: replaced only when the user says so (a modal
+   * question), or with `replaceExisting: true` from code.
+   */
+  private async mayReplace(dataflow: string, userQueries: string[], replaceExisting: boolean | undefined, interactive: boolean): Promise<boolean> {
+    const names = userQueries.map(q => `"${q}"`).join(', ');
+    const what = `The dataflow "${dataflow}" already has ${userQueries.length === 1 ? 'a query' : 'queries'} named ${names} that Fabric ML Endpoints did not write`;
+    const them = userQueries.length === 1 ? 'it' : 'them';
+    if (replaceExisting) return true;
+    if (interactive) {
+      const replace = 'Replace';
+      const choice = await vscode.window.showWarningMessage(`${what}. Replace ${them} with the generated ${userQueries.length === 1 ? 'query' : 'queries'}?`,
+        { modal: true, detail: 'Undo restores them. Or cancel, rename yours in mashup.pq and queryMetadata.json, and insert again.' }, replace);
+      if (choice === replace) return true;
+      this.services.log.info(`Insert M: left the dataflow "${dataflow}" unchanged: the user kept ${names}.`);
+      return false;
+    }
+    throw new UserError(`${what}; nothing was changed. Rename ${them}, or pass replaceExisting: true to replace ${them}.`);
   }
 
   /** The query whose rows are scored; undefined = none (an example table); null = cancelled. */
