@@ -21,6 +21,8 @@ export interface BatchSenderOptions {
   /** Set: adapt between 1 and this maximum (AIMD). Unset: keep `concurrency`. */
   maxConcurrency?: number;
   onConcurrency?: (limit: number) => void;
+  /** Batches not sent yet, when the run knows: an adaptive run stops probing for more near its end. */
+  remainingBatches?: () => number | undefined;
 }
 
 export interface SentBatch {
@@ -51,7 +53,7 @@ export class BatchSender {
     private readonly userSignal: AbortSignal | undefined,
   ) {
     const adaptive = options.maxConcurrency !== undefined && options.maxConcurrency > 1;
-    this.limiter = new ConcurrencyLimiter({ initial: options.concurrency, maximum: options.maxConcurrency ?? options.concurrency, adaptive, onChange: options.onConcurrency });
+    this.limiter = new ConcurrencyLimiter({ initial: options.concurrency, maximum: options.maxConcurrency ?? options.concurrency, adaptive, onChange: options.onConcurrency, remaining: options.remainingBatches });
     // Every batch in flight (fetch, Retry-After wait, slot wait) listens to the run's signal: up to 64 at once.
     setMaxListeners(4 * Math.max(16, options.maxConcurrency ?? options.concurrency), this.run.signal);
     if (userSignal?.aborted) this.run.abort();
@@ -149,8 +151,8 @@ export class BatchSender {
     let held = true;
     let current = sequence;
     const gate: RetryGate = {
-      throttled: () => {
-        this.limiter.throttled(current);
+      throttled: (_status, retryAfterMs) => {
+        this.limiter.throttled(current, retryAfterMs);
         if (held) this.limiter.release();
         held = false;
       },

@@ -22,10 +22,11 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
   const tokensBefore = options.tokenRequestCount?.() ?? 0;
   let concurrencyNow = Math.max(1, Math.floor(request.concurrency));
   let rowsDone = 0;
+  let nextBatch = 0;
   const report = (): void => request.onProgress?.(rowsDone, total, { concurrency: concurrencyNow });
   const sender = new BatchSender(
     client,
-    { ...request, concurrency: concurrencyNow, onConcurrency: (limit) => { concurrencyNow = limit; report(); } },
+    { ...request, concurrency: concurrencyNow, onConcurrency: (limit) => { concurrencyNow = limit; report(); }, remainingBatches: () => batchCount - nextBatch },
     request.signal,
   );
   const columns = new RunColumns(request.outputColumns);
@@ -55,7 +56,6 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
     throw error;
   }
 
-  let nextBatch = 0;
   report();
   const worker = async (): Promise<void> => {
     while (!sender.stopped && nextBatch < batchCount) {
