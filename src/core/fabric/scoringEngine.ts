@@ -72,8 +72,9 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
       report();
     }
   };
-  // One worker per slot the run may ever use; the limiter decides how many of them send at once.
-  const workers = Math.min(batchCount, Math.max(sender.limiter.limit, request.maxConcurrency ?? 0));
+  // One worker per slot the run may ever use, plus one whose batch is ready when an answer frees a slot; the
+  // limiter decides how many of them send at once.
+  const workers = Math.min(batchCount, Math.max(sender.limiter.limit, request.maxConcurrency ?? 0) + 1);
   await Promise.all(Array.from({ length: workers }, worker));
   return finish();
 }
