@@ -308,6 +308,8 @@ interface ThrottleResult {
   cycleMs: number;
   /** Throughput over the bound at the server's measured slot time (what a perfect client could get from it). */
   ofServiceBound: number;
+  /** The client's event loop busy time (its JS, fetch, JSON and GC) per score request sent, in ms. */
+  clientBusyMs: number;
 }
 
 /** (b) The same rows against an endpoint with capacity C: fixed 4, fixed 16, adaptive from 4. */
@@ -326,8 +328,10 @@ async function benchThrottling({ options, server, client, ref }: BenchContext): 
   for (const [label, concurrency, maxConcurrency] of runs) {
     await server.setCapacity({ concurrent: options.capacity, retryAfterSeconds: options.retryAfter });
     const started = performance.now();
+    const loopBefore = performance.eventLoopUtilization();
     const run = await runScoring(client, { ref, columns: COLUMNS, rows, batchSize: options.batch, concurrency, maxConcurrency, orientation: 'values' });
     const wallMs = performance.now() - started;
+    const loop = performance.eventLoopUtilization(loopBefore);
     const counts = await server.counters();
     const failed = run.batches.filter(batch => !batch.ok);
     const scoredShare = 1 - failed.reduce((n, b) => n + b.endRow - b.startRow, 0) / rows.length;
@@ -341,6 +345,7 @@ async function benchThrottling({ options, server, client, ref }: BenchContext): 
       slotMs: busyMs / Math.max(1, served),
       cycleMs: (options.capacity * wallMs) / Math.max(1, served),
       ofServiceBound: ((Math.ceil(batches / options.capacity) * busyMs) / Math.max(1, served) / wallMs) * scoredShare,
+      clientBusyMs: loop.active / Math.max(1, counts.scoreRequests),
     });
   }
   await server.setCapacity(undefined);
@@ -454,7 +459,7 @@ function throttlingRows(options: BenchOptions, throttling: ThrottleResult[], fmt
         // Where each batch's time on a capacity slot went: the nominal latency, the fake server's own time on top
         // (timer lateness, model, JSON; no client can win it back), and the slot standing idle between an answer
         // and the next request (the client's per-request work, GC pauses, Retry-After tails).
-        [`capacity ${options.capacity}, ${t.label}: per batch and slot, latency + server's own + slot idle`, `${fmt(options.latency)} + ${fmt(t.slotMs - options.latency, 2)} + ${fmt(t.cycleMs - t.slotMs, 2)} ms`, '', ''],
+        [`capacity ${options.capacity}, ${t.label}: per batch and slot, latency + server's own + slot idle (client busy)`, `${fmt(options.latency)} + ${fmt(t.slotMs - options.latency, 2)} + ${fmt(t.cycleMs - t.slotMs, 2)} ms (${fmt(t.clientBusyMs, 2)} ms)`, '', ''],
         [`capacity ${options.capacity}, ${t.label}: throughput / bound at the server's measured slot time`, fmt(t.ofServiceBound, 3), '', ''],
       ];
     }),
