@@ -10,7 +10,9 @@
 //      with fixed concurrency 4, fixed 16 and adaptive (starting at 4): throughput / capacity bound and 429 share.
 // Flags: --rows N (100000) --latency MS (20) --batch N (100) --concurrency N (4) --seed-rows N (500)
 //        --file-rows N (1000000) --throttle-rows N (400000) --capacity C (8) --retry-after S (1)
-//        --in-process (run the fake server on the benchmark's own event loop instead of a worker thread).
+//        --in-process (run the fake server on the benchmark's own event loop instead of a worker thread)
+//        --throttle-runs 4,16,8,4-32 (the throttling runs: N fixed, N-MAX adaptive from N up to MAX)
+//        --only pipeline|file|throttling (one part alone, e.g. to profile it: node --cpu-prof out/scripts/bench.js --only throttling).
 // The fake server runs in a worker thread by default: Fabric is remote, so its JSON and model work must not
 // be billed to the client's event loop. Prints a table and stops by itself; the exit code is 0 even when a
 // target is missed (it is a measurement, not a test).
@@ -29,6 +31,7 @@ import {
   CHURN_INPUT_SIGNATURE,
   CHURN_OUTPUT_SIGNATURE,
   type CapacityOptions,
+  type CapacityUsage,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_TENANT_ID,
@@ -48,7 +51,14 @@ interface BenchOptions {
   capacity: number;
   retryAfter: number;
   inProcess: boolean;
+  /** Throttling runs as "4,16,8,4-32" (N fixed, N-MAX adaptive); undefined: those four. */
+  throttleRuns: string | undefined;
+  /** Run one part alone; undefined: all of them. */
+  only: BenchPart | undefined;
 }
+
+const BENCH_PARTS = ['pipeline', 'file', 'throttling'] as const;
+type BenchPart = (typeof BENCH_PARTS)[number];
 
 /** The fake server as the benchmark sees it, wherever it runs. */
 interface ServerHandle {
@@ -60,12 +70,12 @@ interface ServerHandle {
   close(): Promise<void>;
 }
 
-type ServerCounts = FakeCounters & { throttledByCapacity: number };
+type ServerCounts = FakeCounters & { throttledByCapacity: number; capacity: CapacityUsage };
 type WorkerRequest = { type: 'counters' } | { type: 'close' } | { type: 'capacity'; capacity: CapacityOptions | undefined };
 type WorkerReply = { type: 'started'; url: string; scoreUrl: string } | { type: 'counters'; counters: ServerCounts } | { type: 'capacitySet' } | { type: 'closed' };
 
 function countsOf(server: FakeFabricServer): ServerCounts {
-  return { ...server.counters, throttledByCapacity: server.throttledByCapacity };
+  return { ...server.counters, throttledByCapacity: server.throttledByCapacity, capacity: server.capacityUsage };
 }
 
 function setCapacity(server: FakeFabricServer, capacity: CapacityOptions | undefined): void {
@@ -142,8 +152,8 @@ const COLUMNS = CHURN_INPUT_SIGNATURE.map(field => field.name);
 const PLANS = ['basic', 'plus', 'pro', null];
 
 function readOptions(argv: string[]): BenchOptions {
-  const options: BenchOptions = { rows: 100_000, latency: 20, batch: 100, concurrency: 4, seedRows: 500, fileRows: 1_000_000, throttleRows: 400_000, capacity: 8, retryAfter: 1, inProcess: false };
-  const names: Record<string, Exclude<keyof BenchOptions, 'inProcess'>> = {
+  const options: BenchOptions = { rows: 100_000, latency: 20, batch: 100, concurrency: 4, seedRows: 500, fileRows: 1_000_000, throttleRows: 400_000, capacity: 8, retryAfter: 1, inProcess: false, only: undefined, throttleRuns: undefined };
+  const names: Record<string, Exclude<keyof BenchOptions, 'inProcess' | 'only' | 'throttleRuns'>> = {
     '--rows': 'rows',
     '--latency': 'latency',
     '--batch': 'batch',
@@ -160,8 +170,18 @@ function readOptions(argv: string[]): BenchOptions {
       options.inProcess = true;
       continue;
     }
+    if (flag === '--throttle-runs') {
+      options.throttleRuns = inline ?? argv[++i];
+      continue;
+    }
+    if (flag === '--only') {
+      const part = inline ?? argv[++i];
+      if (!(BENCH_PARTS as readonly string[]).includes(part)) throw new Error(`--only takes one of ${BENCH_PARTS.join(', ')}, got "${part}"`);
+      options.only = part as BenchPart;
+      continue;
+    }
     const key = names[flag];
-    if (!key) throw new Error(`Unknown flag ${flag}. Flags: ${Object.keys(names).join(' ')}`);
+    if (!key) throw new Error(`Unknown flag ${flag}. Flags: ${Object.keys(names).join(' ')} --in-process --only --throttle-runs`);
     const text = inline ?? argv[++i];
     const value = Number(text);
     if (!Number.isFinite(value) || value < (key === 'latency' || key === 'retryAfter' ? 0 : 1)) throw new Error(`${flag} needs a number, got "${text}"`);
@@ -282,6 +302,14 @@ interface ThrottleResult {
   share429: number;
   failedBatches: number;
   peak: number;
+  /** Mean time a served request held its capacity slot (the latency plus the server's own work). */
+  slotMs: number;
+  /** C × wall / requests served: how long each batch took on one slot, latency, server work and idle time together. */
+  cycleMs: number;
+  /** Throughput over the bound at the server's measured slot time (what a perfect client could get from it). */
+  ofServiceBound: number;
+  /** The client's event loop busy time (its JS, fetch, JSON and GC) per score request sent, in ms. */
+  clientBusyMs: number;
 }
 
 /** (b) The same rows against an endpoint with capacity C: fixed 4, fixed 16, adaptive from 4. */
@@ -289,26 +317,46 @@ async function benchThrottling({ options, server, client, ref }: BenchContext): 
   const rows = churnRows(options.throttleRows);
   const batches = Math.ceil(rows.length / options.batch);
   const boundMs = Math.ceil(batches / options.capacity) * options.latency;
-  const runs: Array<[string, number, number | undefined]> = [
-    ['fixed 4', 4, undefined],
-    ['fixed 16', 16, undefined],
+  const runs = options.throttleRuns ? options.throttleRuns.split(',').map(spec => throttleRun(spec, options.capacity)) : [
+    throttleRun('4', options.capacity),
+    throttleRun('16', options.capacity),
     // The best a fixed setting can do, when it happens to equal the capacity: what this machine's CPU allows.
-    [`fixed ${options.capacity} (= capacity)`, options.capacity, undefined],
-    ['adaptive (from 4, max 32)', 4, 32],
+    throttleRun(String(options.capacity), options.capacity),
+    throttleRun('4-32', options.capacity),
   ];
   const results: ThrottleResult[] = [];
   for (const [label, concurrency, maxConcurrency] of runs) {
     await server.setCapacity({ concurrent: options.capacity, retryAfterSeconds: options.retryAfter });
     const started = performance.now();
+    const loopBefore = performance.eventLoopUtilization();
     const run = await runScoring(client, { ref, columns: COLUMNS, rows, batchSize: options.batch, concurrency, maxConcurrency, orientation: 'values' });
     const wallMs = performance.now() - started;
+    const loop = performance.eventLoopUtilization(loopBefore);
     const counts = await server.counters();
     const failed = run.batches.filter(batch => !batch.ok);
     const scoredShare = 1 - failed.reduce((n, b) => n + b.endRow - b.startRow, 0) / rows.length;
-    results.push({ label, ofBound: (boundMs / wallMs) * scoredShare, share429: counts.throttledByCapacity / Math.max(1, counts.scoreRequests), failedBatches: failed.length, peak: run.peakConcurrency ?? concurrency });
+    const { served, busyMs } = counts.capacity;
+    results.push({
+      label,
+      ofBound: (boundMs / wallMs) * scoredShare,
+      share429: counts.throttledByCapacity / Math.max(1, counts.scoreRequests),
+      failedBatches: failed.length,
+      peak: run.peakConcurrency ?? concurrency,
+      slotMs: busyMs / Math.max(1, served),
+      cycleMs: (options.capacity * wallMs) / Math.max(1, served),
+      ofServiceBound: ((Math.ceil(batches / options.capacity) * busyMs) / Math.max(1, served) / wallMs) * scoredShare,
+      clientBusyMs: loop.active / Math.max(1, counts.scoreRequests),
+    });
   }
   await server.setCapacity(undefined);
   return results;
+}
+
+/** "8": fixed concurrency 8; "4-32": adaptive from 4 up to 32. */
+function throttleRun(spec: string, capacity: number): [string, number, number | undefined] {
+  const [from, max] = spec.split('-').map(Number);
+  if (!(from >= 1) || (max !== undefined && !(max >= from))) throw new Error(`--throttle-runs: "${spec}" is neither N (fixed) nor N-MAX (adaptive)`);
+  return max === undefined ? [`fixed ${from}${from === capacity ? ' (= capacity)' : ''}`, from, undefined] : [`adaptive (from ${from}, max ${max})`, from, max];
 }
 
 /** Adaptive throughput over that of a fixed concurrency equal to the capacity: the limiter's own share of the loss. */
@@ -324,8 +372,8 @@ function check(value: number, target: number, direction: '<=' | '>=' | '='): str
   return met ? 'ok' : 'MISSED';
 }
 
-function printTable(rows: Array<[string, string, string, string]>): void {
-  const header: [string, string, string, string] = ['measure', 'value', 'target', ''];
+function printTable(rows: TableRow[]): void {
+  const header: TableRow = ['measure', 'value', 'target', ''];
   const all = [header, ...rows];
   const widths = header.map((_, col) => Math.max(...all.map(row => row[col].length)));
   const line = (row: string[]): string => row.map((cell, col) => (col === 1 ? cell.padStart(widths[col]) : cell.padEnd(widths[col]))).join('  ').trimEnd();
@@ -334,96 +382,124 @@ function printTable(rows: Array<[string, string, string, string]>): void {
   for (const row of rows) console.log(line(row));
 }
 
+type TableRow = [string, string, string, string];
+type Format = (n: number, digits?: number) => string;
+
+/** 1–3: the batched pipeline in memory (cold token source), the seed strategy, parsing a CSV selection. */
+async function benchPipeline({ options, server, ref }: BenchContext, credentials: ServicePrincipalCredentials, clientOptions: ClientOptions, fmt: Format): Promise<TableRow[]> {
+  await server.setCapacity(undefined);
+  const coldTokens = new MsalTokenSource({ cloud: 'custom', customAuthorityHost: server.url, allowLoopback: true });
+  const coldClient = new FabricClient({ ...clientOptions, getToken: signal => coldTokens.getToken(credentials, signal) });
+  const rows = churnRows(options.rows);
+  const started = performance.now();
+  const run = await runScoring(
+    coldClient,
+    { ref, columns: COLUMNS, rows, batchSize: options.batch, concurrency: options.concurrency, orientation: 'values' },
+    { tokenRequestCount: () => coldTokens.networkTokenRequests },
+  );
+  const wallMs = performance.now() - started;
+  const failed = run.batches.filter(batch => !batch.ok);
+  if (failed.length > 0) throw new Error(`${failed.length} batches failed, first: ${failed[0].error?.message}`);
+  for (let i = 0; i < rows.length; i += 997) {
+    const expected = predictChurn(Object.fromEntries(COLUMNS.map((name, col) => [name, rows[i][col]])));
+    if (JSON.stringify(run.predictions[i]) !== JSON.stringify(expected)) throw new Error(`row ${i}: got ${JSON.stringify(run.predictions[i])}, expected ${JSON.stringify(expected)}`);
+  }
+  const boundMs = (Math.ceil(options.rows / options.batch) / options.concurrency) * options.latency;
+  const ratio = boundMs > 0 ? wallMs / boundMs : Number.NaN;
+  const pipelineRowsPerSecond = options.rows / (wallMs / 1000);
+  const batchMs = run.batches.map(batch => batch.durationMs).sort((a, b) => a - b);
+  const percentile = (p: number): number => batchMs[Math.min(batchMs.length - 1, Math.floor(batchMs.length * p))];
+  // (The counters were zeroed by setCapacity before this run.)
+  const { maxInFlight } = await server.counters();
+
+  // 2. The seed strategy on a sample.
+  const sample = rows.slice(0, Math.min(options.seedRows, rows.length));
+  const seedMs = await seedStrategy(server, server.scoreUrl, sample);
+  const seedRowsPerSecond = sample.length / (seedMs / 1000);
+  const speedup = pipelineRowsPerSecond / seedRowsPerSecond;
+
+  // 3. Parsing and coercing a CSV selection of N rows.
+  const csv = churnCsv(options.rows);
+  const parseStarted = performance.now();
+  const table = parseRows(csv, 'csv');
+  const mapped = mapToSignature(table, CHURN_INPUT_SIGNATURE);
+  const parseMs = performance.now() - parseStarted;
+  if (mapped.rows.length !== options.rows) throw new Error(`parseRows + mapToSignature gave ${mapped.rows.length} rows, expected ${options.rows}`);
+
+  return [
+    ['scoring wall time', `${fmt(wallMs)} ms`, '', ''],
+    ['pipeline bound ceil(rows/batch)/concurrency × latency', `${fmt(boundMs)} ms`, '', ''],
+    ['wall / bound', fmt(ratio, 3), '≤ 1.10', check(ratio, 1.1, '<=')],
+    ['token requests during the run', String(run.tokenRequests), '1', check(run.tokenRequests, 1, '=')],
+    ['server maxInFlight', String(maxInFlight), String(options.concurrency), check(maxInFlight, options.concurrency, '=')],
+    ['batch round trip median / p95 (client side)', `${percentile(0.5)} / ${percentile(0.95)} ms`, '', ''],
+    ['batched rows/s', fmt(pipelineRowsPerSecond), '', ''],
+    [`seed strategy rows/s (${sample.length} rows, token + POST per row)`, fmt(seedRowsPerSecond, 1), '', ''],
+    ['batched / seed', `${fmt(speedup, 1)}×`, '≥ 100×', check(speedup, 100, '>=')],
+    [`parseRows + mapToSignature, ${fmt(options.rows)} CSV rows`, `${fmt(parseMs)} ms`, '≤ 1000 ms', check(parseMs, 1000, '<=')],
+  ];
+}
+
+function scoreFileRows(options: BenchOptions, file: Awaited<ReturnType<typeof benchScoreFile>>, fmt: Format): TableRow[] {
+  return [
+    [`Score File to file: ${fmt(options.fileRows)} CSV rows (${fmt(file.megabytes)} MB) wall`, `${fmt(file.wallMs)} ms`, '', ''],
+    ['Score File wall / bound', fmt(file.wallMs / file.boundMs, 3), '≤ 1.20', check(file.wallMs / file.boundMs, 1.2, '<=')],
+    ['Score File peak RSS growth', `${fmt(file.growthMb)} MB`, '≤ 200 MB', check(file.growthMb, 200, '<=')],
+    ['Score File rows/s', fmt(file.rowsPerSecond), '', ''],
+  ];
+}
+
+function throttlingRows(options: BenchOptions, throttling: ThrottleResult[], fmt: Format): TableRow[] {
+  return [
+    ...throttling.flatMap((t): TableRow[] => {
+      const adaptive = t.label.startsWith('adaptive');
+      return [
+        [`capacity ${options.capacity}, ${t.label}: throughput / capacity bound`, fmt(t.ofBound, 3), adaptive ? '≥ 0.90' : '', adaptive ? check(t.ofBound, 0.9, '>=') : ''],
+        [`capacity ${options.capacity}, ${t.label}: requests answered 429`, `${fmt(t.share429 * 100, 1)} % (peak ${t.peak}, ${t.failedBatches} failed batches)`, adaptive ? '≤ 5 %' : '', adaptive ? check(t.share429, 0.05, '<=') : ''],
+        // Where each batch's time on a capacity slot went: the nominal latency, the fake server's own time on top
+        // (timer lateness, model, JSON; no client can win it back), and the slot standing idle between an answer
+        // and the next request (the client's per-request work, GC pauses, Retry-After tails).
+        [`capacity ${options.capacity}, ${t.label}: per batch and slot, latency + server's own + slot idle (client busy)`, `${fmt(options.latency)} + ${fmt(t.slotMs - options.latency, 2)} + ${fmt(t.cycleMs - t.slotMs, 2)} ms (${fmt(t.clientBusyMs, 2)} ms)`, '', ''],
+        [`capacity ${options.capacity}, ${t.label}: throughput / bound at the server's measured slot time`, fmt(t.ofServiceBound, 3), '', ''],
+      ];
+    }),
+    ...adaptiveVersusBestFixed(throttling, options.capacity, fmt),
+  ];
+}
+
+type ClientOptions = Omit<ConstructorParameters<typeof FabricClient>[0], 'getToken'>;
+
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
+  const runs = (part: BenchPart): boolean => options.only === undefined || options.only === part;
+  const fmt: Format = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const server = await startServer(options);
   try {
-    const scoreUrl = server.scoreUrl;
-    const ref = parseScoreUrl(scoreUrl, { allowLoopback: true });
+    const ref = parseScoreUrl(server.scoreUrl, { allowLoopback: true });
     const credentials: ServicePrincipalCredentials = { tenantId: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET };
     const tokens = new MsalTokenSource({ cloud: 'custom', customAuthorityHost: server.url, allowLoopback: true });
-    const clientOptions = { allowLoopback: true, requestTimeoutMs: 100_000, maxRetries: 3, maxRetryAfterMs: 120_000 };
+    const clientOptions: ClientOptions = { allowLoopback: true, requestTimeoutMs: 100_000, maxRetries: 3, maxRetryAfterMs: 120_000 };
     const client = new FabricClient({ ...clientOptions, getToken: signal => tokens.getToken(credentials, signal) });
 
     const context: BenchContext = { options, server, client, ref };
     // The file run goes first: its RSS growth is measured before the in-memory runs have grown the heap.
-    const file = await benchScoreFile(context);
-    const throttling = await benchThrottling(context);
-
-    // 1. The batched pipeline (cold: a fresh token source, so the token request is part of the run).
-    await server.setCapacity(undefined);
-    const coldTokens = new MsalTokenSource({ cloud: 'custom', customAuthorityHost: server.url, allowLoopback: true });
-    const coldClient = new FabricClient({ ...clientOptions, getToken: signal => coldTokens.getToken(credentials, signal) });
-    const rows = churnRows(options.rows);
-    const started = performance.now();
-    const run = await runScoring(
-      coldClient,
-      { ref, columns: COLUMNS, rows, batchSize: options.batch, concurrency: options.concurrency, orientation: 'values' },
-      { tokenRequestCount: () => coldTokens.networkTokenRequests },
-    );
-    const wallMs = performance.now() - started;
-    const failed = run.batches.filter(batch => !batch.ok);
-    if (failed.length > 0) throw new Error(`${failed.length} batches failed, first: ${failed[0].error?.message}`);
-    for (let i = 0; i < rows.length; i += 997) {
-      const expected = predictChurn(Object.fromEntries(COLUMNS.map((name, col) => [name, rows[i][col]])));
-      if (JSON.stringify(run.predictions[i]) !== JSON.stringify(expected)) throw new Error(`row ${i}: got ${JSON.stringify(run.predictions[i])}, expected ${JSON.stringify(expected)}`);
-    }
-    const boundMs = (Math.ceil(options.rows / options.batch) / options.concurrency) * options.latency;
-    const ratio = boundMs > 0 ? wallMs / boundMs : Number.NaN;
-    const pipelineRowsPerSecond = options.rows / (wallMs / 1000);
-    const batchMs = run.batches.map(batch => batch.durationMs).sort((a, b) => a - b);
-    const percentile = (p: number): number => batchMs[Math.min(batchMs.length - 1, Math.floor(batchMs.length * p))];
-    const { maxInFlight } = await server.counters();
-    // (The counters were zeroed by setCapacity before this run.)
-
-    // 2. The seed strategy on a sample.
-    const sample = rows.slice(0, Math.min(options.seedRows, rows.length));
-    const seedMs = await seedStrategy(server, scoreUrl, sample);
-    const seedRowsPerSecond = sample.length / (seedMs / 1000);
-    const speedup = pipelineRowsPerSecond / seedRowsPerSecond;
-
-    // 3. Parsing and coercing a CSV selection of N rows.
-    const csv = churnCsv(options.rows);
-    const parseStarted = performance.now();
-    const table = parseRows(csv, 'csv');
-    const mapped = mapToSignature(table, CHURN_INPUT_SIGNATURE);
-    const parseMs = performance.now() - parseStarted;
-    if (mapped.rows.length !== options.rows) throw new Error(`parseRows + mapToSignature gave ${mapped.rows.length} rows, expected ${options.rows}`);
-
+    const file = runs('file') ? await benchScoreFile(context) : undefined;
+    const throttling = runs('throttling') ? await benchThrottling(context) : undefined;
+    const pipeline = runs('pipeline') ? await benchPipeline(context, credentials, clientOptions, fmt) : undefined;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
-    const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
     console.log(
       `Fabric ML Endpoints benchmark: ${fmt(options.rows)} rows, batch ${options.batch}, concurrency ${options.concurrency}, ` +
-        `server latency ${options.latency} ms (${options.inProcess ? 'same event loop' : 'worker thread'}), seed sample ${sample.length} rows, ` +
+        `server latency ${options.latency} ms (${options.inProcess ? 'same event loop' : 'worker thread'}), seed sample ${Math.min(options.seedRows, options.rows)} rows, ` +
         `Score File ${fmt(options.fileRows)} rows; throttling ${fmt(options.throttleRows)} rows against capacity ${options.capacity} (Retry-After ${options.retryAfter} s), ` +
-        `Node ${process.version}, load average ${loadavg().map(n => n.toFixed(2)).join(' ')}`,
+        `Node ${process.version}, load average ${loadavg().map(n => n.toFixed(2)).join(' ')}${options.only ? `; only ${options.only}` : ''}`,
     );
     console.log('');
     printTable([
-      ['scoring wall time', `${fmt(wallMs)} ms`, '', ''],
-      ['pipeline bound ceil(rows/batch)/concurrency × latency', `${fmt(boundMs)} ms`, '', ''],
-      ['wall / bound', fmt(ratio, 3), '≤ 1.10', check(ratio, 1.1, '<=')],
-      ['token requests during the run', String(run.tokenRequests), '1', check(run.tokenRequests, 1, '=')],
-      ['server maxInFlight', String(maxInFlight), String(options.concurrency), check(maxInFlight, options.concurrency, '=')],
-      ['batch round trip median / p95 (client side)', `${percentile(0.5)} / ${percentile(0.95)} ms`, '', ''],
-      ['batched rows/s', fmt(pipelineRowsPerSecond), '', ''],
-      [`seed strategy rows/s (${sample.length} rows, token + POST per row)`, fmt(seedRowsPerSecond, 1), '', ''],
-      ['batched / seed', `${fmt(speedup, 1)}×`, '≥ 100×', check(speedup, 100, '>=')],
-      [`parseRows + mapToSignature, ${fmt(options.rows)} CSV rows`, `${fmt(parseMs)} ms`, '≤ 1000 ms', check(parseMs, 1000, '<=')],
+      ...(pipeline ?? []),
       ['peak RSS', `${fmt(peakRssMb)} MB`, '', ''],
-      [`Score File to file: ${fmt(options.fileRows)} CSV rows (${fmt(file.megabytes)} MB) wall`, `${fmt(file.wallMs)} ms`, '', ''],
-      ['Score File wall / bound', fmt(file.wallMs / file.boundMs, 3), '≤ 1.20', check(file.wallMs / file.boundMs, 1.2, '<=')],
-      ['Score File peak RSS growth', `${fmt(file.growthMb)} MB`, '≤ 200 MB', check(file.growthMb, 200, '<=')],
-      ['Score File rows/s', fmt(file.rowsPerSecond), '', ''],
-      ...throttling.flatMap((t): Array<[string, string, string, string]> => {
-        const adaptive = t.label.startsWith('adaptive');
-        return [
-          [`capacity ${options.capacity}, ${t.label}: throughput / capacity bound`, fmt(t.ofBound, 3), adaptive ? '≥ 0.90' : '', adaptive ? check(t.ofBound, 0.9, '>=') : ''],
-          [`capacity ${options.capacity}, ${t.label}: requests answered 429`, `${fmt(t.share429 * 100, 1)} % (peak ${t.peak}, ${t.failedBatches} failed batches)`, adaptive ? '≤ 5 %' : '', adaptive ? check(t.share429, 0.05, '<=') : ''],
-        ];
-      }),
-      ...adaptiveVersusBestFixed(throttling, options.capacity, fmt),
+      ...(file ? scoreFileRows(options, file, fmt) : []),
+      ...(throttling ? throttlingRows(options, throttling, fmt) : []),
     ]);
   } finally {
     await server.close();

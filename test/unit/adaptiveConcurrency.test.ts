@@ -47,6 +47,26 @@ describe('adaptive concurrency against an endpoint with a fixed capacity', () =>
     assert.ok(throttled / server.counters.scoreRequests <= 0.1, `${throttled} of ${server.counters.scoreRequests} requests answered 429`);
   });
 
+  it('once it knows the capacity, does not probe above it when the work left is shorter than a Retry-After wait could cost', async () => {
+    // 600 batches at about 4 × 5 ms: the whole run is shorter than two Retry-After waits of 1 s, so after the first
+    // throttled round a probe could only end in a 429 whose wait holds the last batches back.
+    server.latencyMs = 5;
+    server.setCapacity({ concurrent: 4, retryAfterSeconds: 1 });
+    try {
+      const rows = churnRows(3000);
+      const limits: number[] = [];
+      const result = await runScoring(clientFor(server, { maxRetries: 10 }), request(rows, { maxConcurrency: 8, onProgress: (_done, _total, { concurrency }) => limits.push(concurrency) }));
+      assert.deepEqual(result.predictions, expectedPredictions(rows));
+      const drops = limits.filter((limit, i) => i > 0 && limit < limits[i - 1]).length;
+      assert.equal(drops, 1, `one halving, after the first 429s only: ${runLengths(limits)}`);
+      const afterDrop = limits.slice(limits.findIndex((limit, i) => i > 0 && limit < limits[i - 1]));
+      assert.equal(Math.max(...afterDrop), 4, 'climbed back to the capacity, and no further');
+      assert.equal(server.counters.maxInFlight, 4);
+    } finally {
+      server.latencyMs = 15;
+    }
+  });
+
   it('stays at the maximum when the endpoint keeps up, and never above it', async () => {
     server.setCapacity({ concurrent: 8, retryAfterSeconds: 0.02 });
     const result = await runScoring(clientFor(server), request(churnRows(300), { maxConcurrency: 3 }));
@@ -68,3 +88,14 @@ describe('adaptive concurrency against an endpoint with a fixed capacity', () =>
     assert.ok(server.throttledByCapacity > 0, 'four at once against a capacity of two collects 429s');
   });
 });
+
+/** "2×2, 3×4, 4×120": a trace of limits, short enough for an assertion message. */
+function runLengths(values: number[]): string {
+  const runs: Array<[number, number]> = [];
+  for (const value of values) {
+    const last = runs[runs.length - 1];
+    if (last && last[0] === value) last[1]++;
+    else runs.push([value, 1]);
+  }
+  return runs.map(([value, count]) => `${value}×${count}`).join(', ');
+}

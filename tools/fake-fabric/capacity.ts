@@ -10,11 +10,34 @@ export interface CapacityOptions {
   retryAfterSeconds?: number;
 }
 
+/** How the capacity's slots were used since the last reset: lets the benchmark say where a run lost time. */
+export interface CapacityUsage {
+  /** Requests answered 429 because the capacity was full. */
+  throttled: number;
+  /** Requests served within the capacity. */
+  served: number;
+  /** Sum over served requests of the time each held its slot (latency, model and answer included), in ms. */
+  busyMs: number;
+}
+
 export class ScoreCapacity {
   private limit: CapacityOptions | undefined;
   private active = 0;
   /** Requests answered 429 because the capacity was full. */
   throttled = 0;
+  private served = 0;
+  private busyMs = 0;
+
+  get usage(): CapacityUsage {
+    return { throttled: this.throttled, served: this.served, busyMs: this.busyMs };
+  }
+
+  /** Zeroes the usage (with the server's counters); requests being served keep their slot. */
+  resetUsage(): void {
+    this.throttled = 0;
+    this.served = 0;
+    this.busyMs = 0;
+  }
 
   /** Sets the capacity (undefined: unlimited). */
   configure(options: CapacityOptions | undefined): void {
@@ -42,10 +65,13 @@ export class ScoreCapacity {
       return;
     }
     this.active++;
+    const started = performance.now();
     try {
       await work();
     } finally {
       this.active--;
+      this.served++;
+      this.busyMs += performance.now() - started;
     }
   }
 }

@@ -1,7 +1,7 @@
 // The fake Fabric + Entra server: used by unit and integration tests, `npm run demo`, `npm run fake-server`
 // and the benchmark. Route modules for new Fabric APIs plug in through FakeFabricServer.use().
 export { FakeFabricServer, type FakeFabricOptions, type RequestLogEntry } from './server';
-export type { CapacityOptions } from './capacity';
+export type { CapacityOptions, CapacityUsage } from './capacity';
 export type { FakeContext, FakeSettings, RouteModule } from './context';
 export type { FakeCounters } from './counters';
 export type { TokenFailure, TokenFault } from './entra';

@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { EndpointVersionInfo } from '../../src/core/endpoints/model';
-import type { CapacityOptions } from './capacity';
+import type { CapacityOptions, CapacityUsage } from './capacity';
 import type { FakeContext, FakeSettings, RouteModule, SharedContext } from './context';
 import { emptyCounters, resetCounters, type FakeCounters } from './counters';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MODEL_ID, DEMO_TENANT_ID, DEMO_USER_NAME, DEMO_USER_PASSWORD, DEMO_WORKSPACE_ID } from './demoData';
@@ -146,7 +146,7 @@ export class FakeFabricServer {
   /** Zeroes the counters and empties the request log. */
   resetCounters(): void {
     resetCounters(this.counters);
-    this.scoring.capacity.throttled = 0;
+    this.scoring.capacity.resetUsage();
     this.log.length = 0;
   }
 
@@ -212,6 +212,11 @@ export class FakeFabricServer {
   /** Score requests answered 429 because the capacity was full (since the last resetCounters). */
   get throttledByCapacity(): number {
     return this.scoring.capacity.throttled;
+  }
+
+  /** How the score capacity's slots were used (since the last resetCounters): 429s, requests served, busy time. */
+  get capacityUsage(): CapacityUsage {
+    return this.scoring.capacity.usage;
   }
 
   scriptMetadata(failure: MetadataFailure, options: { times?: number } = {}): void {

@@ -8,7 +8,8 @@ import type { EndpointRef } from '../endpoints/model';
 import { ConcurrencyLimiter } from './adaptiveConcurrency';
 import { describeError, rowsText } from '../text';
 import { FabricError, toFabricErrorInfo } from './fabricError';
-import type { BatchScorer, RetryGate, ScoreBatchResult } from './fabricClient';
+import type { BatchScorer, RequestSlot, ScoreBatchResult } from './fabricClient';
+import { isRetryableStatus } from './retry';
 import type { BatchOutcome, FabricErrorInfo, Orientation } from './types';
 
 export interface BatchSenderOptions {
@@ -21,6 +22,8 @@ export interface BatchSenderOptions {
   /** Set: adapt between 1 and this maximum (AIMD). Unset: keep `concurrency`. */
   maxConcurrency?: number;
   onConcurrency?: (limit: number) => void;
+  /** Batches not sent yet, when the run knows: an adaptive run stops probing for more near its end. */
+  remainingBatches?: () => number | undefined;
 }
 
 export interface SentBatch {
@@ -51,7 +54,7 @@ export class BatchSender {
     private readonly userSignal: AbortSignal | undefined,
   ) {
     const adaptive = options.maxConcurrency !== undefined && options.maxConcurrency > 1;
-    this.limiter = new ConcurrencyLimiter({ initial: options.concurrency, maximum: options.maxConcurrency ?? options.concurrency, adaptive, onChange: options.onConcurrency });
+    this.limiter = new ConcurrencyLimiter({ initial: options.concurrency, maximum: options.maxConcurrency ?? options.concurrency, adaptive, onChange: options.onConcurrency, remaining: options.remainingBatches });
     // Every batch in flight (fetch, Retry-After wait, slot wait) listens to the run's signal: up to 64 at once.
     setMaxListeners(4 * Math.max(16, options.maxConcurrency ?? options.concurrency), this.run.signal);
     if (userSignal?.aborted) this.run.abort();
@@ -84,46 +87,43 @@ export class BatchSender {
     this.userSignal?.removeEventListener('abort', this.onCancel);
   }
 
-  /** Scores one batch within a concurrency slot; never throws (the outcome says what went wrong). */
+  /**
+   * Scores one batch; never throws (the outcome says what went wrong). The body is built before the batch waits
+   * for a concurrency slot, and the slot is held only while a request is at the endpoint (see RequestSlot), so a
+   * slot an answer frees is taken at once by a batch that is ready to go.
+   */
   async send(index: number, startRow: number, rows: unknown[][]): Promise<SentBatch> {
     const endRow = startRow + rows.length;
+    if (this.stopped) return { outcome: this.notSent(index, startRow, endRow) };
     let earlierAttempts = 0;
-    let sequence: number;
+    const slot = this.batchSlot();
     try {
-      sequence = await this.limiter.acquire(this.run.signal);
-    } catch {
-      return { outcome: this.notSent(index, startRow, endRow) };
-    }
-    if (this.stopReason !== undefined) {
-      this.limiter.release();
-      return { outcome: this.notSent(index, startRow, endRow) };
-    }
-    // Measured from the slot on: the limiter judges the endpoint's latency, not the run's own queue.
-    const started = performance.now();
-    const slot = this.slotGate(sequence);
-    try {
-      const sentWith = this.token as string;
-      const scoreOptions = { signal: this.run.signal, outputColumns: this.options.outputColumns, gate: slot.gate };
+      // The run's token as the attempt goes out: a batch that waited for its slot goes with one renewed meanwhile.
+      let sentWith = this.token as string;
+      const token = (): string => (sentWith = this.token as string);
+      const scoreOptions = { signal: this.run.signal, outputColumns: this.options.outputColumns, slot, token };
       const { ref, columns, orientation } = this.options;
-      const result = await this.client.scoreBatch(ref, columns, rows, orientation, { ...scoreOptions, token: sentWith }).catch(async (error: unknown) => {
+      const result = await this.client.scoreBatch(ref, columns, rows, orientation, scoreOptions).catch(async (error: unknown) => {
         // A token that expired during a long run: renew it once for everyone and resend this batch once.
         if (!(error instanceof FabricError && error.info.status === 401)) throw error;
-        const renewed = await this.renewToken(sentWith);
-        if (renewed === sentWith) throw error;
+        const stale = sentWith;
+        const renewed = await this.renewToken(stale);
+        if (renewed === stale) throw error;
         earlierAttempts = error.attempts;
-        return this.client.scoreBatch(ref, columns, rows, orientation, { ...scoreOptions, token: renewed });
+        return this.client.scoreBatch(ref, columns, rows, orientation, scoreOptions);
       });
-      const durationMs = elapsed(started);
-      if (result.attempts === 1 && earlierAttempts === 0) this.limiter.succeeded(durationMs);
+      const durationMs = slot.elapsed();
       return { result, outcome: { index, startRow, endRow, ok: true, durationMs, attempts: earlierAttempts + result.attempts, exchange: result.exchange } };
     } catch (error) {
+      // Cancelled or stopped while it waited for its first slot: nothing was sent.
+      if (!slot.sent) return { outcome: this.notSent(index, startRow, endRow) };
       const info = toFabricErrorInfo(error);
       const outcome: BatchOutcome = {
         index,
         startRow,
         endRow,
         ok: false,
-        durationMs: elapsed(started),
+        durationMs: slot.elapsed(),
         attempts: earlierAttempts + (error instanceof FabricError ? error.attempts : 0),
         error: info,
         exchange: error instanceof FabricError ? error.exchange : undefined,
@@ -144,27 +144,48 @@ export class BatchSender {
     return { index, startRow, endRow, ok: false, durationMs: 0, attempts: 0, error };
   }
 
-  /** The batch's slot: given up while a 429/503 Retry-After is waited out, taken again before the resend. */
-  private slotGate(sequence: number): { gate: RetryGate; release(): void } {
-    let held = true;
-    let current = sequence;
-    const gate: RetryGate = {
-      throttled: () => {
-        this.limiter.throttled(current);
-        if (held) this.limiter.release();
-        held = false;
-      },
-      resume: async (signal) => {
-        current = await this.limiter.acquire(signal);
-        held = true;
-      },
+  /**
+   * One batch's hold on the limiter, taken before each attempt (its body is ready by then) and given back as soon
+   * as the endpoint no longer serves it: when a 200 that says it is JSON has its headers in (its body is read
+   * while the next batch goes out), or for a 429/503's Retry-After wait. Otherwise it is held until the batch
+   * ends: after a 202 the operation still runs at the endpoint, and after a 401/403/404 or a 200 that is not
+   * JSON no other batch may go before this one has renewed the token or stopped the run.
+   */
+  private batchSlot(): RequestSlot & { readonly sent: boolean; elapsed(): number; release(): void } {
+    const limiter = this.limiter;
+    let held = false;
+    let sequence = 0;
+    let firstTakenAt: number | undefined;
+    const release = (): void => {
+      if (held) limiter.release();
+      held = false;
     };
     return {
-      gate,
-      release: () => {
-        if (held) this.limiter.release();
-        held = false;
+      get sent() {
+        return firstTakenAt !== undefined;
       },
+      take: async (signal) => {
+        if (held) return;
+        sequence = await limiter.acquire(signal);
+        held = true;
+        // A failure every batch would repeat came back while this one waited: do not send it.
+        if (firstTakenAt === undefined && this.stopReason !== undefined) {
+          release();
+          throw new Error('Not sent: the run stopped.');
+        }
+        firstTakenAt ??= performance.now();
+      },
+      answered: ({ status, latencyMs, json, retryAfterMs }) => {
+        if (isRetryableStatus(status)) {
+          limiter.throttled(sequence, retryAfterMs);
+          release();
+        } else if (status >= 200 && status < 300) {
+          limiter.succeeded(latencyMs);
+          if (status !== 202 && json) release();
+        }
+      },
+      elapsed: () => (firstTakenAt === undefined ? 0 : Math.round(performance.now() - firstTakenAt)),
+      release,
     };
   }
 
@@ -189,6 +210,3 @@ function repeatsForEveryBatch(error: unknown, info: FabricErrorInfo): boolean {
   return info.kind === 'http' && (info.status === 401 || info.status === 403 || info.status === 404);
 }
 
-function elapsed(since: number): number {
-  return Math.round(performance.now() - since);
-}

@@ -42,22 +42,43 @@ export interface FabricClientOptions {
   log?: (line: string) => void;
 }
 
+/** A bearer token, or a function giving the one to send now. */
+export type TokenSupply = string | (() => string);
+
 export interface ScoreBatchOptions {
   signal?: AbortSignal;
-  /** A token acquired once for a whole run; without it the client asks getToken. */
-  token?: string;
+  /**
+   * A token acquired once for a whole run, or how to read the run's token as each attempt goes out (a batch that
+   * waited for its slot then goes with a token another batch renewed meanwhile); without it the client asks getToken.
+   */
+  token?: TokenSupply;
   onProgress?: FabricCallOptions['onProgress'];
   /** The output signature's column names: record-shaped predictions are read by these names. */
   outputColumns?: readonly string[];
-  /** Told about each 429/503 of the score POST before its Retry-After wait, and awaited before the resend. */
-  gate?: RetryGate;
+  /** The run's concurrency slot for this batch's score POST: taken before each attempt, told of each answer. */
+  slot?: RequestSlot;
 }
 
-/** Lets a scoring run adapt its concurrency: a throttled request gives up its slot while it waits. */
-export interface RetryGate {
-  throttled(status: number, retryAfterMs: number | undefined): void;
-  /** Resolves when the request may be sent again (a slot is free). */
-  resume(signal?: AbortSignal): Promise<void>;
+/**
+ * Lets a scoring run count the requests it has at the endpoint (its concurrency, fixed or adaptive). The slot is
+ * taken once the body is ready, just before each attempt goes out, and the run hears of the answer as soon as its
+ * status and headers are in, before the body is read: a slot it frees then is used by the next batch at once.
+ */
+export interface RequestSlot {
+  /** Resolves when the attempt may be sent. */
+  take(signal?: AbortSignal): Promise<void>;
+  /** The endpoint answered the attempt (headers in, body not read yet). Not called when the connection failed. */
+  answered(answer: SlotAnswer): void;
+}
+
+export interface SlotAnswer {
+  status: number;
+  /** From sending the attempt to its headers. */
+  latencyMs: number;
+  /** The answer says its body is JSON (Content-Type). */
+  json: boolean;
+  /** Retry-After of a 429/503, when it had one. */
+  retryAfterMs?: number;
 }
 
 export interface ScoreBatchResult {
@@ -85,11 +106,11 @@ interface SendRequest {
   /** Set when `url` came from Fabric's answer (LRO Location, result, next page): the endpoint's apiBase it must stay with. */
   followUpOf?: string;
   body?: string;
-  token?: string;
+  token?: TokenSupply;
   signal?: AbortSignal;
   /** Accept header (default application/json). */
   accept?: string;
-  gate?: RetryGate;
+  slot?: RequestSlot;
 }
 
 interface SendResult extends LroAnswer {
@@ -190,8 +211,11 @@ export class FabricClient implements FabricApi, BatchScorer {
     const { signal } = options;
     const url = scoreUrl(ref);
     this.assertTokenHostAllowed(url);
-    const token = options.token ?? (await this.acquireToken(signal));
-    const first = await this.send({ method: 'POST', url, body: buildScoreBody(columns, rows, orientation), token, signal, gate: options.gate });
+    const body = buildScoreBody(columns, rows, orientation);
+    const supply = options.token ?? (await this.acquireToken(signal));
+    const first = await this.send({ method: 'POST', url, body, token: supply, signal, slot: options.slot });
+    // The operation is polled with the token the POST went with.
+    const token = typeof supply === 'function' ? supply() : supply;
     try {
       let final: LroAnswer = first;
       if (first.status === 202) {
@@ -264,12 +288,17 @@ export class FabricClient implements FabricApi, BatchScorer {
   private async send(request: SendRequest): Promise<SendResult> {
     this.assertTokenHostAllowed(request.url);
     if (request.followUpOf !== undefined) this.assertSameOriginWhenLoopback(request.url, request.followUpOf);
-    const token = request.token ?? (await this.acquireToken(request.signal));
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: request.accept ?? 'application/json' };
-    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    const supply = request.token ?? (await this.acquireToken(request.signal));
+    const baseHeaders: Record<string, string> = { Accept: request.accept ?? 'application/json' };
+    if (request.body !== undefined) baseHeaders['Content-Type'] = 'application/json';
     const { maxRetries, maxRetryAfterMs } = this.options;
+    let previous: HttpExchange | undefined;
     for (let attempt = 1; ; attempt++) {
+      if (request.slot) await this.takeSlot(request.slot, request.signal, previous, attempt - 1);
+      const token = typeof supply === 'function' ? supply() : supply;
+      const headers: Record<string, string> = { Authorization: `Bearer ${token}`, ...baseHeaders };
       const outcome = await this.attempt(request, headers, attempt);
+      previous = outcome.exchange;
       const retriesLeft = attempt <= maxRetries;
       if (outcome.type === 'network') {
         if (retriesLeft) {
@@ -287,7 +316,6 @@ export class FabricClient implements FabricApi, BatchScorer {
       if (isRetryableStatus(status)) {
         const info = errorInfoFromResponse(status, responseHeaders, text);
         const askedMs = parseRetryAfter(responseHeaders['retry-after']);
-        request.gate?.throttled(status, askedMs);
         if (askedMs !== undefined && askedMs > maxRetryAfterMs) {
           throw new FabricError(
             {
@@ -300,7 +328,6 @@ export class FabricClient implements FabricApi, BatchScorer {
         }
         if (retriesLeft) {
           await this.wait(askedMs ?? backoffMs(attempt - 1), request.signal, exchange, attempt);
-          if (request.gate) await this.resumeThrough(request.gate, request.signal, exchange, attempt);
           continue;
         }
         const what = status === 429 ? 'Still throttled' : 'Still unavailable';
@@ -343,6 +370,12 @@ export class FabricClient implements FabricApi, BatchScorer {
     });
     try {
       const response = await fetch(request.url, { method: request.method, headers, body: request.body, signal: controller.signal, redirect: 'manual' });
+      request.slot?.answered({
+        status: response.status,
+        latencyMs: performance.now() - started,
+        json: /[/+]json\b/i.test(response.headers.get('content-type') ?? ''),
+        retryAfterMs: isRetryableStatus(response.status) ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
+      });
       const bytes = new Uint8Array(await response.arrayBuffer());
       const responseHeaders: Record<string, string> = {};
       response.headers.forEach((value, name) => {
@@ -377,12 +410,12 @@ export class FabricClient implements FabricApi, BatchScorer {
     }
   }
 
-  /** Waits for the run's go-ahead to resend a throttled request; a cancel becomes FabricError 'aborted'. */
-  private async resumeThrough(gate: RetryGate, signal: AbortSignal | undefined, exchange: HttpExchange, attempts: number): Promise<void> {
+  /** Waits for the run's go-ahead to send an attempt; a cancel becomes FabricError 'aborted'. */
+  private async takeSlot(slot: RequestSlot, signal: AbortSignal | undefined, previous: HttpExchange | undefined, attemptsSoFar: number): Promise<void> {
     try {
-      await gate.resume(signal);
+      await slot.take(signal);
     } catch (error) {
-      if (signal?.aborted) throw abortedError(exchange, attempts);
+      if (signal?.aborted) throw abortedError(previous, attemptsSoFar);
       throw error;
     }
   }

@@ -22,10 +22,11 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
   const tokensBefore = options.tokenRequestCount?.() ?? 0;
   let concurrencyNow = Math.max(1, Math.floor(request.concurrency));
   let rowsDone = 0;
+  let nextBatch = 0;
   const report = (): void => request.onProgress?.(rowsDone, total, { concurrency: concurrencyNow });
   const sender = new BatchSender(
     client,
-    { ...request, concurrency: concurrencyNow, onConcurrency: (limit) => { concurrencyNow = limit; report(); } },
+    { ...request, concurrency: concurrencyNow, onConcurrency: (limit) => { concurrencyNow = limit; report(); }, remainingBatches: () => batchCount - nextBatch },
     request.signal,
   );
   const columns = new RunColumns(request.outputColumns);
@@ -55,7 +56,6 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
     throw error;
   }
 
-  let nextBatch = 0;
   report();
   const worker = async (): Promise<void> => {
     while (!sender.stopped && nextBatch < batchCount) {
@@ -72,8 +72,9 @@ export async function runScoring(client: BatchScorer, request: ScoreRunRequest, 
       report();
     }
   };
-  // One worker per slot the run may ever use; the limiter decides how many of them send at once.
-  const workers = Math.min(batchCount, Math.max(sender.limiter.limit, request.maxConcurrency ?? 0));
+  // One worker per slot the run may ever use, plus one whose batch is ready when an answer frees a slot; the
+  // limiter decides how many of them send at once.
+  const workers = Math.min(batchCount, Math.max(sender.limiter.limit, request.maxConcurrency ?? 0) + 1);
   await Promise.all(Array.from({ length: workers }, worker));
   return finish();
 }
