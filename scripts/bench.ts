@@ -19,6 +19,8 @@
 import * as fs from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { MsalTokenSource } from '../src/core/auth';
 import { parseScoreUrl } from '../src/core/endpoints/endpointUrl';
@@ -27,6 +29,8 @@ import { FabricClient } from '../src/core/fabric/fabricClient';
 import { runScoring } from '../src/core/fabric/scoringEngine';
 import { mapToSignature, parseRows } from '../src/core/rows';
 import { scoreFileToFile } from '../src/core/scoreFile/scoreFileToFile';
+import { OutputFileRows } from '../src/core/scoreFile/outputRows';
+import { ShownRun, summarizePredictions, type ResultsModel } from '../src/core/results';
 import {
   CHURN_INPUT_SIGNATURE,
   CHURN_OUTPUT_SIGNATURE,
@@ -57,7 +61,7 @@ interface BenchOptions {
   only: BenchPart | undefined;
 }
 
-const BENCH_PARTS = ['pipeline', 'file', 'throttling'] as const;
+const BENCH_PARTS = ['pipeline', 'file', 'throttling', 'panel'] as const;
 type BenchPart = (typeof BENCH_PARTS)[number];
 
 /** The fake server as the benchmark sees it, wherever it runs. */
@@ -266,7 +270,7 @@ interface BenchContext {
 }
 
 /** (a) An N-row CSV streamed to an output file with fixed concurrency, against the pipeline bound. */
-async function benchScoreFile({ options, client, ref }: BenchContext): Promise<{ wallMs: number; boundMs: number; growthMb: number; rowsPerSecond: number; megabytes: number }> {
+async function benchScoreFile({ options, client, ref }: BenchContext): Promise<{ wallMs: number; boundMs: number; growthMb: number; rowsPerSecond: number; megabytes: number; indexMs: number; lastPageMs: number }> {
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'fabric-ml-bench-'));
   try {
     const input = path.join(dir, 'churn.csv');
@@ -289,7 +293,16 @@ async function benchScoreFile({ options, client, ref }: BenchContext): Promise<{
     const wallMs = performance.now() - started;
     if (!result.complete || result.failedBatches > 0 || result.rowsWritten !== options.fileRows) throw new Error(`Score File: ${result.message}`);
     const boundMs = (Math.ceil(options.fileRows / options.batch) / options.concurrency) * options.latency;
-    return { wallMs, boundMs, growthMb, rowsPerSecond: options.fileRows / (wallMs / 1000), megabytes: bytes / (1024 * 1024) };
+    // What the results panel does to let its grid reach every row: index the output, then read the last page.
+    const indexStarted = performance.now();
+    const outputRows = OutputFileRows.open(result.outputPath, { format: 'csv', delimiter: ',', inputs: result.layout?.inputs ?? [], outputs: result.layout?.outputs ?? [] }, result.rowsWritten);
+    await outputRows.ready();
+    const indexMs = performance.now() - indexStarted;
+    const pageStarted = performance.now();
+    const last = await outputRows.page(result.rowsWritten - 100, result.rowsWritten);
+    const lastPageMs = performance.now() - pageStarted;
+    if (last.inputs.length !== 100) throw new Error(`the output's last page has ${last.inputs.length} rows`);
+    return { wallMs, boundMs, growthMb, rowsPerSecond: options.fileRows / (wallMs / 1000), megabytes: bytes / (1024 * 1024), indexMs, lastPageMs };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -446,6 +459,56 @@ function scoreFileRows(options: BenchOptions, file: Awaited<ReturnType<typeof be
     ['Score File wall / bound', fmt(file.wallMs / file.boundMs, 3), '≤ 1.20', check(file.wallMs / file.boundMs, 1.2, '<=')],
     ['Score File peak RSS growth', `${fmt(file.growthMb)} MB`, '≤ 200 MB', check(file.growthMb, 200, '<=')],
     ['Score File rows/s', fmt(file.rowsPerSecond), '', ''],
+    ['results panel: index the output file (every 100th record\'s offset)', `${fmt(file.indexMs)} ms`, '', ''],
+    ['results panel: read its last 100 rows back', `${fmt(file.lastPageMs, 1)} ms`, '', ''],
+  ];
+}
+
+interface PanelResult {
+  rowArraysMb: number;
+  byColumnMb: number;
+  showBytes: number;
+  wholeRunBytes: number;
+}
+
+/** Heap in use after a full collection (the flag is set for this one call site: the bench runs without --expose-gc). */
+function heapAfterGc(): number {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
+}
+
+/** (c) A Score Selection run of N rows as the results panel keeps it, and what its page is sent first. */
+function benchPanel(options: BenchOptions): PanelResult {
+  const build = (): ResultsModel => {
+    const inputs = churnRows(options.rows);
+    return {
+      runId: 'bench', endpoint: { id: 'bench', name: 'bench', scoreUrl: 'https://api.fabric.microsoft.com/v1/score' },
+      source: { fileName: 'churn.csv', rowLines: inputs.map((_, i) => i + 2) },
+      inputColumns: [...COLUMNS], outputColumns: CHURN_OUTPUT_SIGNATURE.map(f => f.name), inputs,
+      predictions: inputs.map((_, i) => [(i % 997) / 997, i % 2 ? 'stay' : 'churn']),
+      batches: [{ index: 0, startRow: 0, endRow: options.rows, ok: true, durationMs: 1, attempts: 1 }],
+      startedAt: new Date().toISOString(), durationMs: 1, tokenRequests: 1, cancelled: false, warnings: [],
+    };
+  };
+  const base = heapAfterGc();
+  let model: ResultsModel | undefined = build();
+  const withModel = heapAfterGc();
+  const wholeRunBytes = JSON.stringify(model).length;
+  const summaries = summarizePredictions(model);
+  const run = ShownRun.of(model);
+  model = undefined;
+  const withRun = heapAfterGc();
+  const showBytes = JSON.stringify({ type: 'results/show', run: run.view, summaries, firstRows: run.firstPage(100), sample: run.rows.sample(200) }).length;
+  if (run.view.rowCount !== options.rows) throw new Error('the shown run lost rows');
+  return { rowArraysMb: (withModel - base) / (1024 * 1024), byColumnMb: (withRun - base) / (1024 * 1024), showBytes, wholeRunBytes };
+}
+
+function panelRows(options: BenchOptions, panel: PanelResult, fmt: Format): TableRow[] {
+  const ratio = panel.byColumnMb / panel.rowArraysMb;
+  return [
+    [`results panel, ${fmt(options.rows)}-row selection: held as row arrays → by column`, `${fmt(panel.rowArraysMb, 1)} → ${fmt(panel.byColumnMb, 1)} MB`, '≤ 0.5 ×', check(ratio, 0.5, '<=')],
+    ['results panel: first message to the page (run without rows, 100 rows, sample)', `${fmt(panel.showBytes / 1024)} KB (whole run ${fmt(panel.wholeRunBytes / 1024)} KB)`, '≤ 1 MB', check(panel.showBytes, 1024 * 1024, '<=')],
   ];
 }
 
@@ -486,6 +549,7 @@ async function main(): Promise<void> {
     const file = runs('file') ? await benchScoreFile(context) : undefined;
     const throttling = runs('throttling') ? await benchThrottling(context) : undefined;
     const pipeline = runs('pipeline') ? await benchPipeline(context, credentials, clientOptions, fmt) : undefined;
+    const panel = runs('panel') ? benchPanel(options) : undefined;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
     console.log(
@@ -500,6 +564,7 @@ async function main(): Promise<void> {
       ['peak RSS', `${fmt(peakRssMb)} MB`, '', ''],
       ...(file ? scoreFileRows(options, file, fmt) : []),
       ...(throttling ? throttlingRows(options, throttling, fmt) : []),
+      ...(panel ? panelRows(options, panel, fmt) : []),
     ]);
   } finally {
     await server.close();

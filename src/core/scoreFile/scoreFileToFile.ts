@@ -198,7 +198,8 @@ class FileRun {
     this.firstRowLimit = request.firstRows ?? 200;
     this.sender = new BatchSender(
       client,
-      { ref: request.ref, columns: mappedColumns, orientation: request.orientation, outputColumns: request.outputColumns, concurrency: this.concurrency, maxConcurrency: request.maxConcurrency, onConcurrency: (limit) => (this.concurrency = limit) },
+      { ref: request.ref, columns: mappedColumns, orientation: request.orientation, outputColumns: request.outputColumns, concurrency: this.concurrency, maxConcurrency: request.maxConcurrency, onConcurrency: (limit) => (this.concurrency = limit),
+        remainingBatches: () => this.remainingBatchesEstimate() },
       request.signal,
     );
   }
@@ -470,6 +471,17 @@ class FileRun {
     if (this.firstRows.length < this.firstRowLimit && this.layout) {
       this.firstRows.push({ line: row.line, inputs: this.layout.sourceColumns.map((c) => row.row[c]), prediction, ...(error ? { error } : {}) });
     }
+  }
+
+  /**
+   * Batches still to send, estimated from the share of the file read (rows read so far over the bytes they took):
+   * near the end of a run the concurrency controller stops probing above the endpoint's known capacity.
+   */
+  private remainingBatchesEstimate(): number | undefined {
+    const { reader } = this;
+    if (reader.totalBytes <= 0 || reader.bytesRead <= 0 || reader.rowsRead === 0) return undefined;
+    const estimatedRows = (reader.rowsRead * reader.totalBytes) / reader.bytesRead;
+    return Math.max(0, Math.ceil((estimatedRows - this.rowsWritten) / this.batchSize));
   }
 
   private reportProgress(): void {
