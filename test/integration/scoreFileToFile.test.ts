@@ -103,6 +103,7 @@ describe('Score File to file', function () {
       return texts.length ? texts : undefined;
     }, 'the panel to say where the 200,000 rows are');
     assert.match(text, /All 200,000 rows are in customers-200k\.scored\.csv\. The summary and the grid cover every one of them\./);
+    assert.ok(!text.includes('Export CSV') && !text.includes('Copy as M'), 'no export of only the rows the panel holds: the output file is the export');
     await screenshot('score-file-to-file-panel');
 
     // The grid reaches the last row: the panel reads it back from the output file when the grid asks for it.

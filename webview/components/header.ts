@@ -46,11 +46,14 @@ function actionBar(actions: HeaderActions, file: OutputFileInfo | undefined, can
     ...(file && !file.complete ? [['Resume', 'debug-continue', actions.resumeOutput] as Item] : []),
     ...(file?.complete && file.failedRows ? [['Retry Failed Rows', 'refresh', actions.retryFailed] as Item] : []),
     ...(file ? [['Open Output File', 'go-to-file', actions.openOutput] as Item] : []),
-    ['Export CSV', 'desktop-download', actions.exportCsv],
-    ['Export JSON', 'json', actions.exportJson],
-    ['Copy as M #table', 'copy', actions.copyMTable],
+    // A file run's export is its output file: these would hold only the rows the panel keeps.
+    ...(file ? [] : [
+      ['Export CSV', 'desktop-download', actions.exportCsv] as Item,
+      ['Export JSON', 'json', actions.exportJson] as Item,
+      ['Copy as M #table', 'copy', actions.copyMTable] as Item,
+    ]),
     // A table Fabric evaluated (Run in Fabric) is not a scoring run: there is nothing to re-run here.
-    ...(canRerun ? [['Re-run', 'debug-rerun', actions.rerun] as [string, string, () => void]] : []),
+    ...(canRerun ? [['Re-run', 'debug-rerun', actions.rerun] as Item] : []),
   ];
   return html`<div class="actions">
     ${items.map(([label, icon, action], i) => html`<vscode-button class="wide-only" ?secondary=${i > 0} icon=${icon} @click=${action}>${label}</vscode-button>`)}
