@@ -16,8 +16,8 @@ import { CHURN_COLUMNS, churnRows, clientFor, expectedPredictions } from '../sup
 
 const ENDPOINT = 'churn-model';
 
-function scoringQueries(server: FakeFabricServer, sourceStep?: string) {
-  const ref = parseScoreUrl(server.scoreUrl('1'), { allowLoopback: true });
+function scoringQueries(server: FakeFabricServer, sourceStep?: string, version = '1') {
+  const ref = parseScoreUrl(server.scoreUrl(version), { allowLoopback: true });
   return recommendedQueries({
     endpointName: ENDPOINT, ref, authorityHost: server.url, sourceStep,
     inputColumns: CHURN_INPUT_SIGNATURE.map(f => ({ name: f.name, type: f.type })),
@@ -100,6 +100,17 @@ describe('Dataflow client against the fake Fabric server', () => {
 
     const again = mergeQueriesIntoDefinition(await client.getDefinition(DEMO_WORKSPACE_ID, dataflow.id), queries);
     assert.equal(again.changed, false, 'deploying the same queries twice is idempotent');
+  });
+
+  it('deploying another version keeps the credentials set in Fabric and points the model parameters at the new version', async () => {
+    const dataflow = store.add(DEMO_WORKSPACE_ID, 'Churn v2', { [MASHUP_PART]: USER_MASHUP, [METADATA_PART]: USER_METADATA });
+    const first = mergeQueriesIntoDefinition(await client.getDefinition(DEMO_WORKSPACE_ID, dataflow.id), scoringQueries(server, 'Customers', '1'));
+    await client.updateDefinition(DEMO_WORKSPACE_ID, dataflow.id, first.definition);
+    const second = mergeQueriesIntoDefinition(await client.getDefinition(DEMO_WORKSPACE_ID, dataflow.id), scoringQueries(server, 'Customers', '2'));
+    assert.deepEqual(second.kept, ['TenantId', 'ClientId', 'ClientSecret'], 'the credential parameters keep their values');
+    assert.ok(second.mashupAfter.includes('shared TenantId = "72f988bf" meta'), 'the tenant set in Fabric');
+    const versionMember = second.mashupAfter.slice(second.mashupAfter.indexOf('shared ModelVersion ='), second.mashupAfter.indexOf('shared BatchSize ='));
+    assert.match(versionMember, /^\s*"2" meta/m, 'the version deployed now, not the one deployed before');
   });
 
   it('the fake refuses a definition whose payload is not base64 or whose query has no metadata', async () => {

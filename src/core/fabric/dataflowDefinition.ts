@@ -54,9 +54,9 @@ export interface DefinitionMerge {
 }
 
 /**
- * The definition with `queries` merged into its mashup and metadata; every other part kept as it was. A parameter
- * query the dataflow already has keeps its value (set in Fabric's Manage parameters): only functions and queries
- * are replaced.
+ * The definition with `queries` merged into its mashup and metadata; every other part kept as it was. The rule of a
+ * local insert applies (insertQueriesIntoMashup): the credential parameters the dataflow already has keep the values
+ * set in Fabric's Manage parameters; the others (workspace, model, version, batch sizes) follow what is deployed.
  */
 export function mergeQueriesIntoDefinition(current: DataflowDefinition, generated: readonly MQuery[]): DefinitionMerge {
   const mashupBefore = partText(current, MASHUP_PART);
@@ -64,10 +64,8 @@ export function mergeQueriesIntoDefinition(current: DataflowDefinition, generate
   if (mashupBefore === undefined || metadataBefore === undefined) {
     throw new DefinitionError(`The dataflow's definition lacks ${mashupBefore === undefined ? MASHUP_PART : METADATA_PART}; it cannot be merged into safely.`);
   }
-  const present = new Set(readMashup(mashupBefore).members.map(m => m.name));
-  const queries = generated.filter(q => q.role !== 'parameter' || !present.has(q.name));
-  const mashup = insertQueriesIntoMashup(mashupBefore, queries);
-  const metadata = addQueryMetadata(metadataBefore, queries);
+  const mashup = insertQueriesIntoMashup(mashupBefore, generated);
+  const metadata = addQueryMetadata(metadataBefore, generated);
   const replace: Record<string, string> = { [MASHUP_PART]: mashup.text, [METADATA_PART]: metadata.text };
   const parts = current.parts.map(part => (part.path in replace ? encodePart(part.path, replace[part.path]) : { ...part }));
   return {
@@ -77,7 +75,7 @@ export function mergeQueriesIntoDefinition(current: DataflowDefinition, generate
     added: mashup.added,
     replaced: mashup.replaced,
     metadataAdded: metadata.added,
-    kept: generated.filter(q => !queries.includes(q)).map(q => q.name),
+    kept: mashup.kept,
     changed: mashup.text !== mashupBefore || metadata.text !== metadataBefore,
   };
 }

@@ -20,7 +20,7 @@ export interface DeployResult {
   created: boolean;
   added: string[];
   replaced: string[];
-  /** Parameters the dataflow already had: their values were kept. */
+  /** Credential parameters the dataflow already had: their values were kept. */
   kept: string[];
   changed: boolean;
 }
