@@ -114,6 +114,10 @@ describe('Score File to file', function () {
     await waitFor(async () => (await frameTexts(PANEL_MARK)).some(t => t.includes(lastIncome) && t.includes(String(lastProbability))), 'row 200,000 painted with its values from the output file');
     assert.ok(api.lastResults()!.rowRequests.some(([start, end]) => start <= 199_999 && 199_999 < end), 'the last row was asked for');
     await screenshot('score-file-to-file-last-rows', 300);
+    await frameClick(PANEL_MARK, '[role=tab]', 'Summary');
+    await waitFor(async () => (await frameTexts(PANEL_MARK)).some(t => t.includes('Bars scaled from a sample of 10,000 values; count, min, max and mean are exact.')),
+      'the Summary tab to say the histogram of 200,000 rows comes from a sample');
+    await screenshot('score-file-to-file-summary', 300);
     await frameClick(PANEL_MARK, 'vscode-button', 'Open Output File');
     await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === output, 'the output file to open in an editor');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

@@ -431,6 +431,11 @@ describe('Score File to file', () => {
     assert.deepEqual(summary.histogram.map(b => [b.from, b.to]), exact.histogram.map(b => [b.from, b.to]));
     assert.equal(summary.histogram.reduce((n, b) => n + b.count, 0), 5000);
     summary.histogram.forEach((bin, i) => assert.ok(Math.abs(bin.count - exact.histogram[i].count) <= 5000 * 0.05, `bin ${i}: ${bin.count} vs ${exact.histogram[i].count}`));
+    assert.equal(summary.histogramSample, 500, 'the page is told the bars come from a 500-value sample');
+    const small = new StreamingColumnSummary('v', 500);
+    for (const v of values.slice(0, 400)) small.add(v);
+    const exactSmall = small.finish();
+    assert.ok(exactSmall.kind === 'number' && exactSmall.histogramSample === undefined, 'every value counted: nothing to say');
   });
 
   it('counts the rows of a small file for the confirmation and estimates a large one from its size', async () => {

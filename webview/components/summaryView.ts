@@ -35,6 +35,7 @@ function histogram(summary: NumberColumnSummary): TemplateResult {
       ${svg`<line class="axis" x1="0" y1=${CHART_HEIGHT} x2=${CHART_WIDTH} y2=${CHART_HEIGHT}></line>`}
     </svg>
     <figcaption class="axis-labels"><span>${formatStat(summary.min)}</span><span>${formatStat(summary.max)}</span></figcaption>
+    ${summary.histogramSample ? html`<figcaption class="sample-note">Bars scaled from a sample of ${formatCount(summary.histogramSample)} values; count, min, max and mean are exact.</figcaption>` : nothing}
   </figure>`;
 }
 

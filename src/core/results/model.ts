@@ -101,6 +101,8 @@ export interface NumberColumnSummary extends ColumnSummaryBase {
   max: number;
   mean: number;
   histogram: HistogramBin[];
+  /** Set when the bars were scaled from a uniform sample of this many values (a file run's summary): not exact. */
+  histogramSample?: number;
 }
 
 export interface LabelColumnSummary extends ColumnSummaryBase {

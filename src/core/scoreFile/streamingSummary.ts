@@ -90,12 +90,20 @@ export class StreamingColumnSummary {
     const base = { column: this.column, count: this.count, nulls: this.nulls, unscored: this.unscored };
     if (this.count === 0) return { kind: 'empty', ...base };
     if (this.numberCounts && !this.allNumbers) this.switchToLabels();
-    if (this.allNumbers) return { kind: 'number', ...base, min: this.min, max: this.max, mean: this.sum / this.count, histogram: this.histogram() };
+    if (this.allNumbers) {
+      const histogram = this.histogram();
+      return { kind: 'number', ...base, min: this.min, max: this.max, mean: this.sum / this.count, histogram, ...(this.sampledHistogram(histogram) ? { histogramSample: this.reservoir.length } : {}) };
+    }
     // A Map keeps first-seen order, and sort is stable, so ties keep that order (as the exact summary does).
     const sorted = [...this.labels].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count);
     const classes = sorted.slice(0, MAX_SUMMARY_CLASSES);
     const listed = classes.reduce((n, c) => n + c.count, 0);
     return { kind: 'label', ...base, distinct: this.labels.size + (this.uncountedLabels > 0 ? 1 : 0), classes, otherCount: this.count - listed };
+  }
+
+  /** Whether the bars came from the reservoir scaled to the count (not one bar per value, nor every value). */
+  private sampledHistogram(bins: readonly HistogramBin[]): boolean {
+    return this.reservoir.length < this.count && !(bins.length === 1 || bins.every(b => b.from === b.to));
   }
 
   private histogram(): HistogramBin[] {
