@@ -118,6 +118,8 @@ describe('Score File to file', function () {
     await waitFor(async () => (await frameTexts(PANEL_MARK)).some(t => t.includes('Bars scaled from a sample of 10,000 values; count, min, max and mean are exact.')),
       'the Summary tab to say the histogram of 200,000 rows comes from a sample');
     await screenshot('score-file-to-file-summary', 300);
+    await frameClick(PANEL_MARK, '[role=tab]', 'Batches');
+    await waitFor(async () => (await frameTexts(PANEL_MARK)).some(t => t.includes('The batches of the first 500 rows.')), 'the Batches tab to say whose batches it lists');
     await frameClick(PANEL_MARK, 'vscode-button', 'Open Output File');
     await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === output, 'the output file to open in an editor');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

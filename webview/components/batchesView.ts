@@ -4,7 +4,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { BatchOutcome } from '../../src/protocol/results';
 import { errorHead, lineSpan, spanText } from '../../src/protocol/text';
-import { formatDuration } from '../format';
+import { formatCount, formatDuration } from '../format';
 import type { GridColumn, ModelView } from '../modelView';
 import { ACTIVE_BATCH_ID, virtualGrid } from './virtualGrid';
 
@@ -56,7 +56,12 @@ export function batchRenderer(view: ModelView, showRaw: (position: number) => vo
 
 export function batchesView(view: ModelView, columns: GridColumn[], renderBatch: (batch: BatchOutcome, position: number) => TemplateResult,
   handlers: BatchesGridHandlers): TemplateResult {
-  return virtualGrid({
+  const file = view.model.outputFile;
+  // A file run keeps the batches of the rows it holds; the file's own error column covers the others.
+  const held = view.model.batches.reduce((rows, b) => Math.max(rows, b.endRow), 0);
+  const note = file ? html`<p class="batches-note">The batches of the first ${formatCount(held)} rows.${file.failedRows
+    ? ` The ${formatCount(file.failedRows)} failed rows of ${file.fileName} say why in its error column.` : ''}</p>` : nothing;
+  return html`${note}${virtualGrid({
     ...handlers,
     className: 'batches-grid',
     label: 'Batches. Arrow keys choose a batch, Enter shows its request and response.',
@@ -64,5 +69,5 @@ export function batchesView(view: ModelView, columns: GridColumn[], renderBatch:
     columns,
     items: view.model.batches,
     renderItem: renderBatch,
-  });
+  })}`;
 }
