@@ -411,6 +411,25 @@ describe('Score File to file', () => {
     assert.match(result.message, /^Stopped: rows 1–60 written to out\.csv, 61… not scored: HTTP 403 InsufficientPrivileges: The caller does not have permission.* \(request id [0-9a-f-]{36}\)\. Resume continues from row 61\.$/);
   });
 
+  it('tells the concurrency controller how much of the file is left: near the end it does not probe above the known capacity', async () => {
+    // 600 batches at about 4 × 5 ms: the run is shorter than two Retry-After waits of 1 s, so once the first 429s
+    // showed the capacity, a probe above it could only hold the last batches back.
+    server.latencyMs = 5;
+    server.setCapacity({ concurrent: 4, retryAfterSeconds: 1 });
+    try {
+      const limits: number[] = [];
+      const result = await scoreFileToFile(clientFor(server, { maxRetries: 10 }), request(writeInput(inputRows(3000)), path.join(dir, 'out.csv'), {
+        batchSize: 5, concurrency: 4, maxConcurrency: 8, onProgress: progress => limits.push(progress.concurrency),
+      }));
+      assert.deepEqual([result.complete, result.failedBatches], [true, 0]);
+      const dropAt = limits.findIndex((limit, i) => i > 0 && limit < limits[i - 1]);
+      assert.equal(limits.filter((limit, i) => i > 0 && limit < limits[i - 1]).length, 1, 'one halving, after the first 429s only');
+      assert.equal(Math.max(...limits.slice(dropAt)), 4, 'climbed back to the capacity, and no further');
+    } finally {
+      server.setCapacity(undefined);
+    }
+  });
+
   it('summarises every row as the exact in-memory summary does on a small file', async () => {
     const rows = inputRows(300);
     const result = await scoreFileToFile(clientFor(server), request(writeInput(rows), path.join(dir, 'out.csv')));
