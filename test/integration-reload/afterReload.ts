@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { FabricMlExtensionApi } from '../../src/features/api';
-import { activateExtension, controlUrl, frameTexts, pressKeys, screenshot, waitFor } from '../integration/support';
+import { activateExtension, controlUrl, frameClick, frameTexts, pressKeys, screenshot, waitFor } from '../integration/support';
 import { readReloadMarker, reloadRowId } from './reloadMarker';
 
 describe('Window reload: after', function () {
@@ -23,8 +23,7 @@ describe('Window reload: after', function () {
     assert.ok((await frameTexts(reloadRowId(0))).length > 0, 'the first row is painted');
     await screenshot('results-after-window-reload', 300);
 
-    const query = new URLSearchParams({ contains: 'scored ·', selector: '.results-grid .vrow[data-row="0"] .cell.rownum' });
-    assert.ok((await fetch(`${controlUrl}/frameClick?${query}`)).ok, 'clicked the first row');
+    await frameClick('scored ·', '.results-grid .vrow[data-row="0"] .cell.rownum');
     await pressKeys('', 'Control+End');
     await waitFor(async () => (await frameTexts(reloadRowId(marker.rows - 1))).length > 0, 'the last row, asked for after the reload');
 

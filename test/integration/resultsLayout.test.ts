@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ResultsModel } from '../../src/protocol/results';
 import type { FabricMlExtensionApi } from '../../src/features/api';
-import { activateExtension, controlUrl, frameTexts, pressKeys, screenshot, setUpFakeFabric, waitFor, workbenchAttributes, type FakeFabricSetup } from './support';
+import { activateExtension, frameClick, frameTexts, pressKeys, screenshot, setUpFakeFabric, waitFor, workbenchAttributes, type FakeFabricSetup } from './support';
 import { harnessOnly } from './harnessOnly';
 
 const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -17,11 +17,8 @@ const PAGE_MARK = 'scored ·';
 const FIRST_LINE = 1;
 const LAST_LINE = 14;
 
-async function clickInPage(selector: string, text?: string): Promise<void> {
-  const query = new URLSearchParams({ contains: PAGE_MARK, selector, ...(text ? { text } : {}) });
-  const res = await fetch(`${controlUrl}/frameClick?${query}`);
-  const body = (await res.json()) as { clicked?: boolean; error?: string };
-  if (!res.ok || !body.clicked) throw new Error(`harness frameClick ${selector} "${text ?? ''}": ${body.error ?? res.status}`);
+function clickInPage(selector: string, text?: string): Promise<void> {
+  return frameClick(PAGE_MARK, selector, text);
 }
 
 async function pageTextWith(expected: string, what: string): Promise<string> {

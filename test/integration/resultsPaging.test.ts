@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { CHURN_INPUT_SIGNATURE } from '../../tools/fake-fabric';
 import type { FabricMlExtensionApi } from '../../src/features/api';
 import type { ResultsModel } from '../../src/protocol/results';
-import { activateExtension, controlUrl, frameTexts, pressKeys, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
+import { activateExtension, frameClick, frameTexts, pressKeys, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
 import { harnessOnly } from './harnessOnly';
 
 const ROWS = 5000;
@@ -51,9 +51,7 @@ describe('Results page rows on demand', function () {
     assert.deepStrictEqual(painted.rowRequests, [], 'the first screen came with the run: no request for rows');
     assert.ok(!(await frameTexts(PAGE_MARK)).some(t => t.includes(rowId(ROWS - 1))), 'the last row is not on the page yet');
 
-    const query = new URLSearchParams({ contains: PAGE_MARK, selector: '.results-grid .vrow[data-row="0"] .cell.rownum' });
-    const clicked = await fetch(`${controlUrl}/frameClick?${query}`);
-    assert.ok(clicked.ok, 'clicked the first row');
+    await frameClick(PAGE_MARK, '.results-grid .vrow[data-row="0"] .cell.rownum');
     await pressKeys('', 'Control+End');
     await waitFor(() => api.lastResults()!.place?.activeRow === ROWS - 1, 'Ctrl+End: the active cell on the last row');
     const [text] = await waitFor(async () => {
@@ -72,11 +70,7 @@ describe('Results page rows on demand', function () {
   });
 
   it('moves through the Batches grid by keyboard and opens a batch\'s request and response with Enter', async () => {
-    const click = async (selector: string, text?: string) => {
-      const query = new URLSearchParams({ contains: PAGE_MARK, selector, ...(text ? { text } : {}) });
-      const res = await fetch(`${controlUrl}/frameClick?${query}`);
-      assert.ok(res.ok, `clicked ${selector} ${text ?? ''}`);
-    };
+    const click = (selector: string, text?: string) => frameClick(PAGE_MARK, selector, text);
     await click('[role=tab]', 'Batches');
     await click('.batches-grid .vrow[data-row="0"] .cell.num');
     await waitFor(() => api.lastResults()!.place?.rawBatch === 0, 'a click makes batch 1 the active row');

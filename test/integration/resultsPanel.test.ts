@@ -12,7 +12,7 @@ import { predictChurn } from '../../tools/fake-fabric';
 import type { ResultsModel } from '../../src/protocol/results';
 import type { FabricMlExtensionApi } from '../../src/features/api';
 import type { ResultsPanelTestView } from '../../src/features/results';
-import { activateExtension, controlUrl, frameTexts, screenshot, setUpFakeFabric, waitFor, workbenchTexts, type FakeFabricSetup } from './support';
+import { activateExtension, frameClick, frameTexts, screenshot, setUpFakeFabric, waitFor, workbenchTexts, type FakeFabricSetup } from './support';
 import { harnessOnly } from './harnessOnly';
 
 const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -21,13 +21,6 @@ const PANEL_MARK = 'Copy as M #table';
 /** Editor lines of customers.csv that are scored (line 0 is the header). */
 const FIRST_LINE = 1;
 const LAST_LINE = 8;
-
-async function frameClick(contains: string, selector: string, text?: string): Promise<void> {
-  const query = new URLSearchParams({ contains, selector, ...(text ? { text } : {}) });
-  const res = await fetch(`${controlUrl}/frameClick?${query}`);
-  const body = (await res.json()) as { clicked?: boolean; error?: string };
-  if (!res.ok || !body.clicked) throw new Error(`harness frameClick ${selector} "${text ?? ''}": ${body.error ?? res.status}`);
-}
 
 /** Clicks a button or tab in the results panel, as a user does. */
 function clickInPanel(selector: string, text: string): Promise<void> {

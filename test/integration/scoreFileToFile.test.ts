@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { CHURN_INPUT_SIGNATURE, predictChurn } from '../../tools/fake-fabric';
 import type { ResultsModel } from '../../src/protocol/results';
 import type { FabricMlExtensionApi } from '../../src/features/api';
-import { activateExtension, controlUrl, frameTexts, pressKeys, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
+import { activateExtension, frameClick, frameTexts, pressKeys, screenshot, setUpFakeFabric, waitFor, type FakeFabricSetup } from './support';
 import { harnessOnly } from './harnessOnly';
 
 const workspaceRoot = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -45,13 +45,6 @@ function expected(i: number): [number, string] {
 /** Data lines of a CSV file written with CRLF line ends (no quoted line breaks in these rows). */
 function dataLines(file: string): string[] {
   return fs.readFileSync(file, 'utf8').split('\r\n').slice(1, -1);
-}
-
-async function frameClick(contains: string, selector: string, text?: string): Promise<void> {
-  const query = new URLSearchParams({ contains, selector, ...(text ? { text } : {}) });
-  const res = await fetch(`${controlUrl}/frameClick?${query}`);
-  const body = (await res.json()) as { clicked?: boolean; error?: string };
-  if (!res.ok || !body.clicked) throw new Error(`harness frameClick ${selector} "${text ?? ''}": ${body.error ?? res.status}`);
 }
 
 describe('Score File to file', function () {
@@ -167,15 +160,20 @@ describe('Score File to file', function () {
     assert.strictEqual(fs.readFileSync(output, 'utf8'), whole);
   });
 
+  /** Score File on `input` while the endpoint fails the batch that starts at row 1001 (rows 1001–1500). */
+  function scoreWithRows1001To1500Failing(input: string): Thenable<ResultsModel | undefined> {
+    const incomeOfRow1001 = Number(churnLine(1000).split(',')[1]);
+    fake.server.scriptScore({ type: 'error', status: 500, errorCode: 'UnknownError', message: 'Model container crashed' }, { match: inputs => (inputs[0] as unknown[])[1] === incomeOfRow1001 });
+    return vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+  }
+
   it('Retry Failed Rows sends a finished run\'s failed batch again into a new file, the other rows copied', async () => {
     const input = path.join(workspaceRoot(), 'customers-retry.csv');
     const output = path.join(workspaceRoot(), 'customers-retry.scored.csv');
     writeChurnCsv(input, 5000);
     await vscode.commands.executeCommand('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
     const whole = fs.readFileSync(output, 'utf8');
-    const incomeOfRow1001 = Number(churnLine(1000).split(',')[1]);
-    fake.server.scriptScore({ type: 'error', status: 500, errorCode: 'UnknownError', message: 'Model container crashed' }, { match: inputs => (inputs[0] as unknown[])[1] === incomeOfRow1001 });
-    const failed = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    const failed = await scoreWithRows1001To1500Failing(input);
     assert.ok(failed?.outputFile?.complete);
     assert.strictEqual(dataLines(output).filter(line => line.includes('Model container crashed')).length, 500);
 
@@ -192,9 +190,7 @@ describe('Score File to file', function () {
     harnessOnly(this, 'clicking in the results page');
     const input = path.join(workspaceRoot(), 'customers-page-retry.csv');
     writeChurnCsv(input, 3000);
-    const incomeOfRow1001 = Number(churnLine(1000).split(',')[1]);
-    fake.server.scriptScore({ type: 'error', status: 500, errorCode: 'UnknownError', message: 'Model container crashed' }, { match: inputs => (inputs[0] as unknown[])[1] === incomeOfRow1001 });
-    const failed = await vscode.commands.executeCommand<ResultsModel>('fabricMl.scoreFile', { endpointId: fake.endpointId, uri: vscode.Uri.file(input).toString() });
+    const failed = await scoreWithRows1001To1500Failing(input);
     assert.strictEqual(failed?.outputFile?.failedRows, 500);
     await waitFor(async () => (await frameTexts(PANEL_MARK)).some(t => t.includes('500 of them failed')), 'the page to say how many rows failed');
     await screenshot('score-file-retry-offered', 300);

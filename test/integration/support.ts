@@ -48,6 +48,17 @@ export async function pressKeys(text: string, ...keys: string[]): Promise<void> 
   await control(`/keys?${query}`);
 }
 
+/**
+ * A real click on the first element matching `selector` (containing `text`) in the first frame whose body text
+ * contains `contains` (a webview); fails when nothing was clicked.
+ */
+export async function frameClick(contains: string, selector: string, text?: string): Promise<void> {
+  const query = new URLSearchParams({ contains, selector, ...(text ? { text } : {}) });
+  const res = await fetch(`${controlUrl}/frameClick?${query}`);
+  const body = (await res.json()) as { clicked?: boolean; error?: string };
+  if (!res.ok || !body.clicked) throw new Error(`harness frameClick ${selector} "${text ?? ''}": ${body.error ?? res.status}`);
+}
+
 /** Clicks the first workbench element matching `selector` that contains `text` (e.g. a dialog's button). */
 export async function clickWorkbench(selector: string, text?: string): Promise<void> {
   const query = new URLSearchParams({ selector });

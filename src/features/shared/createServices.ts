@@ -136,6 +136,11 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
 
   // Drop cached metadata of endpoints whose definition changed, and forget tokens when the identity changes.
   let knownDefinitions = new Map(endpoints.list().map(d => [d.id, JSON.stringify(d)]));
+  // Where a token may go changed: no cached token or endpoint state from before is trusted.
+  const forgetConnections = () => {
+    tokens.clear();
+    metadata.invalidate();
+  };
   const disposables: vscode.Disposable[] = [
     log,
     endpoints,
@@ -156,14 +161,9 @@ export function createServices(context: vscode.ExtensionContext): { services: Se
       tokens.clear();
       for (const def of endpoints.list()) if (def.profileId === profileId) metadata.invalidate(def.id);
     }),
-    loopbackApprovals.onDidChange(() => {
-      tokens.clear();
-      metadata.invalidate();
-    }),
+    loopbackApprovals.onDidChange(forgetConnections),
     vscode.workspace.onDidChangeConfiguration(e => {
-      if (!affectsConnection(e)) return;
-      tokens.clear();
-      metadata.invalidate();
+      if (affectsConnection(e)) forgetConnections();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => metadata.invalidate()),
   ];
